@@ -1,0 +1,33 @@
+"""The real data that ships inside the package, so a fresh install has something true to show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from yesan.ingest.lofin365 import read_qwgjk
+from yesan.ingest.population import read_population
+from yesan.store import LoadResult, Store
+
+SNAPSHOT_FILE = "qwgjk_fyr2026_exe20260705.parquet"
+REGIONS_FILE = "regions_107.csv"
+POPULATION_SOURCE = "2024 인구총조사 (통계청), via regions_107.csv"
+
+
+def data_path(name: str) -> Path:
+    return Path(str(resources.files("yesan") / "data" / name))
+
+
+def load_bundled(store: Store, on_step: Callable[[str], None] | None = None) -> LoadResult:
+    """Load the bundled lofin365 snapshot and population table (idempotent)."""
+    step = on_step or (lambda _message: None)
+    step("reading the bundled lofin365 QWGJK snapshot")
+    batch = read_qwgjk(data_path(SNAPSHOT_FILE))
+    result = store.load([batch], on_step=step)
+    step("loading population")
+    population = read_population(data_path(REGIONS_FILE), source=POPULATION_SOURCE)
+    store.load_population(
+        population.population, population.governments, source_file=REGIONS_FILE, sha256=population.sha256
+    )
+    return result

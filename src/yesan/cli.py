@@ -1,0 +1,360 @@
+"""The ``yesan`` command: a thin layer over the library that turns errors into one line for people."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from yesan.errors import LoadError, YesanError
+from yesan.money import format_won
+
+app = typer.Typer(
+    help="yesan (예산): Korean public budgets — load official line items exactly, explore them, check figures.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class _State:
+    db: Path | None = None
+    debug: bool = False
+
+
+state = _State()
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", envvar="YESAN_DB", help="Store file (default: $YESAN_DB or ~/.local/share/yesan/yesan.duckdb)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
+
+
+@app.callback()
+def _root(
+    db: DbOption = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")] = False,
+) -> None:
+    state.db = db
+    state.debug = debug
+
+
+def _print_json(data: Any) -> None:
+    out.print_json(json.dumps(data, ensure_ascii=False, default=str), ensure_ascii=False)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Any]:
+    if not enabled:
+        yield lambda _message: None
+        return
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+    ) as progress:
+        task = progress.add_task("starting", total=None)
+        yield lambda message: progress.update(task, description=message)
+
+
+# --- load ----------------------------------------------------------------------------------------
+
+
+@app.command()
+def load(
+    files: Annotated[list[Path], typer.Argument(help="Files to load (CSV, CSV.gz, JSON, XLSX, Parquet, datapackage).")],
+    db: DbOption = None,
+    kind: Annotated[str, typer.Option(help="auto, qwgjk, table, fdp or population.")] = "auto",
+    mapping: Annotated[Path | None, typer.Option(help="TOML column mapping for generic tables.")] = None,
+    map_: Annotated[
+        list[str] | None, typer.Option("--map", help="Column mapping flag, e.g. --map item_name=세부사업명.")
+    ] = None,
+    dataset: Annotated[str | None, typer.Option(help="Dataset name for generic tables.")] = None,
+    year: Annotated[int | None, typer.Option(help="Fiscal year when the file does not say.")] = None,
+    stage: Annotated[str | None, typer.Option(help="예산안, 본예산, 추경1…, 결산 when the file does not say.")] = None,
+    government: Annotated[str | None, typer.Option(help="CODE:NAME when the file has no government column.")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Worksheet name for XLSX files.")] = None,
+    unit: Annotated[str | None, typer.Option(help="Amount unit when the file does not say: 원, 천원, 백만원, 억원.")] = None,
+    replace: Annotated[bool, typer.Option(help="Replace a snapshot already loaded with different rows.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Validate only; write nothing.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Validate files and load them into the store in one transaction (all or nothing).
+
+    Example: yesan load qwgjk_fyr2026_exe20260705.csv.gz
+    """
+    from yesan.ingest import Batch, PopulationBatch, ReadOptions, read_path
+    from yesan.store import Store
+
+    options = ReadOptions(
+        kind=kind,
+        mapping=_mapping(mapping, map_ or []),
+        dataset=dataset,
+        fiscal_year=year,
+        stage=stage,
+        government=_government(government),
+        sheet=sheet,
+        unit=_unit(unit),
+    )
+    batches: list[Batch] = []
+    populations: list[PopulationBatch] = []
+    with _progress(not as_json) as step:
+        for path in files:
+            step(f"reading and validating {path}")
+            for batch in read_path(path, options):
+                (populations if isinstance(batch, PopulationBatch) else batches).append(batch)  # type: ignore[arg-type]
+        report: dict[str, Any] = {
+            "files": [str(f) for f in files],
+            "validated": {b.source_file: b.counts for b in batches},
+            "population_rows": sum(p.population.num_rows for p in populations),
+        }
+        if check:
+            report["written"] = False
+            report["warnings"] = [w.as_dict() for b in batches for w in b.warnings]
+        else:
+            with Store.open(db or state.db, wait_s=30) as store:
+                result = store.load(batches, replace=replace, on_step=step) if batches else None
+                for population in populations:
+                    store.load_population(
+                        population.population,
+                        population.governments,
+                        source_file=population.source_file,
+                        sha256=population.sha256,
+                    )
+            report["written"] = True
+            if result is not None:
+                report.update(result.as_dict())
+    if as_json:
+        _print_json(report)
+        return
+    _print_load_report(report, batches)
+
+
+def _print_load_report(report: dict[str, Any], batches: list[Any]) -> None:
+    for batch in batches:
+        counts = ", ".join(f"{k} {v:,}" for k, v in batch.counts.items())
+        out.print(f"[bold]{batch.source_file}[/]: {counts}")
+    for snapshot in report.get("snapshots", []):
+        status = {"new": "[green]loaded[/]", "unchanged": "already loaded, unchanged", "replaced": "[yellow]replaced[/]"}
+        out.print(
+            f"snapshot {snapshot['snapshot_id']}: {snapshot['dataset']} {snapshot['fiscal_year']} {snapshot['stage']}"
+            f" {snapshot['exe_ymd'] or ''} — {snapshot['rows']:,} rows {status[snapshot['status']]}"
+        )
+    if report.get("population_rows"):
+        out.print(f"population: {report['population_rows']:,} figures loaded")
+    warnings = [w for b in batches for w in b.warnings]
+    if warnings:
+        out.print(f"[yellow]{len(warnings):,} warning(s)[/] (first 10; --json lists all):")
+        for warning in warnings[:10]:
+            out.print(f"  {warning}")
+    if not report["written"]:
+        out.print("checked only: nothing was written")
+
+
+def _mapping(path: Path | None, flags: list[str]) -> dict[str, str] | None:
+    if path is None and not flags:
+        return None
+    from yesan.ingest.tabular import load_mapping_file, parse_mapping_flags
+
+    result: dict[str, str] = {}
+    if path is not None:
+        result.update(load_mapping_file(path))
+    result.update(parse_mapping_flags(flags))
+    return result
+
+
+def _government(text: str | None) -> tuple[str, str] | None:
+    if not text:
+        return None
+    code, _, name = text.partition(":")
+    if not name:
+        raise typer.BadParameter("use CODE:NAME, e.g. 6110000:서울특별시", param_hint="--government")
+    return code.strip(), name.strip()
+
+
+def _unit(text: str | None) -> int | None:
+    if not text:
+        return None
+    from yesan.money import parse_unit
+
+    scale = parse_unit(text)
+    if scale is None:
+        raise typer.BadParameter("use 원, 천원, 백만원 or 억원", param_hint="--unit")
+    return scale
+
+
+# --- info ----------------------------------------------------------------------------------------
+
+
+@app.command()
+def info(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    governments: Annotated[bool, typer.Option(help="List totals for every government.")] = True,
+) -> None:
+    """What is in the store: datasets, snapshots, row counts and totals per government.
+
+    Example: yesan info --json
+    """
+    from yesan.store import Store
+    from yesan.store.info import store_info
+
+    with Store.open(db or state.db, read_only=True) as store:
+        data = store_info(store)
+    if as_json:
+        _print_json(data)
+        return
+    _print_info(data, governments)
+
+
+def _print_info(data: dict[str, Any], governments: bool) -> None:
+    totals = data["totals"]
+    out.print(f"[bold]store[/] {data['db']} (schema {data['schema_version']})")
+    out.print(
+        f"{totals['items']:,} items · {totals['governments_with_items']:,} governments with items · "
+        f"{totals['governments_known_basic']:,} 기초 and {totals['governments_known_provincial']:,} 광역 governments known"
+    )
+    table = Table(title="snapshots", title_justify="left")
+    for column in ("id", "dataset", "year", "stage", "as of", "rows", "govts", "예산현액", "지출액", "sources"):
+        table.add_column(column, justify="right" if column in ("id", "rows", "govts") else "left")
+    for s in data["snapshots"]:
+        table.add_row(
+            str(s["snapshot_id"]), s["dataset"], str(s["fiscal_year"]), s["stage"], str(s["exe_ymd"] or "—"),
+            f"{s['rows']:,}", f"{s['governments']:,}", format_won(int(s["budget_total"] or 0), precision="eok"),
+            format_won(int(s["spent_total"]), precision="eok"), "\n".join(s["source_files"] or []),
+        )  # fmt: skip
+    out.print(table)
+    for missing in data["governments_without_items"]:
+        out.print(f"no items for {missing['parent_name'] or ''} {missing['name']} ({missing['code']})")
+    if governments and data["governments"]:
+        gov_table = Table(title="totals per government", title_justify="left")
+        for column in ("snap", "광역", "government", "code", "items", "예산현액", "지출액", "집행률", "per resident"):
+            gov_table.add_column(column, justify="left" if column in ("광역", "government") else "right")
+        for g in data["governments"]:
+            budget, spent = int(g["budget"] or 0), int(g["spent"] or 0)
+            rate = f"{spent / budget:.1%}" if budget else "—"
+            per = format_won(budget // g["population"], precision="man") if g["population"] else "—"
+            gov_table.add_row(
+                str(g["snapshot_id"]), g["parent_name"] or "", g["name"], g["code"], f"{g['items']:,}",
+                format_won(budget, precision="eok"), format_won(spent, precision="eok"), rate, per,
+            )  # fmt: skip
+        out.print(gov_table)
+    for p in data["population"]:
+        out.print(f"population {p['year']}: {p['governments']:,} governments, source: {p['source']}")
+
+
+# --- export --------------------------------------------------------------------------------------
+
+
+@app.command()
+def export(
+    out_path: Annotated[Path, typer.Argument(metavar="OUT", help="File (csv, parquet) or folder (fdp) to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv (UTF-8 with BOM, for Excel), parquet or fdp.")] = "csv",
+    snapshot: Annotated[list[int] | None, typer.Option(help="Snapshot id(s) to export (default: all).")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Export items with their provenance.
+
+    Example: yesan export items.csv --format csv --snapshot 1
+    """
+    from yesan.export import export as run_export
+    from yesan.store import Store
+
+    with Store.open(db or state.db, read_only=True) as store:
+        written = run_export(store, out_path, fmt=fmt, snapshot_ids=snapshot)
+    if as_json:
+        _print_json({"written": str(written), "format": fmt})
+    else:
+        out.print(f"wrote {written}")
+
+
+# --- demo ----------------------------------------------------------------------------------------
+
+
+@app.command()
+def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Build the store from the bundled real data if needed, then show the main view.
+
+    Example: yesan demo
+    """
+    from yesan.bundled import load_bundled
+    from yesan.store import Store
+    from yesan.store.info import store_info
+
+    path = db or state.db
+    with Store.open(path, wait_s=30) as store:
+        if store.is_empty():
+            with _progress(not as_json) as step:
+                load_bundled(store, on_step=step)
+        data = store_info(store)
+    if as_json:
+        _print_json(data)
+        return
+    _print_info(data, governments=False)
+    _print_demo_view(data)
+
+
+def _print_demo_view(data: dict[str, Any]) -> None:
+    by_region: dict[str, dict[str, int]] = {}
+    for g in data["governments"]:
+        region = by_region.setdefault(g["parent_name"] or "—", {"govts": 0, "budget": 0, "spent": 0, "population": 0})
+        region["govts"] += 1
+        region["budget"] += int(g["budget"] or 0)
+        region["spent"] += int(g["spent"] or 0)
+        region["population"] += int(g["population"] or 0)
+    table = Table(title="by 광역 (all snapshots)", title_justify="left")
+    for column in ("광역", "govts", "예산현액", "지출액", "집행률", "per resident"):
+        table.add_column(column, justify="left" if column == "광역" else "right")
+    for name, r in sorted(by_region.items(), key=lambda kv: -kv[1]["budget"]):
+        table.add_row(
+            name, str(r["govts"]), format_won(r["budget"], precision="eok"), format_won(r["spent"], precision="eok"),
+            f"{r['spent'] / r['budget']:.1%}" if r["budget"] else "—",
+            format_won(r["budget"] // r["population"], precision="man") if r["population"] else "—",
+        )  # fmt: skip
+    out.print(table)
+    out.print("next: `yesan info` for every government, `yesan export items.csv` for the rows")
+
+
+def main() -> None:
+    """Entry point: run the app, print YesanErrors as one line (plus problems) and exit non-zero."""
+    debug = "--debug" in sys.argv
+    try:
+        app(standalone_mode=False)
+    except YesanError as error:
+        if debug:
+            raise
+        err.print(f"[bold red]error:[/] {error}", soft_wrap=True)
+        if isinstance(error, LoadError) and len(error.problems) > 1:
+            for problem in error.problems[1:20]:
+                err.print(f"  {problem}", soft_wrap=True)
+            if len(error.problems) > 20:
+                err.print(f"  … {len(error.problems) - 20:,} more (use --json with --check to list all)")
+        sys.exit(1)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err.print("interrupted; the store is unchanged unless a load had already committed")
+        sys.exit(130)
+    except Exception as error:  # click usage errors and anything unexpected
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        if isinstance(error, click.exceptions.Exit):
+            sys.exit(error.exit_code)
+        if debug:
+            raise
+        err.print(f"[bold red]internal error:[/] {type(error).__name__}: {error} (run with --debug for details)")
+        sys.exit(2)

@@ -1,0 +1,384 @@
+"""lofin365 (지방재정365) dataset QWGJK 세부사업별 세출현황, in the OpenAPI's own field names.
+
+Accepted containers: CSV (plain or gzip, UTF-8 or cp949), JSON arrays of rows, JSON lines of rows,
+the OpenAPI's paged envelope (one page per file, a JSON array of pages, or one page per line), and
+the Parquet form yesan bundles. This module is the one place that knows QWGJK's field names.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Final
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from yesan.errors import LoadError
+from yesan.ingest import columns
+from yesan.ingest.batch import Batch, ProblemLog, file_sha256
+from yesan.model import ITEM_SCHEMA, account_type
+
+DATASET: Final = "lofin365.QWGJK"
+DESCRIPTION: Final = "지방재정365 QWGJK 세부사업별 세출현황"
+
+FIELDS: Final = (
+    "fyr", "exe_ymd", "laf_cd", "laf_hg_nm", "wa_laf_hg_nm", "acnt_dv_nm", "fld_nm", "part_nm",
+    "dbiz_cd", "dbiz_nm", "bdg_cash_amt", "bdg_ntep", "capep", "sggep", "etc_amt", "ep_amt", "cpl_amt",
+)  # fmt: skip
+REQUIRED: Final = ("fyr", "exe_ymd", "laf_cd", "laf_hg_nm", "dbiz_nm", "bdg_cash_amt")
+
+#: QWGJK amount field → yesan amount column.
+AMOUNTS: Final = {
+    "bdg_cash_amt": "budget",
+    "bdg_ntep": "national",
+    "capep": "provincial",
+    "sggep": "municipal",
+    "etc_amt": "other",
+    "ep_amt": "spent",
+    "cpl_amt": "allocated",
+}
+
+#: Result codes of the OpenAPI envelope that mean "rows follow" or "no rows".
+_OK_CODES: Final = {"INFO-000"}
+_EMPTY_CODES: Final = {"INFO-200"}
+_CODE_ADVICE: Final = {
+    "337": "the daily request quota of the API key is spent; fetch the remaining pages tomorrow",
+    "ERROR-300": "a required request parameter (fyr, exe_ymd) was missing when the file was fetched",
+    "ERROR-290": "the API key is invalid",
+    "ERROR-310": "the dataset name in the request was wrong",
+    "ERROR-333": "the page number in the request was out of range",
+    "ERROR-336": "more than 1,000 rows were asked for in one page",
+    "ERROR-500": "the API server failed; fetch this page again",
+}
+
+#: Where the bundled Parquet keeps the provenance of the file it was converted from.
+PARQUET_META_SOURCE: Final = b"yesan.source_file"
+PARQUET_META_SHA256: Final = b"yesan.sha256"
+ROW_FIELD: Final = "_row"
+
+
+def looks_like_qwgjk(names: Iterable[str]) -> bool:
+    present = set(names)
+    return {"laf_cd", "dbiz_nm", "bdg_cash_amt"} <= present
+
+
+def read_qwgjk(path: Path) -> Batch:
+    """Read one QWGJK file into a validated Batch, or raise LoadError listing every problem."""
+    name = str(path)
+    if not path.is_file():
+        raise LoadError(f"{name}: no such file")
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".parquet":
+        raw, source_file, sha256 = _read_parquet(path)
+    else:
+        sha256 = file_sha256(path)
+        source_file = name
+        data = _read_bytes(path)
+        if _looks_like_json(data):
+            raw = _rows_to_table(_json_rows(data, name), name)
+        else:
+            raw = _read_csv(data, name)
+    return normalize(raw, source_file=source_file, sha256=sha256)
+
+
+def normalize(raw: pa.Table, *, source_file: str, sha256: str) -> Batch:
+    """Turn a table of QWGJK fields into yesan's ITEM_SCHEMA, checking every cell."""
+    log = ProblemLog(source_file)
+    missing = [field for field in REQUIRED if field not in raw.column_names]
+    if missing:
+        raise LoadError(
+            f"{source_file}: not a QWGJK file; missing column(s) {', '.join(missing)}",
+            hint=f"QWGJK needs the API field names: {', '.join(FIELDS)}",
+        )
+    for extra in sorted(set(raw.column_names) - set(FIELDS) - {ROW_FIELD}):
+        log.warn(None, extra, None, "column is not part of QWGJK and was ignored")
+    n = raw.num_rows
+    if n == 0:
+        raise LoadError(f"{source_file}: the file holds no rows; nothing was loaded")
+
+    def text(field: str) -> pa.Array:
+        if field not in raw.column_names:
+            return pa.nulls(n, pa.string())
+        return columns.to_text(raw.column(field)).combine_chunks()
+
+    row_no = (
+        pc.cast(raw.column(ROW_FIELD), pa.int64()).combine_chunks()
+        if ROW_FIELD in raw.column_names
+        else pa.array(range(1, n + 1), pa.int64())
+    )
+    gov_code = text("laf_cd")
+    _require_pattern(gov_code, "laf_cd", r"^[0-9]{7}$", "자치단체 code must be 7 digits", log)
+    gov_name = text("laf_hg_nm")
+    item_name = text("dbiz_nm")
+    for field, values in (("laf_hg_nm", gov_name), ("dbiz_nm", item_name)):
+        for index in pc.indices_nonzero(pc.is_null(values)).to_pylist()[:100]:
+            log.error(index + 1, field, "", "name is missing")
+    item_code = text("dbiz_cd")
+    account = text("acnt_dv_nm")
+    amounts = {
+        target: columns.amounts(raw.column(field), field, log, required=(field == "bdg_cash_amt"))
+        if field in raw.column_names
+        else pa.nulls(n, pa.int64())
+        for field, target in AMOUNTS.items()
+    }
+    table = pa.table(
+        {
+            "row_no": row_no,
+            "gov_code": gov_code,
+            "gov_name": gov_name,
+            "parent_name": text("wa_laf_hg_nm"),
+            "fiscal_year": columns.years(raw.column("fyr"), "fyr", log),
+            "stage": pa.array(["현액"] * n, pa.string()),
+            "exe_ymd": columns.dates(raw.column("exe_ymd"), "exe_ymd", log),
+            "account": account,
+            "account_type": _map_unique(account, account_type),
+            "field_code": pa.nulls(n, pa.string()),
+            "field_name": text("fld_nm"),
+            "sector_code": pa.nulls(n, pa.string()),
+            "sector_name": text("part_nm"),
+            "program_code": pa.nulls(n, pa.string()),
+            "program_name": pa.nulls(n, pa.string()),
+            "unit_code": pa.nulls(n, pa.string()),
+            "unit_name": pa.nulls(n, pa.string()),
+            "item_code": item_code,
+            "item_name": item_name,
+            **amounts,
+        }
+    )
+    _check_duplicates(table, log)
+    log.raise_if_errors()
+    table = table.cast(ITEM_SCHEMA)
+    counts = {"rows_read": n, "items": n}
+    counts.update(_soft_checks(table, log))
+    return Batch(
+        dataset=DATASET,
+        source_file=source_file,
+        sha256=sha256,
+        items=table,
+        warnings=log.warnings,
+        counts=counts,
+        description=DESCRIPTION,
+    )
+
+
+def _require_pattern(values: pa.Array, field: str, pattern: str, reason: str, log: ProblemLog) -> None:
+    ok = pc.fill_null(pc.match_substring_regex(values, pattern), False)
+    if pc.all(ok).as_py():
+        return
+    cells = values.to_pylist()
+    for index in pc.indices_nonzero(pc.invert(ok)).to_pylist():
+        log.error(index + 1, field, cells[index] or "", reason)
+
+
+def _map_unique(values: pa.Array, function: Any) -> pa.Array:
+    encoded = pc.dictionary_encode(values)
+    mapped = pa.array([function(v) for v in encoded.dictionary.to_pylist()], pa.string())
+    return pc.take(mapped, encoded.indices)
+
+
+def _check_duplicates(table: pa.Table, log: ProblemLog) -> None:
+    keys = "fiscal_year, exe_ymd, gov_code, account, item_code, item_name"
+    with duckdb.connect() as con:
+        con.register("items", table.select([*keys.split(", "), "row_no"]))
+        # A cheap pass over a row hash first: clean files (the usual case) stop here.
+        clashes = con.execute(f"SELECT 1 FROM items GROUP BY hash({keys}) HAVING count(*) > 1 LIMIT 1").fetchall()
+        if not clashes:
+            return
+        dupes = con.execute(
+            f"SELECT {keys}, list(row_no ORDER BY row_no) FROM items GROUP BY ALL HAVING count(*) > 1 "
+            "ORDER BY min(row_no) LIMIT 100"
+        ).fetchall()
+    for *key, rows in dupes:
+        item_code, item_name, account = key[4], key[5], key[3]
+        log.error(
+            rows[1],
+            "dbiz_cd",
+            item_code,
+            f"the same 세부사업 ({item_name}, {account}) appears again; first at row {rows[0]:,}"
+            + (f" and {len(rows) - 2} more time(s)" if len(rows) > 2 else ""),
+        )
+
+
+def _soft_checks(table: pa.Table, log: ProblemLog) -> dict[str, int]:
+    """Oddities that are real in published data: reported as warnings and counted, never fatal."""
+    budget = table.column("budget")
+    funding = pc.add(
+        pc.add(pc.fill_null(table.column("national"), 0), pc.fill_null(table.column("provincial"), 0)),
+        pc.add(pc.fill_null(table.column("municipal"), 0), pc.fill_null(table.column("other"), 0)),
+    )
+    mismatch = pc.fill_null(pc.not_equal(funding, budget), False)
+    overspent = pc.fill_null(pc.greater(table.column("spent"), budget), False)
+    counts = {}
+    for label, mask, reason in (
+        ("funding_mismatch", mismatch, "국비+시도비+시군구비+기타 differs from 예산현액"),
+        ("spent_over_budget", overspent, "지출액 is larger than 예산현액"),
+    ):
+        indices = pc.indices_nonzero(mask).to_pylist()
+        counts[label] = len(indices)
+        rows = table.column("row_no").to_pylist() if indices else []
+        for row in (rows[index] for index in indices[:20]):
+            log.warn(row, None, None, reason)
+    return counts
+
+
+# --- containers ---------------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path) -> bytes:
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError) as error:
+            raise LoadError(f"{path}: the gzip file is damaged or truncated ({error}); nothing was loaded") from None
+    return data
+
+
+def _looks_like_json(data: bytes) -> bool:
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head[:1] in (b"[", b"{")
+
+
+def _read_csv(data: bytes, name: str) -> pa.Table:
+    encoding = _csv_encoding(data, name)
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(encoding=encoding, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={field: pa.string() for field in FIELDS}, strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        raise LoadError(f"{name}: not a readable CSV file ({_arrow_reason(error)}); nothing was loaded") from None
+    return table
+
+
+def _csv_encoding(data: bytes, name: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            data.decode("cp949")
+            return "cp949"
+        except UnicodeDecodeError:
+            raise LoadError(
+                f"{name}: the file is neither UTF-8 nor cp949 text (bad byte at offset {utf8_error.start:,}); "
+                "nothing was loaded",
+                hint="re-export it as CSV in UTF-8",
+            ) from None
+
+
+def _arrow_reason(error: Exception) -> str:
+    return str(error).splitlines()[0][:200]
+
+
+def _json_rows(data: bytes, name: str) -> Iterator[dict[str, Any]]:
+    text = data.decode("utf-8-sig", errors="strict") if data else ""
+    try:
+        documents: list[Any] = [json.loads(text)]
+    except json.JSONDecodeError:
+        documents = []
+        for line_no, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                documents.append(json.loads(line))
+            except json.JSONDecodeError as error:
+                raise LoadError(
+                    f"{name}: line {line_no:,} is not valid JSON ({error.msg} at column {error.colno}); "
+                    "nothing was loaded"
+                ) from None
+    announced: int | None = None
+    received = 0
+    pages = 0
+    for document in documents:
+        for part in document if isinstance(document, list) else [document]:
+            if isinstance(part, dict) and "QWGJK" in part:
+                pages += 1
+                total, rows = _envelope_rows(part["QWGJK"], name, pages)
+                announced = total if announced is None else announced
+                received += len(rows)
+                yield from rows
+            elif isinstance(part, dict):
+                if set(part) & {"RESULT", "result"}:
+                    _check_result(part.get("RESULT") or part.get("result"), name, pages + 1)
+                received += 1
+                yield part
+            else:
+                raise LoadError(f"{name}: expected JSON objects (rows) or QWGJK pages, found {type(part).__name__}")
+    if announced is not None and received != announced:
+        raise LoadError(
+            f"{name}: the API announced {announced:,} rows (list_total_count) but {pages:,} page(s) hold "
+            f"{received:,}; nothing was loaded",
+            hint="fetch the missing pages and load all pages together",
+        )
+
+
+def _envelope_rows(body: Any, name: str, page: int) -> tuple[int, list[dict[str, Any]]]:
+    total: int | None = None
+    rows: list[dict[str, Any]] = []
+    parts = body if isinstance(body, list) else [body]
+    for part in parts:
+        if not isinstance(part, dict):
+            continue
+        for head in part.get("head", []):
+            if "list_total_count" in head:
+                total = int(head["list_total_count"])
+            if "RESULT" in head:
+                _check_result(head["RESULT"], name, page)
+        if "row" in part:
+            rows.extend(part["row"])
+    if total is None:
+        raise LoadError(f"{name}: QWGJK page {page} has no list_total_count in its head; is the file complete?")
+    return total, rows
+
+
+def _check_result(result: Any, name: str, page: int) -> None:
+    code = str((result or {}).get("CODE", ""))
+    if code in _OK_CODES or code in _EMPTY_CODES:
+        return
+    message = str((result or {}).get("MESSAGE", "")).strip()
+    advice = _CODE_ADVICE.get(code) or _CODE_ADVICE.get(code.replace("INFO-", "ERROR-"))
+    raise LoadError(
+        f"{name}: page {page} is an API error, not data: CODE {code} {message!r}; nothing was loaded",
+        hint=advice,
+    )
+
+
+def _rows_to_table(rows: Iterable[dict[str, Any]], name: str) -> pa.Table:
+    columns_: dict[str, list[str | None]] = {}
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise LoadError(f"{name}: row {count:,} is not a JSON object")
+        for key in row.keys() - columns_.keys():
+            columns_[key] = [None] * (count - 1)
+        for key, values in columns_.items():
+            value = row.get(key)
+            values.append(None if value is None else str(value))
+    if count == 0:
+        raise LoadError(f"{name}: the file holds no rows; nothing was loaded")
+    return pa.table({key: pa.array(values, pa.string()) for key, values in columns_.items()})
+
+
+def _read_parquet(path: Path) -> tuple[pa.Table, str, str]:
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as error:
+        raise LoadError(f"{path}: not a readable Parquet file ({_arrow_reason(error)})") from None
+    meta = table.schema.metadata or {}
+    source = meta.get(PARQUET_META_SOURCE, str(path).encode()).decode()
+    sha256 = meta.get(PARQUET_META_SHA256, b"").decode() or file_sha256(path)
+    return table, source, sha256

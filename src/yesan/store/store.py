@@ -1,0 +1,430 @@
+"""Store: one DuckDB file holding every loaded snapshot, population table and their provenance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from yesan.errors import LoadError, Problem, StoreError
+from yesan.ingest.batch import Batch
+from yesan.model import AMOUNT_COLUMNS, ITEM_COLUMNS
+from yesan.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+StepCallback = Callable[[str], None]
+
+_DIGEST_COLUMNS = ", ".join(c for c in ITEM_COLUMNS if c != "row_no")
+_SNAPSHOT_KEY = ("dataset", "fiscal_year", "stage", "exe_ymd")
+
+
+def default_db_path() -> Path:
+    """``$YESAN_DB``, else ``$XDG_DATA_HOME/yesan/yesan.duckdb`` (``~/.local/share`` by default)."""
+    configured = os.environ.get("YESAN_DB")
+    if configured:
+        return Path(configured).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "yesan" / "yesan.duckdb"
+
+
+@dataclass(frozen=True)
+class SnapshotResult:
+    snapshot_id: int
+    dataset: str
+    fiscal_year: int
+    stage: str
+    exe_ymd: dt.date | None
+    rows: int
+    status: str  # new / unchanged / replaced
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "snapshot_id": self.snapshot_id,
+            "dataset": self.dataset,
+            "fiscal_year": self.fiscal_year,
+            "stage": self.stage,
+            "exe_ymd": self.exe_ymd.isoformat() if self.exe_ymd else None,
+            "rows": self.rows,
+            "status": self.status,
+        }
+
+
+@dataclass
+class LoadResult:
+    snapshots: list[SnapshotResult] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return any(s.status != "unchanged" for s in self.snapshots)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "snapshots": [s.as_dict() for s in self.snapshots],
+            "counts": self.counts,
+            "warnings": [w.as_dict() for w in self.warnings],
+        }
+
+
+class Store:
+    """A yesan store: ``Store.open(path)``; use as a context manager to close it."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
+        self.con = connection
+        self.path = path
+        self.read_only = read_only
+
+    # --- opening ---------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, read_only: bool = False, wait_s: float = 0.0) -> Store:
+        """Open (and for writing, create or migrate) the store at ``path``.
+
+        Only one process may write at a time; another writer waits up to ``wait_s`` seconds for the
+        lock, then fails with a StoreError naming the process that holds it.
+        """
+        db_path = Path(path).expanduser() if path is not None else default_db_path()
+        if read_only and not db_path.exists():
+            raise StoreError(f"no store at {db_path}; create it with `yesan demo` or `yesan load FILE`")
+        if not read_only:
+            try:
+                db_path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(f"cannot create the folder for the store {db_path}: {error.strerror}") from None
+        connection = _connect(db_path, read_only, wait_s)
+        store = cls(connection, db_path, read_only)
+        try:
+            store._migrate()
+        except BaseException:
+            connection.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return 0
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer yesan (schema {version}, this yesan knows {SCHEMA_VERSION}); "
+                "upgrade yesan to open it"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            raise StoreError(
+                f"{self.path} has schema {version} and needs migrating to {SCHEMA_VERSION}; "
+                "open it once for writing (e.g. `yesan load` or `yesan demo`)"
+            )
+        with self._transaction():
+            for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in statements:
+                    self.con.execute(statement)
+                self.con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(number)]
+                )
+
+    # --- transactions ----------------------------------------------------------------------------
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.con)
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def load(self, batches: Sequence[Batch], *, replace: bool = False, on_step: StepCallback | None = None) -> LoadResult:
+        """Load validated batches in one transaction: all of them, or (on any error) none.
+
+        Rows are grouped into snapshots by (dataset, fiscal year, stage, exe_ymd); pages of one
+        snapshot may come from several files. A snapshot already in the store with the same rows is
+        left alone ("unchanged"); one with different rows is refused unless ``replace``.
+        """
+        self._require_writable()
+        step = on_step or (lambda _message: None)
+        result = LoadResult()
+        for batch in batches:
+            result.warnings.extend(batch.warnings)
+            for key, value in batch.counts.items():
+                result.counts[key] = result.counts.get(key, 0) + value
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+        staged = [f"_yesan_staging_{index}" for index in range(len(batches))]
+        for name, batch in zip(staged, batches, strict=True):
+            self.con.register(name, batch.items)
+        try:
+            with self._transaction():
+                groups = self._group_snapshots(batches, staged)
+                for key, members in groups.items():
+                    step(f"writing snapshot {key[0]} {key[1]} {key[2]} {key[3] or ''}".rstrip())
+                    result.snapshots.append(self._write_snapshot(key, members, now, replace))
+                self._upsert_governments(staged)
+            step("checkpoint")
+            self.con.execute("CHECKPOINT")
+        finally:
+            for name in staged:
+                self.con.unregister(name)
+        return result
+
+    def _group_snapshots(
+        self, batches: Sequence[Batch], staged: Sequence[str]
+    ) -> dict[tuple[str, int, str, dt.date | None], list[tuple[Batch, str]]]:
+        groups: dict[tuple[str, int, str, dt.date | None], list[tuple[Batch, str]]] = {}
+        for batch, name in zip(batches, staged, strict=True):
+            keys = self.con.execute(
+                f"SELECT DISTINCT fiscal_year, stage, exe_ymd FROM {name} ORDER BY ALL"
+            ).fetchall()
+            for fiscal_year, stage, exe_ymd in keys:
+                groups.setdefault((batch.dataset, int(fiscal_year), stage, exe_ymd), []).append((batch, name))
+        return groups
+
+    def _write_snapshot(
+        self,
+        key: tuple[str, int, str, dt.date | None],
+        members: list[tuple[Batch, str]],
+        now: dt.datetime,
+        replace: bool,
+    ) -> SnapshotResult:
+        dataset, fiscal_year, stage, exe_ymd = key
+        where = "fiscal_year = ? AND stage = ? AND exe_ymd IS NOT DISTINCT FROM ?"
+        params = [fiscal_year, stage, exe_ymd]
+        union = " UNION ALL ".join(f"SELECT * FROM {name} WHERE {where}" for _, name in members)
+        union_params = params * len(members)
+        new_digest = self._digest(f"({union})", union_params)
+        rows = int(new_digest.split(":")[0])
+        existing = self.con.execute(
+            f"SELECT snapshot_id FROM snapshots WHERE dataset = ? AND {where}", [dataset, *params]
+        ).fetchone()
+        status = "new"
+        if existing:
+            old_id = int(existing[0])
+            if self._digest("(SELECT * FROM items WHERE snapshot_id = ?)", [old_id]) == new_digest:
+                return SnapshotResult(old_id, dataset, fiscal_year, stage, exe_ymd, rows, "unchanged")
+            if not replace:
+                raise LoadError(
+                    f"{dataset} {fiscal_year} {stage} {exe_ymd or ''} is already in the store (snapshot {old_id}) "
+                    "with different rows; nothing was loaded",
+                    hint="pass --replace to replace it, or load it under another dataset name",
+                )
+            self.con.execute("DELETE FROM items WHERE snapshot_id = ?", [old_id])
+            self.con.execute("DELETE FROM snapshots WHERE snapshot_id = ?", [old_id])
+            status = "replaced"
+        snapshot_id = self._next_id("snapshots", "snapshot_id")
+        description = members[0][0].description
+        self.con.execute(
+            "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+            [snapshot_id, dataset, description, fiscal_year, stage, exe_ymd, new_digest, rows, now],
+        )
+        columns = ", ".join(ITEM_COLUMNS)
+        for batch, name in members:
+            source_id = self._source_id(batch, now)
+            self.con.execute(
+                f"INSERT INTO items (snapshot_id, source_id, {columns}) "
+                f"SELECT ?, ?, {columns} FROM {name} WHERE {where}",
+                [snapshot_id, source_id, *params],
+            )
+        self.con.execute(
+            "UPDATE snapshots SET budget_total = (SELECT sum(budget) FROM items WHERE snapshot_id = ?) "
+            "WHERE snapshot_id = ?",
+            [snapshot_id, snapshot_id],
+        )
+        return SnapshotResult(snapshot_id, dataset, fiscal_year, stage, exe_ymd, rows, status)
+
+    def _digest(self, relation: str, params: list[Any]) -> str:
+        row = self.con.execute(
+            f"SELECT count(*), coalesce(sum(hash({_DIGEST_COLUMNS})::HUGEINT), 0) FROM {relation} AS r",
+            params,
+        ).fetchone()
+        assert row is not None
+        return f"{row[0]}:{row[1]}"
+
+    def _source_id(self, batch: Batch, now: dt.datetime) -> int:
+        found = self.con.execute(
+            "SELECT source_id FROM sources WHERE dataset = ? AND sha256 = ? AND file = ?",
+            [batch.dataset, batch.sha256, batch.source_file],
+        ).fetchone()
+        if found:
+            return int(found[0])
+        source_id = self._next_id("sources", "source_id")
+        self.con.execute(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
+            [source_id, batch.dataset, batch.source_file, batch.sha256, now, batch.items.num_rows],
+        )
+        return source_id
+
+    def _next_id(self, table: str, column: str) -> int:
+        row = self.con.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def _upsert_governments(self, staged: Sequence[str]) -> None:
+        union = " UNION ALL ".join(f"SELECT gov_code, gov_name, parent_name FROM {name}" for name in staged)
+        self.con.execute(
+            f"""
+            INSERT OR IGNORE INTO governments
+            SELECT gov_code, any_value(gov_name),
+                   CASE WHEN length(gov_code) = 7 AND substr(gov_code, 3, 3) = '000' THEN '광역' ELSE '기초' END,
+                   CASE WHEN length(gov_code) = 7 AND substr(gov_code, 3, 3) <> '000'
+                             AND any_value(parent_name) IS NOT NULL
+                        THEN substr(gov_code, 1, 2) || '00000' END,
+                   any_value(parent_name)
+            FROM ({union}) GROUP BY gov_code
+            """
+        )
+        self.con.execute(
+            f"""
+            INSERT OR IGNORE INTO governments
+            SELECT DISTINCT substr(gov_code, 1, 2) || '00000', parent_name, '광역', NULL, NULL
+            FROM ({union})
+            WHERE parent_name IS NOT NULL AND length(gov_code) = 7 AND substr(gov_code, 3, 3) <> '000'
+            """
+        )
+
+    def load_population(self, table: pa.Table, governments: pa.Table | None, *, source_file: str, sha256: str) -> int:
+        """Replace population figures for the (government, year, source) rows given; all or nothing.
+
+        ``table`` has columns gov_code, year, population, source; ``governments`` (optional) has
+        code, name, level, parent_code, parent_name for governments not yet known.
+        """
+        self._require_writable()
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+        self.con.register("_yesan_population", table)
+        if governments is not None:
+            self.con.register("_yesan_governments", governments)
+        try:
+            with self._transaction():
+                if governments is not None:
+                    self.con.execute(
+                        "INSERT OR IGNORE INTO governments "
+                        "SELECT code, name, level, parent_code, parent_name FROM _yesan_governments"
+                    )
+                self.con.execute(
+                    "DELETE FROM population p USING _yesan_population n "
+                    "WHERE p.gov_code = n.gov_code AND p.year = n.year AND p.source = n.source"
+                )
+                self.con.execute(
+                    "INSERT INTO population SELECT gov_code, year, population, source, ?, ?, ? FROM _yesan_population",
+                    [source_file, sha256, now],
+                )
+            self.con.execute("CHECKPOINT")
+        finally:
+            self.con.unregister("_yesan_population")
+            if governments is not None:
+                self.con.unregister("_yesan_governments")
+        return int(table.num_rows)
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        row = self.con.execute("SELECT count(*) FROM snapshots").fetchone()
+        return not row or row[0] == 0
+
+    def snapshots(self) -> list[dict[str, Any]]:
+        return self._dicts(
+            """
+            SELECT s.snapshot_id, s.dataset, s.description, s.fiscal_year, s.stage, s.exe_ymd, s.row_count AS rows,
+                   s.budget_total, s.loaded_at,
+                   (SELECT list(DISTINCT src.file ORDER BY src.file) FROM items i JOIN sources src USING (source_id)
+                    WHERE i.snapshot_id = s.snapshot_id) AS source_files
+            FROM snapshots s ORDER BY s.dataset, s.fiscal_year, s.stage, s.exe_ymd
+            """
+        )
+
+    def items_arrow(self, snapshot_ids: Sequence[int] | None = None) -> pa.Table:
+        """Items with their provenance columns, in source order."""
+        base = "SELECT * FROM item_provenance"
+        if snapshot_ids:
+            marks = ", ".join("?" for _ in snapshot_ids)
+            return self.con.execute(
+                f"{base} WHERE snapshot_id IN ({marks}) ORDER BY snapshot_id, source_id, row_no", list(snapshot_ids)
+            ).fetch_arrow_table()
+        return self.con.execute(f"{base} ORDER BY snapshot_id, source_id, row_no").fetch_arrow_table()
+
+    def snapshot_meta(self, snapshot_id: int) -> dict[str, Any]:
+        rows = self._dicts("SELECT * FROM snapshots WHERE snapshot_id = ?", [snapshot_id])
+        if not rows:
+            raise StoreError(f"no snapshot {snapshot_id} in {self.path}; `yesan info` lists them")
+        return rows[0]
+
+    def _dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.con.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def query_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a read query inside the store layer (used by ``yesan.store.info``)."""
+        return self._dicts(sql, params)
+
+
+AMOUNT_SUMS = ", ".join(f"sum({c}) AS {c}" for c in AMOUNT_COLUMNS)
+
+
+class _Transaction:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def __enter__(self) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            try:
+                self.con.execute("COMMIT")
+            except duckdb.Error as error:
+                self.con.execute("ROLLBACK")
+                raise StoreError(f"could not commit to the store: {_first_line(error)}") from None
+        else:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _connect(path: Path, read_only: bool, wait_s: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as error:
+            message = _first_line(error)
+            if "lock" in message.lower():
+                if time.monotonic() < deadline:
+                    time.sleep(0.2)
+                    continue
+                raise StoreError(
+                    f"the store {path} is in use by another yesan process ({message}); "
+                    "wait for it to finish and try again"
+                ) from None
+            if "permission" in message.lower() or "read-only" in message.lower():
+                raise StoreError(f"cannot open the store {path} for writing: {message}") from None
+            raise StoreError(f"cannot open the store {path}: {message}") from None
+        except duckdb.Error as error:
+            raise StoreError(f"{path} is not a usable yesan store: {_first_line(error)}") from None

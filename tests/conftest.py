@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from yesan.store import Store
+
+DATA = Path(__file__).parent / "data"
+SMALL_QWGJK = DATA / "qwgjk" / "small.csv"
+SMALL_ROWS = 6
+SMALL_BUDGET_TOTAL = 120_000_000 + 300_000_000 + 500_000_000 + 900_000_000 + 45_000_000 + 70_000_000
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "store" / "yesan.duckdb"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    with Store.open(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def small_csv(tmp_path: Path) -> Path:
+    target = tmp_path / "small.csv"
+    shutil.copyfile(SMALL_QWGJK, target)
+    return target
+
+
+def qwgjk_rows() -> list[dict[str, str]]:
+    import csv
+
+    with SMALL_QWGJK.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_gz(path: Path, text: str) -> Path:
+    path.write_bytes(gzip.compress(text.encode("utf-8")))
+    return path
+
+
+def envelope(rows: list[dict[str, str]], total: int, code: str = "INFO-000") -> dict[str, object]:
+    return {
+        "QWGJK": [
+            {"head": [{"list_total_count": total}, {"RESULT": {"CODE": code, "MESSAGE": "정상 처리되었습니다."}}]},
+            {"row": rows},
+        ]
+    }
+
+
+def dump(path: Path, data: object) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def run_cli(*args: str, db: Path | None = None, check: bool = False, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the real ``yesan`` console script in a child process."""
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    env.pop("YESAN_DB", None)
+    if db is not None:
+        env["YESAN_DB"] = str(db)
+    exe = Path(sys.executable).with_name("yesan")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-c", "from yesan.cli import main; main()"]
+    result = subprocess.run(
+        [*command, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"yesan {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
