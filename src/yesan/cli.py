@@ -56,7 +56,7 @@ def _print_json(data: Any) -> None:
 
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Any]:
-    if not enabled:
+    if not enabled or not err.is_terminal:
         yield lambda _message: None
         return
     with Progress(
@@ -329,7 +329,7 @@ def main() -> None:
     """Entry point: run the app, print YesanErrors as one line (plus problems) and exit non-zero."""
     debug = "--debug" in sys.argv
     try:
-        app(standalone_mode=False)
+        app()
     except YesanError as error:
         if debug:
             raise
@@ -340,20 +340,10 @@ def main() -> None:
             if len(error.problems) > 20:
                 err.print(f"  … {len(error.problems) - 20:,} more (use --json with --check to list all)")
         sys.exit(1)
-    except typer.Abort:
-        err.print("aborted")
-        sys.exit(130)
     except KeyboardInterrupt:
         err.print("interrupted; the store is unchanged unless a load had already committed")
         sys.exit(130)
-    except Exception as error:  # click usage errors and anything unexpected
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        if isinstance(error, click.exceptions.Exit):
-            sys.exit(error.exit_code)
+    except Exception as error:
         if debug:
             raise
         err.print(f"[bold red]internal error:[/] {type(error).__name__}: {error} (run with --debug for details)")

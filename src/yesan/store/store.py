@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from yesan.errors import LoadError, Problem, StoreError
 from yesan.ingest.batch import Batch
-from yesan.model import AMOUNT_COLUMNS, ITEM_COLUMNS
+from yesan.model import ITEM_COLUMNS
 from yesan.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 StepCallback = Callable[[str], None]
@@ -117,13 +117,16 @@ class Store:
         self.close()
 
     def schema_version(self) -> int:
-        exists = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-        ).fetchone()
+        exists = self._first("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'")
         if not exists or not exists[0]:
             return 0
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        row = self._first("SELECT value FROM meta WHERE key = 'schema_version'")
         return int(row[0]) if row else 0
+
+    def _first(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        """The first row of a query, reading the result to its end (DuckDB requires that)."""
+        rows = self.con.execute(sql, list(params)).fetchall()
+        return tuple(rows[0]) if rows else None
 
     def _migrate(self) -> None:
         version = self.schema_version()
@@ -216,9 +219,7 @@ class Store:
         union_params = params * len(members)
         new_digest = self._digest(f"({union})", union_params)
         rows = int(new_digest.split(":")[0])
-        existing = self.con.execute(
-            f"SELECT snapshot_id FROM snapshots WHERE dataset = ? AND {where}", [dataset, *params]
-        ).fetchone()
+        existing = self._first(f"SELECT snapshot_id FROM snapshots WHERE dataset = ? AND {where}", [dataset, *params])
         status = "new"
         if existing:
             old_id = int(existing[0])
@@ -255,18 +256,17 @@ class Store:
         return SnapshotResult(snapshot_id, dataset, fiscal_year, stage, exe_ymd, rows, status)
 
     def _digest(self, relation: str, params: list[Any]) -> str:
-        row = self.con.execute(
-            f"SELECT count(*), coalesce(sum(hash({_DIGEST_COLUMNS})::HUGEINT), 0) FROM {relation} AS r",
-            params,
-        ).fetchone()
+        row = self._first(
+            f"SELECT count(*), coalesce(sum(hash({_DIGEST_COLUMNS})::HUGEINT), 0) FROM {relation} AS r", params
+        )
         assert row is not None
         return f"{row[0]}:{row[1]}"
 
     def _source_id(self, batch: Batch, now: dt.datetime) -> int:
-        found = self.con.execute(
+        found = self._first(
             "SELECT source_id FROM sources WHERE dataset = ? AND sha256 = ? AND file = ?",
             [batch.dataset, batch.sha256, batch.source_file],
-        ).fetchone()
+        )
         if found:
             return int(found[0])
         source_id = self._next_id("sources", "source_id")
@@ -277,7 +277,7 @@ class Store:
         return source_id
 
     def _next_id(self, table: str, column: str) -> int:
-        row = self.con.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()
+        row = self._first(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}")
         assert row is not None
         return int(row[0])
 
@@ -305,7 +305,9 @@ class Store:
         )
 
     def load_population(self, table: pa.Table, governments: pa.Table | None, *, source_file: str, sha256: str) -> int:
-        """Replace population figures for the (government, year, source) rows given; all or nothing.
+        """Add or update population figures for the (government, year, source) rows given; all or nothing.
+
+        Returns how many figures were new or changed.
 
         ``table`` has columns gov_code, year, population, source; ``governments`` (optional) has
         code, name, level, parent_code, parent_name for governments not yet known.
@@ -322,12 +324,21 @@ class Store:
                         "INSERT OR IGNORE INTO governments "
                         "SELECT code, name, level, parent_code, parent_name FROM _yesan_governments"
                     )
+                # Only figures that are new or differ are written, so loading the same table twice is a no-op.
                 self.con.execute(
                     "DELETE FROM population p USING _yesan_population n "
-                    "WHERE p.gov_code = n.gov_code AND p.year = n.year AND p.source = n.source"
+                    "WHERE p.gov_code = n.gov_code AND p.year = n.year AND p.source = n.source "
+                    "AND (p.population <> n.population OR p.sha256 <> ?)",
+                    [sha256],
+                )
+                changed = self._first(
+                    "SELECT count(*) FROM _yesan_population n WHERE NOT EXISTS (SELECT 1 FROM population p "
+                    "WHERE p.gov_code = n.gov_code AND p.year = n.year AND p.source = n.source)"
                 )
                 self.con.execute(
-                    "INSERT INTO population SELECT gov_code, year, population, source, ?, ?, ? FROM _yesan_population",
+                    "INSERT INTO population SELECT gov_code, year, population, source, ?, ?, ? FROM _yesan_population n "
+                    "WHERE NOT EXISTS (SELECT 1 FROM population p "
+                    "WHERE p.gov_code = n.gov_code AND p.year = n.year AND p.source = n.source)",
                     [source_file, sha256, now],
                 )
             self.con.execute("CHECKPOINT")
@@ -335,12 +346,12 @@ class Store:
             self.con.unregister("_yesan_population")
             if governments is not None:
                 self.con.unregister("_yesan_governments")
-        return int(table.num_rows)
+        return int(changed[0]) if changed else 0
 
     # --- reading ---------------------------------------------------------------------------------
 
     def is_empty(self) -> bool:
-        row = self.con.execute("SELECT count(*) FROM snapshots").fetchone()
+        row = self._first("SELECT count(*) FROM snapshots")
         return not row or row[0] == 0
 
     def snapshots(self) -> list[dict[str, Any]]:
@@ -361,8 +372,8 @@ class Store:
             marks = ", ".join("?" for _ in snapshot_ids)
             return self.con.execute(
                 f"{base} WHERE snapshot_id IN ({marks}) ORDER BY snapshot_id, source_id, row_no", list(snapshot_ids)
-            ).fetch_arrow_table()
-        return self.con.execute(f"{base} ORDER BY snapshot_id, source_id, row_no").fetch_arrow_table()
+            ).to_arrow_table()
+        return self.con.execute(f"{base} ORDER BY snapshot_id, source_id, row_no").to_arrow_table()
 
     def snapshot_meta(self, snapshot_id: int) -> dict[str, Any]:
         rows = self._dicts("SELECT * FROM snapshots WHERE snapshot_id = ?", [snapshot_id])
@@ -379,8 +390,6 @@ class Store:
         """Run a read query inside the store layer (used by ``yesan.store.info``)."""
         return self._dicts(sql, params)
 
-
-AMOUNT_SUMS = ", ".join(f"sum({c}) AS {c}" for c in AMOUNT_COLUMNS)
 
 
 class _Transaction:

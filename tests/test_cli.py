@@ -1,0 +1,94 @@
+"""The yesan command as people use it: real processes, real store files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from conftest import SMALL_BUDGET_TOTAL, SMALL_ROWS, run_cli
+
+
+def test_load_then_info_reports_rows_and_totals(small_csv: Path, db_path: Path) -> None:
+    loaded = run_cli("load", str(small_csv), db=db_path, check=True)
+    assert "snapshot 1: lofin365.QWGJK 2026 현액 2026-07-05 — 6 rows loaded" in loaded.stdout
+    info = json.loads(run_cli("info", "--json", db=db_path, check=True).stdout)
+    assert info["totals"]["items"] == SMALL_ROWS
+    assert info["snapshots"][0]["budget_total"] == SMALL_BUDGET_TOTAL
+    table = run_cli("info", db=db_path, check=True).stdout
+    assert "가나군" in table and "19억 3,500만원"[:3] in table
+
+
+def test_loading_again_says_unchanged(small_csv: Path, db_path: Path) -> None:
+    run_cli("load", str(small_csv), db=db_path, check=True)
+    again = run_cli("load", str(small_csv), db=db_path, check=True)
+    assert "already loaded, unchanged" in again.stdout
+
+
+def test_check_validates_without_writing(small_csv: Path, db_path: Path) -> None:
+    result = run_cli("load", "--check", str(small_csv), db=db_path, check=True)
+    assert "nothing was written" in result.stdout
+    assert not db_path.exists()
+
+
+def test_bad_input_is_one_line_and_a_nonzero_exit(tmp_path: Path, small_csv: Path, db_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(small_csv.read_text(encoding="utf-8").replace(",45000000,0,0,", ",--5,0,0,", 1), encoding="utf-8")
+    result = run_cli("load", str(bad), db=db_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ")
+    assert "row 5" in result.stderr and "bdg_cash_amt" in result.stderr and "'--5'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path: Path, db_path: Path) -> None:
+    result = run_cli("--debug", "load", str(tmp_path / "missing.csv"), db=db_path)
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr and "LoadError" in result.stderr
+
+
+def test_missing_store_is_explained(tmp_path: Path) -> None:
+    result = run_cli("info", db=tmp_path / "none.duckdb")
+    assert result.returncode == 1
+    assert "yesan demo" in result.stderr
+
+
+def test_export_csv_has_a_bom_and_provenance(small_csv: Path, db_path: Path, tmp_path: Path) -> None:
+    run_cli("load", str(small_csv), db=db_path, check=True)
+    target = tmp_path / "out" / "items.csv"
+    run_cli("export", str(target), "--format", "csv", db=db_path, check=True)
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == SMALL_ROWS
+    assert sum(int(r["budget"]) for r in rows) == SMALL_BUDGET_TOTAL
+    assert rows[0]["source_file"] == str(small_csv) and rows[0]["row_no"] == "1"
+
+
+def test_export_parquet_keeps_integer_won(small_csv: Path, db_path: Path, tmp_path: Path) -> None:
+    run_cli("load", str(small_csv), db=db_path, check=True)
+    target = tmp_path / "items.parquet"
+    run_cli("export", str(target), "--format", "parquet", db=db_path, check=True)
+    table = pq.read_table(target)
+    assert str(table.schema.field("budget").type) == "int64"
+    assert sum(table.column("budget").to_pylist()) == SMALL_BUDGET_TOTAL
+
+
+def test_exported_package_loads_back_into_a_new_store(small_csv: Path, db_path: Path, tmp_path: Path) -> None:
+    run_cli("load", str(small_csv), db=db_path, check=True)
+    package = tmp_path / "package"
+    run_cli("export", str(package), "--format", "fdp", db=db_path, check=True)
+    assert (package / "datapackage.json").exists()
+    other = tmp_path / "other.duckdb"
+    run_cli("load", str(package), db=other, check=True)
+    info = json.loads(run_cli("info", "--json", db=other, check=True).stdout)
+    assert info["totals"]["items"] == SMALL_ROWS
+    assert info["snapshots"][0]["budget_total"] == SMALL_BUDGET_TOTAL
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for command in ("load", "info", "export", "demo"):
+        result = run_cli(command, "--help", check=True)
+        assert "Example: yesan" in result.stdout
