@@ -224,15 +224,17 @@ def _print_info(data: dict[str, Any], governments: bool) -> None:
         f"{totals['governments_known_basic']:,} 기초 and {totals['governments_known_provincial']:,} 광역 governments known"
     )
     table = Table(title="snapshots", title_justify="left")
-    for column in ("id", "dataset", "year", "stage", "as of", "rows", "govts", "예산현액", "지출액", "sources"):
-        table.add_column(column, justify="right" if column in ("id", "rows", "govts") else "left")
+    for column in ("id", "dataset", "year", "stage", "as of", "rows", "govts", "예산현액", "지출액"):
+        table.add_column(column, justify="left" if column in ("dataset", "stage") else "right", no_wrap=True)
     for s in data["snapshots"]:
         table.add_row(
             str(s["snapshot_id"]), s["dataset"], str(s["fiscal_year"]), s["stage"], str(s["exe_ymd"] or "—"),
             f"{s['rows']:,}", f"{s['governments']:,}", format_won(int(s["budget_total"] or 0), precision="eok"),
-            format_won(int(s["spent_total"]), precision="eok"), "\n".join(s["source_files"] or []),
+            format_won(int(s["spent_total"]), precision="eok"),
         )  # fmt: skip
     out.print(table)
+    for s in data["snapshots"]:
+        out.print(f"snapshot {s['snapshot_id']} source: {', '.join(s['source_files'] or [])}")
     for missing in data["governments_without_items"]:
         out.print(f"no items for {missing['parent_name'] or ''} {missing['name']} ({missing['code']})")
     if governments and data["governments"]:
@@ -289,7 +291,7 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
     """
     from yesan.bundled import load_bundled
     from yesan.store import Store
-    from yesan.store.info import store_info
+    from yesan.store.info import field_totals, store_info
 
     path = db or state.db
     with Store.open(path, wait_s=30) as store:
@@ -297,6 +299,7 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
             with _progress(not as_json) as step:
                 load_bundled(store, on_step=step)
         data = store_info(store)
+        data["fields"] = field_totals(store)
     if as_json:
         _print_json(data)
         return
@@ -313,7 +316,7 @@ def _print_demo_view(data: dict[str, Any]) -> None:
         region["spent"] += int(g["spent"] or 0)
         region["population"] += int(g["population"] or 0)
     table = Table(title="by 광역 (all snapshots)", title_justify="left")
-    for column in ("광역", "govts", "예산현액", "지출액", "집행률", "per resident"):
+    for column in ("광역", "govts", "예산현액", "지출액", "집행률", "per resident*"):
         table.add_column(column, justify="left" if column == "광역" else "right")
     for name, r in sorted(by_region.items(), key=lambda kv: -kv[1]["budget"]):
         table.add_row(
@@ -322,6 +325,19 @@ def _print_demo_view(data: dict[str, Any]) -> None:
             format_won(r["budget"] // r["population"], precision="man") if r["population"] else "—",
         )  # fmt: skip
     out.print(table)
+    fields = Table(title="by 분야 (all snapshots)", title_justify="left")
+    for column in ("분야", "items", "예산현액", "share", "국비 share", "집행률"):
+        fields.add_column(column, justify="left" if column == "분야" else "right")
+    total = sum(int(f["budget"] or 0) for f in data["fields"]) or 1
+    for f in data["fields"]:
+        budget = int(f["budget"] or 0)
+        fields.add_row(
+            f["field_name"] or "—", f"{f['items']:,}", format_won(budget, precision="eok"), f"{budget / total:.1%}",
+            f"{int(f['national'] or 0) / budget:.1%}" if budget else "—",
+            f"{int(f['spent'] or 0) / budget:.1%}" if budget else "—",
+        )  # fmt: skip
+    out.print(fields)
+    out.print("* 예산현액 per resident of the governments with items (population: latest year in the store)")
     out.print("next: `yesan info` for every government, `yesan export items.csv` for the rows")
 
 

@@ -66,3 +66,11 @@ def store_info(store: Store) -> dict[str, Any]:
         "governments_without_items": without_items,
         "population": population,
     }
+
+
+def field_totals(store: Store) -> list[dict[str, Any]]:
+    """Totals by 분야 over every item in the store, largest first."""
+    return store.query_dicts(
+        "SELECT field_name, count(*) AS items, sum(budget) AS budget, sum(national) AS national, "
+        "sum(spent) AS spent FROM items GROUP BY field_name ORDER BY budget DESC NULLS LAST"
+    )
