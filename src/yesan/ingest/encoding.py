@@ -59,7 +59,9 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
         try:
             text = data[len(UTF8_BOM) :].decode("utf-8")
         except UnicodeDecodeError as error:
-            raise _bad_byte(file, data, error.start + len(UTF8_BOM), "UTF-8 (it starts with a UTF-8 BOM)") from None
+            raise _bad_byte(
+                file, data, error.start + len(UTF8_BOM), "UTF-8 (it starts with a UTF-8 BOM)"
+            ) from None
         _check_mojibake(text, data, file)
         return text, "utf-8-sig"
     if data.startswith(_UTF16_BOMS):
@@ -74,8 +76,29 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
             if utf8_error.start >= cp949_error.start:
                 raise _bad_byte(file, data, utf8_error.start, "UTF-8") from None
             raise _bad_byte(file, data, cp949_error.start, "CP949 (EUC-KR)") from None
+    if _cp949_posing_as_utf8(text, data):
+        return data.decode("cp949"), "cp949"
     _check_mojibake(text, data, file)
     return text, "utf-8"
+
+
+def _cp949_posing_as_utf8(text: str, data: bytes) -> bool:
+    """CP949 text that happens to be valid UTF-8 too (345 syllables such as 창, 책, 칠 encode as
+    valid two-byte UTF-8 sequences): UTF-8 shows no Hangul but Latin Extended / Greek / Cyrillic
+    letters or C1 controls, while CP949 shows Hangul and nothing else outside ASCII."""
+    non_ascii = _NON_ASCII.findall(text[:_MOJIBAKE_WINDOW])
+    if not non_ascii or _HANGUL.search(text[:_MOJIBAKE_WINDOW]):
+        return False
+    if any(ord(char) > 0x7FF for char in non_ascii):
+        return False
+    if not any(ord(char) >= 0x100 or ord(char) < 0xA0 for char in non_ascii):
+        return False  # only Latin-1 letters: genuine UTF-8 (é, ü, ç) is the likelier reading
+    try:
+        korean = data.decode("cp949")
+    except UnicodeDecodeError:
+        return False
+    others = _NON_ASCII.findall(korean[:_MOJIBAKE_WINDOW])
+    return bool(others) and all(_HANGUL.match(char) for char in others)
 
 
 def _bad_byte(file: str, data: bytes, offset: int, closest: str) -> LoadError:

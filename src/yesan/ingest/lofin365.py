@@ -80,11 +80,10 @@ def read_qwgjk(path: Path) -> Batch:
     else:
         sha256 = file_sha256(path)
         source_file = name
-        data = _read_bytes(path)
-        if _looks_like_json(data):
-            raw = _rows_to_table(_json_rows(data, name), name)
+        if _looks_like_json(_head(path)):
+            raw = _rows_to_table(_json_rows(_read_bytes(path), name), name)
         else:
-            raw = _read_csv(data, name)
+            raw = _read_csv(path, name)
     return normalize(raw, source_file=source_file, sha256=sha256)
 
 
@@ -135,7 +134,7 @@ def normalize(raw: pa.Table, *, source_file: str, sha256: str) -> Batch:
             "gov_name": gov_name,
             "parent_name": text("wa_laf_hg_nm"),
             "fiscal_year": columns.years(raw.column("fyr"), "fyr", log),
-            "stage": pa.array(["현액"] * n, pa.string()),
+            "stage": pa.repeat(pa.scalar("현액", pa.string()), n),
             "exe_ymd": columns.dates(raw.column("exe_ymd"), "exe_ymd", log),
             "account": account,
             "account_type": _map_unique(account, account_type),
@@ -246,38 +245,56 @@ def _looks_like_json(data: bytes) -> bool:
     return head[:1] in (b"[", b"{")
 
 
-def _read_csv(data: bytes, name: str) -> pa.Table:
-    encoding = _csv_encoding(data, name)
+def _head(path: Path, size: int = 64) -> bytes:
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(encoding=encoding, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={field: pa.string() for field in FIELDS}, strings_can_be_null=False
-            ),
-        )
-    except pa.ArrowInvalid as error:
-        raise LoadError(f"{name}: not a readable CSV file ({_arrow_reason(error)}); nothing was loaded") from None
-    return table
+        with _open_stream(path) as stream:
+            return bytes(stream.read(size))
+    except (OSError, pa.ArrowInvalid):
+        return b""
 
 
-def _csv_encoding(data: bytes, name: str) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as utf8_error:
-        try:
-            data.decode("cp949")
-            return "cp949"
-        except UnicodeDecodeError:
-            raise LoadError(
-                f"{name}: the file is neither UTF-8 nor cp949 text (bad byte at offset {utf8_error.start:,}); "
-                "nothing was loaded",
-                hint="re-export it as CSV in UTF-8",
-            ) from None
+def _open_stream(path: Path) -> pa.NativeFile:
+    with path.open("rb") as handle:
+        gzipped = handle.read(2) == b"\x1f\x8b"
+    return pa.input_stream(str(path), compression="gzip" if gzipped else None)
+
+
+#: Column types tried first: amounts as int64 straight from the parser (the fast path); any cell
+#: that is not a plain integer makes the reader fall back to text, checked cell by cell.
+_TEXT_FIELDS: Final = tuple(f for f in FIELDS if f not in AMOUNTS)
+_FAST_TYPES: Final = {f: pa.string() for f in _TEXT_FIELDS} | {f: pa.int64() for f in AMOUNTS}
+_TEXT_TYPES: Final = {f: pa.string() for f in FIELDS}
+
+
+def _read_csv(path: Path, name: str) -> pa.Table:
+    """Parse a QWGJK CSV with Arrow: UTF-8 first (validated by Arrow), cp949 if that fails."""
+    for encoding in ("utf8", "cp949"):
+        for types in (_FAST_TYPES, _TEXT_TYPES):
+            try:
+                with _open_stream(path) as stream:
+                    return pacsv.read_csv(
+                        stream,
+                        read_options=pacsv.ReadOptions(encoding=encoding, block_size=1 << 24),
+                        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                        convert_options=pacsv.ConvertOptions(
+                            column_types=types, null_values=[""], strings_can_be_null=True
+                        ),
+                    )
+            except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as error:
+                reason = _arrow_reason(error)
+                if "conversion error to int64" in reason:
+                    continue  # a cell that is not a plain integer: read amounts as text instead
+                if "invalid UTF8" in reason or isinstance(error, UnicodeDecodeError):
+                    break  # not UTF-8: try cp949
+                if isinstance(error, OSError) or "gzip" in reason.lower() or "zlib" in reason.lower():
+                    raise LoadError(
+                        f"{name}: the gzip file is damaged or truncated ({reason}); nothing was loaded"
+                    ) from None
+                raise LoadError(f"{name}: not a readable CSV file ({reason}); nothing was loaded") from None
+    raise LoadError(
+        f"{name}: the file is neither UTF-8 nor cp949 text; nothing was loaded",
+        hint="re-export it as CSV in UTF-8",
+    )
 
 
 def _arrow_reason(error: Exception) -> str:

@@ -73,7 +73,9 @@ HEADER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "exe_ymd": ("기준일자", "기준일", "exe_ymd"),
 }
 
-_UNIT_SUFFIX: Final = re.compile(r"^(?P<base>.*?)[(\[<]\s*(?P<unit>(?:단위\s*[:：]?\s*)?[^()\[\]<>]*원)\s*[)\]>]$")
+_UNIT_SUFFIX: Final = re.compile(
+    r"^(?P<base>.*?)[(\[<]\s*(?P<unit>(?:단위\s*[:：]?\s*)?[^()\[\]<>]*원)\s*[)\]>]$"
+)
 _SPACES: Final = re.compile(r"\s+")
 
 
@@ -83,7 +85,9 @@ def _key(text: str) -> str:
 
 
 _ALIAS_INDEX: Final[dict[str, tuple[str, int]]] = {
-    _key(alias): (column, rank) for column, aliases in HEADER_ALIASES.items() for rank, alias in enumerate(aliases)
+    _key(alias): (column, rank)
+    for column, aliases in HEADER_ALIASES.items()
+    for rank, alias in enumerate(aliases)
 }
 
 
@@ -260,13 +264,17 @@ def load_mapping_file(path: Path) -> dict[str, str]:
     except OSError as error:
         raise LoadError(f"{path}: cannot read the mapping file ({error.strerror or error})") from error
     except UnicodeDecodeError as error:
-        raise LoadError(f"{path}: the mapping file is not UTF-8 (byte offset {error.start:,}); save it as UTF-8") from error
+        raise LoadError(
+            f"{path}: the mapping file is not UTF-8 (byte offset {error.start:,}); save it as UTF-8"
+        ) from error
     except tomllib.TOMLDecodeError as error:
         raise LoadError(f"{path}: not a valid TOML mapping file: {error}") from error
     file = str(path)
     unknown = sorted(set(raw) - {"columns", "defaults"})
     if unknown:
-        raise LoadError(f"{file}: unknown table(s) {', '.join(unknown)}; a mapping file has [columns] and [defaults]")
+        raise LoadError(
+            f"{file}: unknown table(s) {', '.join(unknown)}; a mapping file has [columns] and [defaults]"
+        )
     columns = raw.get("columns", {})
     defaults = raw.get("defaults", {})
     if not isinstance(columns, dict) or not isinstance(defaults, dict):
@@ -274,7 +282,7 @@ def load_mapping_file(path: Path) -> dict[str, str]:
     result: dict[str, str] = {}
     for name, header in columns.items():
         if not isinstance(header, str) or not header.strip():
-            raise LoadError(f"{file}: [columns] {name} must be a header text, e.g. {name} = \"세부사업명\"")
+            raise LoadError(f'{file}: [columns] {name} must be a header text, e.g. {name} = "세부사업명"')
         result[name] = header.strip()
     for name, value in defaults.items():
         if isinstance(value, bool) or not isinstance(value, str | int):
@@ -304,7 +312,9 @@ def validate_mapping(mapping: Mapping[str, str], source: str) -> None:
     for name in mapping:
         if name.startswith(DEFAULT_PREFIX):
             if name[len(DEFAULT_PREFIX) :] not in DEFAULT_KEYS:
-                raise LoadError(f"{source}: unknown default {name!r}; defaults are: {', '.join(DEFAULT_KEYS)}")
+                raise LoadError(
+                    f"{source}: unknown default {name!r}; defaults are: {', '.join(DEFAULT_KEYS)}"
+                )
         elif name not in MAPPABLE_COLUMNS:
             raise LoadError(
                 f"{source}: {name!r} is not a yesan column; columns are: {', '.join(MAPPABLE_COLUMNS)}"
