@@ -159,3 +159,16 @@ def test_a_second_writer_is_refused_with_a_clear_message(db_path: Path) -> None:
             Store.open(db_path, wait_s=0.5)
     finally:
         holder.communicate("\n", timeout=30)
+
+
+def test_one_file_with_two_snapshot_dates_makes_two_snapshots(store: Store, small_csv: Path, tmp_path: Path) -> None:
+    lines = small_csv.read_text(encoding="utf-8").split("\n")
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("\n".join([lines[0], lines[1].replace("20260705", "20260901"), *lines[2:]]), encoding="utf-8")
+    result = store.load([read_qwgjk(mixed)])
+    assert sorted((str(s.exe_ymd), s.rows) for s in result.snapshots) == [("2026-07-05", 5), ("2026-09-01", 1)]
+    per_snapshot = store.con.execute(
+        "SELECT s.exe_ymd::VARCHAR, count(*), min(i.row_no) FROM items i JOIN snapshots s USING (snapshot_id) "
+        "GROUP BY ALL ORDER BY 1"
+    ).fetchall()
+    assert per_snapshot == [("2026-07-05", 5, 2), ("2026-09-01", 1, 1)]

@@ -8,6 +8,7 @@ which understands thousands separators, ``△``/parenthesised negatives and unit
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -24,12 +25,27 @@ def row_number(row_offset: int, index: int) -> int:
     return row_offset + index + 1
 
 
-def to_text(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
-    """Cast any column to trimmed strings (empty → null)."""
+def to_text(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Any column as trimmed strings, empty cells as null.
+
+    Dictionary columns are cleaned through their (few) distinct values, not row by row.
+    """
+    column = _combine(column)
+    if pa.types.is_dictionary(column.type):
+        values = to_text(column.dictionary)
+        return pc.take(values, column.indices)
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
         column = pc.cast(column, pa.string())
     trimmed = pc.utf8_trim_whitespace(column)
-    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    if pc.any(pc.equal(trimmed, "")).as_py():
+        return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    return trimmed
+
+
+def on_distinct(values: pa.Array, function: Callable[[pa.Array], pa.Array]) -> pa.Array:
+    """Apply a column function to the distinct values only and spread the result back over the rows."""
+    encoded = pc.dictionary_encode(values)
+    return pc.take(function(encoded.dictionary), encoded.indices)
 
 
 def amounts(
@@ -98,7 +114,7 @@ def _check_required(result: pa.Array, name: str, log: ProblemLog, row_offset: in
 def years(column: pa.ChunkedArray | pa.Array, name: str, log: ProblemLog, *, row_offset: int = 0) -> pa.Array:
     """Fiscal years as int16, each between 1948 and 2100."""
     text = to_text(column)
-    ok = pc.fill_null(pc.match_substring_regex(text, r"^(19[4-9][0-9]|20[0-9][0-9]|2100)$"), False)
+    ok = pc.fill_null(on_distinct(text, lambda v: pc.match_substring_regex(v, r"^(19[4-9][0-9]|20[0-9][0-9]|2100)$")), False)
     if not pc.all(ok).as_py():
         cells = _pylist(text)
         for index in pc.indices_nonzero(pc.invert(ok)).to_pylist():
@@ -108,21 +124,24 @@ def years(column: pa.ChunkedArray | pa.Array, name: str, log: ProblemLog, *, row
 
 
 def dates(column: pa.ChunkedArray | pa.Array, name: str, log: ProblemLog, *, row_offset: int = 0) -> pa.Array:
-    """YYYYMMDD or YYYY-MM-DD text as date32; empty cells are null."""
-    text = pc.replace_substring(to_text(column), "-", "")
-    cells = _pylist(text)
-    unique = {cell for cell in cells if cell is not None}
-    parsed: dict[str, dt.date | None] = {}
-    for cell in unique:
+    """YYYYMMDD or YYYY-MM-DD text as date32; empty cells are null. Parsed once per distinct value."""
+    encoded = pc.dictionary_encode(pc.replace_substring(to_text(column), "-", ""))
+    distinct: list[str | None] = encoded.dictionary.to_pylist()
+    parsed: list[dt.date | None] = []
+    bad: set[int] = set()
+    for position, cell in enumerate(distinct):
         try:
-            parsed[cell] = dt.datetime.strptime(cell, "%Y%m%d").date() if len(cell) == 8 else None
+            parsed.append(dt.datetime.strptime(cell, "%Y%m%d").date() if cell and len(cell) == 8 else None)
         except ValueError:
-            parsed[cell] = None
-    if any(value is None for value in parsed.values()):
-        for index, cell in enumerate(cells):
-            if cell is not None and parsed[cell] is None:
-                log.error(row_number(row_offset, index), name, cell, "not a date (expected YYYYMMDD)")
-    return pa.array([None if c is None else parsed[c] for c in cells], pa.date32())
+            parsed.append(None)
+        if parsed[-1] is None and cell is not None:
+            bad.add(position)
+    if bad:
+        indices = encoded.indices.to_pylist()
+        for index, position in enumerate(indices):
+            if position in bad:
+                log.error(row_number(row_offset, index), name, distinct[position], "not a date (expected YYYYMMDD)")
+    return pc.take(pa.array(parsed, pa.date32()), encoded.indices)
 
 
 def _pylist(column: pa.ChunkedArray | pa.Array) -> list[str | None]:

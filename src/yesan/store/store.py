@@ -21,7 +21,18 @@ from yesan.store.schema import MIGRATIONS, SCHEMA_VERSION
 StepCallback = Callable[[str], None]
 
 _DIGEST_COLUMNS = ", ".join(c for c in ITEM_COLUMNS if c != "row_no")
-_SNAPSHOT_KEY = ("dataset", "fiscal_year", "stage", "exe_ymd")
+_Key = tuple[str, int, str, dt.date | None]  # dataset, fiscal year, stage, exe_ymd
+
+
+@dataclass(frozen=True)
+class _Part:
+    """The rows of one snapshot found in one staged batch."""
+
+    batch: Batch
+    name: str
+    rows: int
+    hash_sum: int
+    budget: int
 
 
 def default_db_path() -> Path:
@@ -181,10 +192,23 @@ class Store:
             self.con.register(name, batch.items)
         try:
             with self._transaction():
+                step("comparing with the snapshots already stored")
                 groups = self._group_snapshots(batches, staged)
-                for key, members in groups.items():
-                    step(f"writing snapshot {key[0]} {key[1]} {key[2]} {key[3] or ''}".rstrip())
-                    result.snapshots.append(self._write_snapshot(key, members, now, replace))
+                targets: dict[str, list[tuple[_Key, int, int]]] = {}
+                for key, parts in groups.items():
+                    snapshot = self._prepare_snapshot(key, parts, now, replace)
+                    result.snapshots.append(snapshot)
+                    if snapshot.status != "unchanged":
+                        for part in parts:
+                            source_id = self._source_id(part.batch, now)
+                            targets.setdefault(part.name, []).append((key, snapshot.snapshot_id, source_id))
+                keys_per_batch: dict[str, int] = {}
+                for parts in groups.values():
+                    for part in parts:
+                        keys_per_batch[part.name] = keys_per_batch.get(part.name, 0) + 1
+                for name, entries in targets.items():
+                    step(f"writing the rows of {batches[staged.index(name)].source_file}")
+                    self._insert_items(name, entries, whole_batch=keys_per_batch[name] == len(entries) == 1)
                 self._upsert_governments(staged)
             step("checkpoint")
             self.con.execute("CHECKPOINT")
@@ -193,33 +217,29 @@ class Store:
                 self.con.unregister(name)
         return result
 
-    def _group_snapshots(
-        self, batches: Sequence[Batch], staged: Sequence[str]
-    ) -> dict[tuple[str, int, str, dt.date | None], list[tuple[Batch, str]]]:
-        groups: dict[tuple[str, int, str, dt.date | None], list[tuple[Batch, str]]] = {}
+    def _group_snapshots(self, batches: Sequence[Batch], staged: Sequence[str]) -> dict[_Key, list[_Part]]:
+        """One pass over each batch: its snapshot keys with row count, content hash and budget total."""
+        groups: dict[_Key, list[_Part]] = {}
         for batch, name in zip(batches, staged, strict=True):
-            keys = self.con.execute(
-                f"SELECT DISTINCT fiscal_year, stage, exe_ymd FROM {name} ORDER BY ALL"
+            rows = self.con.execute(
+                f"SELECT fiscal_year, stage, exe_ymd, count(*), "
+                f"coalesce(sum(hash({_DIGEST_COLUMNS})::HUGEINT), 0), coalesce(sum(budget), 0) "
+                f"FROM {name} GROUP BY ALL ORDER BY ALL"
             ).fetchall()
-            for fiscal_year, stage, exe_ymd in keys:
-                groups.setdefault((batch.dataset, int(fiscal_year), stage, exe_ymd), []).append((batch, name))
+            for fiscal_year, stage, exe_ymd, count, hash_sum, budget in rows:
+                key = (batch.dataset, int(fiscal_year), str(stage), exe_ymd)
+                groups.setdefault(key, []).append(_Part(batch, name, int(count), int(hash_sum), int(budget)))
         return groups
 
-    def _write_snapshot(
-        self,
-        key: tuple[str, int, str, dt.date | None],
-        members: list[tuple[Batch, str]],
-        now: dt.datetime,
-        replace: bool,
-    ) -> SnapshotResult:
+    def _prepare_snapshot(self, key: _Key, parts: list[_Part], now: dt.datetime, replace: bool) -> SnapshotResult:
         dataset, fiscal_year, stage, exe_ymd = key
-        where = "fiscal_year = ? AND stage = ? AND exe_ymd IS NOT DISTINCT FROM ?"
-        params = [fiscal_year, stage, exe_ymd]
-        union = " UNION ALL ".join(f"SELECT * FROM {name} WHERE {where}" for _, name in members)
-        union_params = params * len(members)
-        new_digest = self._digest(f"({union})", union_params)
-        rows = int(new_digest.split(":")[0])
-        existing = self._first(f"SELECT snapshot_id FROM snapshots WHERE dataset = ? AND {where}", [dataset, *params])
+        rows = sum(p.rows for p in parts)
+        new_digest = f"{rows}:{sum(p.hash_sum for p in parts)}"
+        existing = self._first(
+            "SELECT snapshot_id FROM snapshots WHERE dataset = ? AND fiscal_year = ? AND stage = ? "
+            "AND exe_ymd IS NOT DISTINCT FROM ?",
+            [dataset, fiscal_year, stage, exe_ymd],
+        )
         status = "new"
         if existing:
             old_id = int(existing[0])
@@ -235,25 +255,37 @@ class Store:
             self.con.execute("DELETE FROM snapshots WHERE snapshot_id = ?", [old_id])
             status = "replaced"
         snapshot_id = self._next_id("snapshots", "snapshot_id")
-        description = members[0][0].description
         self.con.execute(
-            "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
-            [snapshot_id, dataset, description, fiscal_year, stage, exe_ymd, new_digest, rows, now],
-        )
-        columns = ", ".join(ITEM_COLUMNS)
-        for batch, name in members:
-            source_id = self._source_id(batch, now)
-            self.con.execute(
-                f"INSERT INTO items (snapshot_id, source_id, {columns}) "
-                f"SELECT ?, ?, {columns} FROM {name} WHERE {where}",
-                [snapshot_id, source_id, *params],
-            )
-        self.con.execute(
-            "UPDATE snapshots SET budget_total = (SELECT sum(budget) FROM items WHERE snapshot_id = ?) "
-            "WHERE snapshot_id = ?",
-            [snapshot_id, snapshot_id],
-        )
+            "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                snapshot_id, dataset, parts[0].batch.description, fiscal_year, stage, exe_ymd, new_digest, rows,
+                sum(p.budget for p in parts), now,
+            ],
+        )  # fmt: skip
         return SnapshotResult(snapshot_id, dataset, fiscal_year, stage, exe_ymd, rows, status)
+
+    def _insert_items(self, name: str, entries: list[tuple[_Key, int, int]], *, whole_batch: bool) -> None:
+        """Copy a staged batch into ``items`` in one pass, tagging each row with its snapshot and source."""
+        columns = ", ".join(ITEM_COLUMNS)
+        if whole_batch:
+            _key, snapshot_id, source_id = entries[0]
+            self.con.execute(
+                f"INSERT INTO items (snapshot_id, source_id, {columns}) SELECT ?, ?, {columns} FROM {name}",
+                [snapshot_id, source_id],
+            )
+            return
+        values = ", ".join("(?, ?, ?, ?, ?)" for _ in entries)
+        params: list[Any] = []
+        for (_dataset, fiscal_year, stage, exe_ymd), snapshot_id, source_id in entries:
+            params.extend([fiscal_year, stage, exe_ymd, snapshot_id, source_id])
+        staged_columns = ", ".join(f"s.{c}" for c in ITEM_COLUMNS)
+        self.con.execute(
+            f"INSERT INTO items (snapshot_id, source_id, {columns}) "
+            f"SELECT m.snapshot_id, m.source_id, {staged_columns} FROM {name} s "
+            f"JOIN (VALUES {values}) m(fiscal_year, stage, exe_ymd, snapshot_id, source_id) "
+            "ON s.fiscal_year = m.fiscal_year AND s.stage = m.stage AND s.exe_ymd IS NOT DISTINCT FROM m.exe_ymd::DATE",
+            params,
+        )
 
     def _digest(self, relation: str, params: list[Any]) -> str:
         row = self._first(
