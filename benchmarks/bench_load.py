@@ -419,9 +419,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print()
     print("\n".join(table_lines(results)))
-    size_note = [
-        f"{case}: {inputs[case].name}, {inputs[case].stat().st_size / 1e6:,.1f} MB" for case in cases
-    ]
+    size_note = [f"{case}: {inputs[case].name}, {inputs[case].stat().st_size / 1e6:,.1f} MB" for case in cases]
     target = [
         f"target ≥ {TARGET_ROWS_PER_S:,} validated rows/s: "
         + ", ".join(

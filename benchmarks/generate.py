@@ -310,9 +310,7 @@ class Governments:
     general_share: np.ndarray
 
 
-def _plan_governments(
-    profile: Profile, rows: int, n_years: int, n_dates: int, rng: np.random.Generator
-) -> Governments:
+def _plan_governments(profile: Profile, rows: int, n_years: int, n_dates: int, rng: np.random.Generator) -> Governments:
     n_real = len(profile.gov_code)
     per_gov_low = n_dates * n_years * float(profile.gov_size.min()) * 0.7
     cap = int(np.ceil(rows / per_gov_low)) + 1
@@ -345,9 +343,7 @@ def _plan_governments(
             account_template.append(account)
         start.append(len(accounts))
     account_template_arr = np.array(account_template, dtype=np.int64)
-    weight = np.where(
-        account_template_arr >= 0, profile.account_rows[np.maximum(account_template_arr, 0)], 0.0
-    )
+    weight = np.where(account_template_arr >= 0, profile.account_rows[np.maximum(account_template_arr, 0)], 0.0)
     return Governments(
         template=template,
         sizes=sizes,
@@ -554,9 +550,7 @@ def generate(
     created = np.where(items.birth > 0, np.asarray(years)[items.birth], np.minimum(created, years[0]))
     order = np.lexsort((rng.random(m), created, part, profile.part_field[part], account, items.gov))
     by_year = order[np.lexsort((created[order], items.gov[order]))]  # stable: keeps `order` inside groups
-    group_start = np.flatnonzero(
-        np.r_[True, (np.diff(items.gov[by_year]) != 0) | (np.diff(created[by_year]) != 0)]
-    )
+    group_start = np.flatnonzero(np.r_[True, (np.diff(items.gov[by_year]) != 0) | (np.diff(created[by_year]) != 0)])
     sizes = np.diff(np.r_[group_start, m])
     serial = np.empty(m, dtype=np.int64)
     serial[by_year] = np.arange(m) - np.repeat(group_start, sizes) + 1

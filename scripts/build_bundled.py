@@ -21,7 +21,18 @@ SHARED = ROOT.parent / "shared" / "data" / "lofin365"
 OUT = ROOT / "src" / "yesan" / "data"
 SNAPSHOT = "qwgjk_fyr2026_exe20260705.csv.gz"
 
-TEXT = ("fyr", "exe_ymd", "wa_laf_hg_nm", "laf_cd", "laf_hg_nm", "acnt_dv_nm", "fld_nm", "part_nm", "dbiz_cd", "dbiz_nm")
+TEXT = (
+    "fyr",
+    "exe_ymd",
+    "wa_laf_hg_nm",
+    "laf_cd",
+    "laf_hg_nm",
+    "acnt_dv_nm",
+    "fld_nm",
+    "part_nm",
+    "dbiz_cd",
+    "dbiz_nm",
+)
 AMOUNTS = ("bdg_cash_amt", "bdg_ntep", "capep", "sggep", "etc_amt", "ep_amt", "cpl_amt")
 
 

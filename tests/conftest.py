@@ -64,7 +64,9 @@ def dump(path: Path, data: object) -> Path:
     return path
 
 
-def run_cli(*args: str, db: Path | None = None, check: bool = False, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, db: Path | None = None, check: bool = False, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run the real ``yesan`` console script in a child process."""
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     env.pop("YESAN_DB", None)
@@ -72,9 +74,7 @@ def run_cli(*args: str, db: Path | None = None, check: bool = False, timeout: fl
         env["YESAN_DB"] = str(db)
     exe = Path(sys.executable).with_name("yesan")
     command = [str(exe)] if exe.exists() else [sys.executable, "-c", "from yesan.cli import main; main()"]
-    result = subprocess.run(
-        [*command, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False
-    )
+    result = subprocess.run([*command, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False)
     if check and result.returncode != 0:
         raise AssertionError(f"yesan {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result

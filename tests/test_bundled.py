@@ -16,9 +16,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
+
 from conftest import SHARED, run_cli
 from test_store import content_checksum
-
 from yesan.bundled import SNAPSHOT_FILE, data_path, load_bundled
 from yesan.ingest.lofin365 import FIELDS
 from yesan.store import Store

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
+
 from conftest import SMALL_BUDGET_TOTAL, SMALL_ROWS, run_cli
 
 
@@ -92,3 +93,36 @@ def test_every_command_has_help_with_an_example() -> None:
     for command in ("load", "info", "export", "demo"):
         result = run_cli(command, "--help", check=True)
         assert "Example: yesan" in result.stdout
+
+
+TABLE_CP949 = """2026년도 세출예산 사업명세서
+(단위: 천원)
+분야,부문,세부사업명,예산액,국비,시군구비
+사회복지,노인·청소년,경로당 냉난방 지원,"1,200",600,600
+사회복지,노인·청소년,어르신 일자리,"3,000","1,500","1,500"
+사회복지 소계,,,"4,200","2,100","2,100"
+환경,폐기물,재활용품 수거,800,0,800
+합계,,,"5,000","2,100","2,900"
+"""
+
+
+def test_a_korean_spreadsheet_export_loads_in_won(tmp_path: Path, db_path: Path) -> None:
+    source = tmp_path / "세출예산.csv"
+    source.write_bytes(TABLE_CP949.encode("cp949"))
+    run_cli("load", str(source), "--government", "4711000:가나군", "--stage", "본예산", db=db_path, check=True)
+    info = json.loads(run_cli("info", "--json", db=db_path, check=True).stdout)
+    assert info["totals"]["items"] == 3  # the 소계 and 합계 rows were checked, not loaded
+    assert info["snapshots"][0]["budget_total"] == 5_000_000
+    assert info["snapshots"][0]["stage"] == "본예산"
+
+
+def test_a_subtotal_that_does_not_add_up_is_refused(tmp_path: Path, db_path: Path) -> None:
+    source = tmp_path / "wrong.csv"
+    source.write_bytes(TABLE_CP949.replace('합계,,,"5,000"', '합계,,,"5,100"').encode("cp949"))
+    result = run_cli("load", str(source), "--government", "4711000:가나군", db=db_path)
+    assert result.returncode == 1
+    assert "row 5" in result.stderr and "합계" in result.stderr and "difference 10만원" in result.stderr
+    assert (
+        not db_path.exists()
+        or json.loads(run_cli("info", "--json", db=db_path).stdout or "{}").get("totals", {}).get("items", 0) == 0
+    )

@@ -89,8 +89,7 @@ def test_round_trip_from_a_loaded_table(tmp_path: Path) -> None:
     second = read_table(DATA / "bad_subtotal.csv".replace("bad_subtotal", "semicolon"), mapping={
         "item_name": "프로젝트", "budget": "총액", "fiscal_year": "사업연도"}, government=GOV)  # fmt: skip
     resources = [
-        ({"name": b.dataset, "source_file": b.source_file, "sha256": b.sha256}, b.items)
-        for b in (first, second)
+        ({"name": b.dataset, "source_file": b.source_file, "sha256": b.sha256}, b.items) for b in (first, second)
     ]
     write_package(tmp_path, resources)
     batches = read_package(tmp_path)
@@ -99,9 +98,7 @@ def test_round_trip_from_a_loaded_table(tmp_path: Path) -> None:
 
 
 def test_descriptor_is_a_fiscal_data_package(tmp_path: Path) -> None:
-    path = write_package(
-        tmp_path, [({"dataset": "예산", "source_file": "a.csv", "sha256": "00"}, _tricky_table())]
-    )
+    path = write_package(tmp_path, [({"dataset": "예산", "source_file": "a.csv", "sha256": "00"}, _tricky_table())])
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     assert descriptor["profile"] == "fiscal-data-package"
     assert descriptor["sources"] == [{"title": "a.csv", "path": "a.csv", "sha256": "00"}]
@@ -234,9 +231,7 @@ def test_resource_without_schema(tmp_path: Path) -> None:
 
 
 def test_edited_export_is_validated(tmp_path: Path) -> None:
-    path = write_package(
-        tmp_path, [({"dataset": "x", "source_file": "a.csv", "sha256": "00"}, _tricky_table())]
-    )
+    path = write_package(tmp_path, [({"dataset": "x", "source_file": "a.csv", "sha256": "00"}, _tricky_table())])
     csv_path = tmp_path / "01-x.csv"
     text = csv_path.read_text(encoding="utf-8")
     csv_path.write_text(text.replace('"NA",5,', '"NA",5.5,').replace("9990100", "", 1), encoding="utf-8")

@@ -343,9 +343,7 @@ def test_unmapped_column_warns(tmp_path: Path) -> None:
 
 
 def test_mapping_flags() -> None:
-    assert parse_mapping_flags(
-        ["item_name=프로젝트", " budget = 총액 (천원) ", "defaults.fiscal_year=2026"]
-    ) == {
+    assert parse_mapping_flags(["item_name=프로젝트", " budget = 총액 (천원) ", "defaults.fiscal_year=2026"]) == {
         "item_name": "프로젝트",
         "budget": "총액 (천원)",
         "defaults.fiscal_year": "2026",

@@ -133,10 +133,7 @@ def test_won_starting_another_word_is_not_currency() -> None:
 
 def test_find_percents() -> None:
     text = "예산이 7% 늘고 점유율은 3.2%p 올랐으며 약 1.5%포인트, 2-3% 범위"
-    got = [
-        (text[m.start : m.end], m.percent.value, m.percent.points, m.percent.qualifier)
-        for m in find_percents(text)
-    ]
+    got = [(text[m.start : m.end], m.percent.value, m.percent.points, m.percent.qualifier) for m in find_percents(text)]
     assert got == [
         ("7%", Decimal("7"), False, None),
         ("3.2%p", Decimal("3.2"), True, None),

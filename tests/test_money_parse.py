@@ -203,9 +203,7 @@ def test_parse_unit(text: str, unit: int) -> None:
     assert parse_unit(text) == unit
 
 
-@pytest.mark.parametrize(
-    "text", ["사업명", "예산액", "단위: 달러", "(단위: %)", "", "천원 이상", "단위: 0원"]
-)
+@pytest.mark.parametrize("text", ["사업명", "예산액", "단위: 달러", "(단위: %)", "", "천원 이상", "단위: 0원"])
 def test_parse_unit_none(text: str) -> None:
     assert parse_unit(text) is None
 

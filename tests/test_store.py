@@ -9,8 +9,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_BUDGET_TOTAL, SMALL_ROWS, dump, qwgjk_rows
 
+from conftest import SMALL_BUDGET_TOTAL, SMALL_ROWS, dump, qwgjk_rows
 from yesan.errors import LoadError, StoreError
 from yesan.ingest.lofin365 import read_qwgjk
 from yesan.store import Store
@@ -56,7 +56,9 @@ def test_loading_the_same_snapshot_twice_changes_nothing(store: Store, small_csv
     assert content_checksum(store) == before
 
 
-def test_the_same_rows_in_another_format_are_recognised_as_loaded(store: Store, small_csv: Path, tmp_path: Path) -> None:
+def test_the_same_rows_in_another_format_are_recognised_as_loaded(
+    store: Store, small_csv: Path, tmp_path: Path
+) -> None:
     store.load([read_qwgjk(small_csv)])
     before = content_checksum(store)
     as_json = dump(tmp_path / "same.json", qwgjk_rows())
@@ -102,7 +104,9 @@ def test_a_failure_mid_transaction_leaves_the_store_as_it_was(store: Store, smal
 
 def test_governments_get_level_and_parent(store: Store, small_csv: Path) -> None:
     store.load([read_qwgjk(small_csv)])
-    rows = store.con.execute("SELECT code, name, level, parent_code, parent_name FROM governments ORDER BY code").fetchall()
+    rows = store.con.execute(
+        "SELECT code, name, level, parent_code, parent_name FROM governments ORDER BY code"
+    ).fetchall()
     assert rows == [
         ("4700000", "가나도", "광역", None, None),
         ("4711000", "가나군", "기초", "4700000", "가나도"),
@@ -129,7 +133,7 @@ def test_reading_a_missing_store_says_how_to_create_one(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
     junk = tmp_path / "junk.duckdb"
     junk.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(StoreError, match="junk.duckdb"):
+    with pytest.raises(StoreError, match=r"junk\.duckdb"):
         Store.open(junk)
 
 

@@ -36,7 +36,9 @@ state = _State()
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", envvar="YESAN_DB", help="Store file (default: $YESAN_DB or ~/.local/share/yesan/yesan.duckdb)."),
+    typer.Option(
+        "--db", envvar="YESAN_DB", help="Store file (default: $YESAN_DB or ~/.local/share/yesan/yesan.duckdb)."
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
 
@@ -83,7 +85,9 @@ def load(
     stage: Annotated[str | None, typer.Option(help="예산안, 본예산, 추경1…, 결산 when the file does not say.")] = None,
     government: Annotated[str | None, typer.Option(help="CODE:NAME when the file has no government column.")] = None,
     sheet: Annotated[str | None, typer.Option(help="Worksheet name for XLSX files.")] = None,
-    unit: Annotated[str | None, typer.Option(help="Amount unit when the file does not say: 원, 천원, 백만원, 억원.")] = None,
+    unit: Annotated[
+        str | None, typer.Option(help="Amount unit when the file does not say: 원, 천원, 백만원, 억원.")
+    ] = None,
     replace: Annotated[bool, typer.Option(help="Replace a snapshot already loaded with different rows.")] = False,
     check: Annotated[bool, typer.Option("--check", help="Validate only; write nothing.")] = False,
     as_json: JsonOption = False,
@@ -144,7 +148,11 @@ def _print_load_report(report: dict[str, Any], batches: list[Any]) -> None:
         counts = ", ".join(f"{k} {v:,}" for k, v in batch.counts.items())
         out.print(f"[bold]{batch.source_file}[/]: {counts}")
     for snapshot in report.get("snapshots", []):
-        status = {"new": "[green]loaded[/]", "unchanged": "already loaded, unchanged", "replaced": "[yellow]replaced[/]"}
+        status = {
+            "new": "[green]loaded[/]",
+            "unchanged": "already loaded, unchanged",
+            "replaced": "[yellow]replaced[/]",
+        }
         out.print(
             f"snapshot {snapshot['snapshot_id']}: {snapshot['dataset']} {snapshot['fiscal_year']} {snapshot['stage']}"
             f" {snapshot['exe_ymd'] or ''} — {snapshot['rows']:,} rows {status[snapshot['status']]}"
@@ -163,7 +171,7 @@ def _print_load_report(report: dict[str, Any], batches: list[Any]) -> None:
 def _mapping(path: Path | None, flags: list[str]) -> dict[str, str] | None:
     if path is None and not flags:
         return None
-    from yesan.ingest.tabular import load_mapping_file, parse_mapping_flags
+    from yesan.ingest.mapping import load_mapping_file, parse_mapping_flags
 
     result: dict[str, str] = {}
     if path is not None:
@@ -221,7 +229,8 @@ def _print_info(data: dict[str, Any], governments: bool) -> None:
     out.print(f"[bold]store[/] {data['db']} (schema {data['schema_version']})")
     out.print(
         f"{totals['items']:,} items · {totals['governments_with_items']:,} governments with items · "
-        f"{totals['governments_known_basic']:,} 기초 and {totals['governments_known_provincial']:,} 광역 governments known"
+        f"{totals['governments_known_basic']:,} 기초 and "
+        f"{totals['governments_known_provincial']:,} 광역 governments known"
     )
     table = Table(title="snapshots", title_justify="left")
     for column in ("id", "dataset", "year", "stage", "as of", "rows", "govts", "예산현액", "지출액"):

@@ -155,3 +155,16 @@ class PopulationRecord:
     year: int
     population: int
     source: str
+
+
+def matches_item_schema(schema: pa.Schema) -> bool:
+    """True when ``schema`` has ITEM_SCHEMA's columns in order and types (text may be dictionary-encoded)."""
+    if schema.names != ITEM_SCHEMA.names:
+        return False
+    for expected, actual in zip(ITEM_SCHEMA, schema, strict=True):
+        if actual.type == expected.type:
+            continue
+        if pa.types.is_dictionary(actual.type) and actual.type.value_type == expected.type:
+            continue
+        return False
+    return True

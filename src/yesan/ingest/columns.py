@@ -8,7 +8,9 @@ which understands thousands separators, ``△``/parenthesised negatives and unit
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
+from typing import TypeAlias
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -18,6 +20,8 @@ from yesan.ingest.batch import ProblemLog
 from yesan.money import parse_cell
 
 INT64_MAX = 2**63 - 1
+_STRING_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+_YEAR = re.compile(r"19[4-9][0-9]|20[0-9][0-9]|2100")
 _PLAIN_INT = r"^-?[0-9]{1,18}$"
 
 
@@ -25,27 +29,44 @@ def row_number(row_offset: int, index: int) -> int:
     return row_offset + index + 1
 
 
-def to_text(column: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """Any column as trimmed strings, empty cells as null.
+Column: TypeAlias = "pa.ChunkedArray | pa.Array"
+
+
+def to_text(column: Column) -> Column:
+    """Any column as trimmed strings, empty cells as null (chunks are kept; nothing is copied whole).
 
     Dictionary columns are cleaned through their (few) distinct values, not row by row.
     """
-    column = _combine(column)
-    if pa.types.is_dictionary(column.type):
-        values = to_text(column.dictionary)
-        return pc.take(values, column.indices)
+    if isinstance(column, pa.ChunkedArray) and pa.types.is_dictionary(column.type):
+        return pa.chunked_array([to_text(chunk) for chunk in column.chunks], _STRING_DICTIONARY)
+    if isinstance(column, pa.DictionaryArray):
+        return _spread(to_text(column.dictionary), column.indices)
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
         column = pc.cast(column, pa.string())
     trimmed = pc.utf8_trim_whitespace(column)
-    if pc.any(pc.equal(trimmed, "")).as_py():
-        return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    empty = pc.equal(trimmed, "")
+    if pc.any(empty).as_py():
+        return pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
     return trimmed
 
 
-def on_distinct(values: pa.Array, function: Callable[[pa.Array], pa.Array]) -> pa.Array:
+def on_distinct(values: Column, function: Callable[[pa.Array], pa.Array]) -> Column:
     """Apply a column function to the distinct values only and spread the result back over the rows."""
-    encoded = pc.dictionary_encode(values)
-    return pc.take(function(encoded.dictionary), encoded.indices)
+    if isinstance(values, pa.ChunkedArray):
+        return pa.chunked_array([on_distinct(chunk, function) for chunk in values.chunks])
+    encoded = values if isinstance(values, pa.DictionaryArray) else pc.dictionary_encode(values)
+    return _spread(function(encoded.dictionary), encoded.indices)
+
+
+def _spread(distinct: pa.Array, indices: pa.Array) -> pa.Array:
+    """Per-distinct results back over the rows; text stays dictionary-encoded (no copy per row)."""
+    if not pa.types.is_string(distinct.type):
+        return pc.take(distinct, indices)
+    if distinct.null_count:
+        # Arrow dictionaries should not hold nulls: the rows pointing at one become null rows.
+        indices = pc.if_else(pc.take(pc.is_null(distinct), indices), pa.scalar(None, indices.type), indices)
+        distinct = pc.fill_null(distinct, "")
+    return pa.DictionaryArray.from_arrays(pc.cast(indices, pa.int32()), distinct)
 
 
 def amounts(
@@ -56,7 +77,7 @@ def amounts(
     scale: int = 1,
     row_offset: int = 0,
     required: bool = False,
-) -> pa.Array:
+) -> Column:
     """Convert a column of amounts to int64 won, multiplying by ``scale`` (1000 for 천원).
 
     Empty cells become null, or an error when ``required``.
@@ -102,51 +123,68 @@ def _scaled(ints: pa.Array, scale: int, name: str, log: ProblemLog, row_offset: 
         return pc.multiply(pc.if_else(pc.greater(pc.abs(ints), limit), None, ints), scale)
 
 
-def _check_required(result: pa.Array, name: str, log: ProblemLog, row_offset: int, required: bool) -> pa.Array:
+def _check_required(result: Column, name: str, log: ProblemLog, row_offset: int, required: bool) -> Column:
     if required and result.null_count:
         for index in pc.indices_nonzero(pc.is_null(result)).to_pylist()[:50]:
             log.error(row_number(row_offset, index), name, "", "amount is missing")
-    if isinstance(result, pa.ChunkedArray):
-        return result.combine_chunks()
     return result
 
 
-def years(column: pa.ChunkedArray | pa.Array, name: str, log: ProblemLog, *, row_offset: int = 0) -> pa.Array:
-    """Fiscal years as int16, each between 1948 and 2100."""
-    text = to_text(column)
-    ok = pc.fill_null(on_distinct(text, lambda v: pc.match_substring_regex(v, r"^(19[4-9][0-9]|20[0-9][0-9]|2100)$")), False)
-    if not pc.all(ok).as_py():
-        cells = _pylist(text)
-        for index in pc.indices_nonzero(pc.invert(ok)).to_pylist():
-            log.error(row_number(row_offset, index), name, cells[index], "not a fiscal year (expected e.g. 2026)")
-        text = pc.if_else(ok, text, None)
-    return _combine(pc.cast(text, pa.int16()))
+def years(column: Column, name: str, log: ProblemLog, *, row_offset: int = 0) -> Column:
+    """Fiscal years as int16, each between 1948 and 2100. Checked once per distinct value."""
+
+    def parse(cell: str) -> int | None:
+        return int(cell) if _YEAR.fullmatch(cell) else None
+
+    return _per_distinct(column, parse, pa.int16(), name, log, row_offset, "not a fiscal year (expected e.g. 2026)")
 
 
-def dates(column: pa.ChunkedArray | pa.Array, name: str, log: ProblemLog, *, row_offset: int = 0) -> pa.Array:
+def dates(column: Column, name: str, log: ProblemLog, *, row_offset: int = 0) -> Column:
     """YYYYMMDD or YYYY-MM-DD text as date32; empty cells are null. Parsed once per distinct value."""
-    encoded = pc.dictionary_encode(pc.replace_substring(to_text(column), "-", ""))
-    distinct: list[str | None] = encoded.dictionary.to_pylist()
-    parsed: list[dt.date | None] = []
-    bad: set[int] = set()
-    for position, cell in enumerate(distinct):
+
+    def parse(cell: str) -> dt.date | None:
+        digits = cell.replace("-", "")
         try:
-            parsed.append(dt.datetime.strptime(cell, "%Y%m%d").date() if cell and len(cell) == 8 else None)
+            return dt.datetime.strptime(digits, "%Y%m%d").date() if len(digits) == 8 else None
         except ValueError:
-            parsed.append(None)
-        if parsed[-1] is None and cell is not None:
-            bad.add(position)
-    if bad:
-        indices = encoded.indices.to_pylist()
-        for index, position in enumerate(indices):
-            if position in bad:
-                log.error(row_number(row_offset, index), name, distinct[position], "not a date (expected YYYYMMDD)")
-    return pc.take(pa.array(parsed, pa.date32()), encoded.indices)
+            return None
+
+    return _per_distinct(column, parse, pa.date32(), name, log, row_offset, "not a date (expected YYYYMMDD)")
 
 
-def _pylist(column: pa.ChunkedArray | pa.Array) -> list[str | None]:
-    return _combine(column).to_pylist()  # type: ignore[no-any-return]
+def _per_distinct(
+    column: Column,
+    parse: Callable[[str], object],
+    type_: pa.DataType,
+    name: str,
+    log: ProblemLog,
+    row_offset: int,
+    reason: str,
+) -> Column:
+    """Parse each distinct cell once with ``parse`` (None = invalid) and report every row holding a bad one."""
+    failed: set[str] = set()
+
+    def convert(distinct: pa.Array) -> pa.Array:
+        values = []
+        for cell in distinct.to_pylist():
+            value = parse(cell) if cell is not None else None
+            if value is None and cell is not None:
+                failed.add(cell)
+            values.append(value)
+        return pa.array(values, type_)
+
+    text = to_text(column)
+    result = on_distinct(text, convert)
+    if failed:
+        for index, cell in enumerate(_pylist(text)):
+            if cell in failed:
+                log.error(row_number(row_offset, index), name, cell, reason)
+    return result
 
 
-def _combine(column: pa.ChunkedArray | pa.Array) -> pa.Array:
-    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+def _pylist(column: Column) -> list[str | None]:
+    if isinstance(column, pa.ChunkedArray):
+        return [value for chunk in column.chunks for value in _pylist(chunk)]
+    if isinstance(column, pa.DictionaryArray):
+        column = column.dictionary_decode()
+    return column.to_pylist()  # type: ignore[no-any-return]

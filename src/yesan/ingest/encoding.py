@@ -59,9 +59,7 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
         try:
             text = data[len(UTF8_BOM) :].decode("utf-8")
         except UnicodeDecodeError as error:
-            raise _bad_byte(
-                file, data, error.start + len(UTF8_BOM), "UTF-8 (it starts with a UTF-8 BOM)"
-            ) from None
+            raise _bad_byte(file, data, error.start + len(UTF8_BOM), "UTF-8 (it starts with a UTF-8 BOM)") from None
         _check_mojibake(text, data, file)
         return text, "utf-8-sig"
     if data.startswith(_UTF16_BOMS):

@@ -169,13 +169,7 @@ def _schema(items: pa.Table) -> dict[str, Any]:
     fields: list[dict[str, Any]] = []
     for field in ITEM_SCHEMA:
         title, column_type = _FIELD_INFO[field.name]
-        kind = (
-            "integer"
-            if pa.types.is_integer(field.type)
-            else "date"
-            if pa.types.is_date(field.type)
-            else "string"
-        )
+        kind = "integer" if pa.types.is_integer(field.type) else "date" if pa.types.is_date(field.type) else "string"
         entry: dict[str, Any] = {"name": field.name, "title": title, "type": kind, "format": "default"}
         if column_type:
             entry["columnType"] = column_type
@@ -352,33 +346,25 @@ def _load_descriptor(path: Path) -> dict[str, Any]:
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as error:
-        raise LoadError(
-            f"{path}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-        ) from error
+        raise LoadError(f"{path}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from error
     if not isinstance(descriptor, dict):
         raise LoadError(f"{path}: the descriptor must be a JSON object")
     own = descriptor.get("yesan")
     if isinstance(own, dict) and isinstance(own.get("version"), int) and own["version"] > FORMAT_VERSION:
-        raise LoadError(
-            f"{path}: written by a newer yesan (format version {own['version']}); upgrade yesan to read it"
-        )
+        raise LoadError(f"{path}: written by a newer yesan (format version {own['version']}); upgrade yesan to read it")
     return descriptor
 
 
 def _resource_file(resource: dict[str, Any], base: Path, where: str) -> Path:
     if "data" in resource and "path" not in resource:
-        raise LoadError(
-            f'{where}: inline data is not supported; put the rows in a CSV file and name it in "path"'
-        )
+        raise LoadError(f'{where}: inline data is not supported; put the rows in a CSV file and name it in "path"')
     target = resource.get("path")
     if isinstance(target, list):
         raise LoadError(f"{where}: multi-part resources are not supported; join the parts into one CSV")
     if not isinstance(target, str) or not target:
         raise LoadError(f'{where}: "path" must name the resource\'s CSV file')
     if re.match(r"^[a-z][a-z0-9+.-]*://", target, re.IGNORECASE):
-        raise LoadError(
-            f"{where}: {target!r} is remote; download it next to {DESCRIPTOR} and use a relative path"
-        )
+        raise LoadError(f"{where}: {target!r} is remote; download it next to {DESCRIPTOR} and use a relative path")
     pure = PurePosixPath(target)
     if pure.is_absolute() or ".." in pure.parts or re.match(r"^[A-Za-z]:", target):
         raise LoadError(f"{where}: path {target!r} must be relative to the descriptor, without '..'")

@@ -82,8 +82,7 @@ def read_foreign(
         header = [(cell or "").strip() for cell in records[0]]
         if header != names:
             raise LoadError(
-                f"{file}: the header ({', '.join(header)}) does not match the schema's fields "
-                f"({', '.join(names)})",
+                f"{file}: the header ({', '.join(header)}) does not match the schema's fields ({', '.join(names)})",
                 hint="the CSV's columns must be the schema's fields, in the same order",
             )
         records = records[1:]
@@ -107,17 +106,14 @@ def read_foreign(
         )
     if not plan.has("budget"):
         raise LoadError(
-            f"{file}: no amount field: no field has columnType value "
-            "or a recognised name (예산액, budget, …)",
+            f"{file}: no amount field: no field has columnType value or a recognised name (예산액, budget, …)",
             hint="map it, e.g. --map budget=<field>",
         )
     year = options.fiscal_year
     if year is None and "fiscal_year" not in defaults and not plan.has("fiscal_year"):
         year = _fiscal_period_year(descriptor)
     title = [str(descriptor.get(key)) for key in ("title", "name") if descriptor.get(key)]
-    settings = table_settings(
-        str(file), log, plan, title, defaults, year, options.stage, options.government, None
-    )
+    settings = table_settings(str(file), log, plan, title, defaults, year, options.stage, options.government, None)
     for column, scale in _factors(fields, descriptor, plan.index, names).items():
         if "unit" not in defaults:
             settings.scales[column] = scale
@@ -267,9 +263,7 @@ def _typed_mapping(fields: list[dict[str, Any]], descriptor: dict[str, Any]) -> 
         names = {str(field["name"]): field for field in fields}
         for measure in model["measures"].values():
             if isinstance(measure, dict) and str(measure.get("source")) in names:
-                values.append(
-                    {**names[str(measure["source"])], **{k: v for k, v in measure.items() if k == "phase"}}
-                )
+                values.append({**names[str(measure["source"])], **{k: v for k, v in measure.items() if k == "phase"}})
     by_phase: dict[str, str] = {}
     unplaced: list[str] = []
     for field in values:

@@ -8,10 +8,9 @@ the Parquet form yesan bundles. This module is the one place that knows QWGJK's 
 from __future__ import annotations
 
 import gzip
-from concurrent.futures import ThreadPoolExecutor
-import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Final
 
@@ -114,7 +113,7 @@ def normalize(raw: pa.Table, *, source_file: str, sha256: str) -> Batch:
     row_no = (
         pc.cast(raw.column(ROW_FIELD), pa.int64()).combine_chunks()
         if ROW_FIELD in raw.column_names
-        else pa.array(range(1, n + 1), pa.int64())
+        else pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), n))
     )
     gov_code = text("laf_cd")
     _require_pattern(gov_code, "laf_cd", r"^[0-9]{7}$", "자치단체 code must be 7 digits", log)
@@ -138,7 +137,7 @@ def normalize(raw: pa.Table, *, source_file: str, sha256: str) -> Batch:
             "gov_name": gov_name,
             "parent_name": text("wa_laf_hg_nm"),
             "fiscal_year": columns.years(raw.column("fyr"), "fyr", log),
-            "stage": pa.repeat(pa.scalar("현액", pa.string()), n),
+            "stage": pa.DictionaryArray.from_arrays(pa.repeat(pa.scalar(0, pa.int32()), n), pa.array(["현액"])),
             "exe_ymd": columns.dates(raw.column("exe_ymd"), "exe_ymd", log),
             "account": account,
             "account_type": _map_unique(account, account_type),
@@ -157,7 +156,7 @@ def normalize(raw: pa.Table, *, source_file: str, sha256: str) -> Batch:
     )
     _check_duplicates(table, log)
     log.raise_if_errors()
-    table = table.cast(ITEM_SCHEMA)
+    table = table.cast(_item_schema_for(table))
     counts = {"rows_read": n, "items": n}
     counts.update(_soft_checks(table, log))
     return Batch(
@@ -171,6 +170,16 @@ def normalize(raw: pa.Table, *, source_file: str, sha256: str) -> Batch:
     )
 
 
+def _item_schema_for(table: pa.Table) -> pa.Schema:
+    """ITEM_SCHEMA, except that text columns already dictionary-encoded stay so (DuckDB reads them as text)."""
+    fields = []
+    for field in ITEM_SCHEMA:
+        actual = table.schema.field(field.name).type
+        keep = pa.types.is_dictionary(actual) and pa.types.is_string(field.type)
+        fields.append(field.with_type(actual) if keep else field)
+    return pa.schema(fields)
+
+
 def _require_pattern(values: pa.Array, field: str, pattern: str, reason: str, log: ProblemLog) -> None:
     ok = pc.fill_null(columns.on_distinct(values, lambda v: pc.match_substring_regex(v, pattern)), False)
     if pc.all(ok).as_py():
@@ -180,10 +189,10 @@ def _require_pattern(values: pa.Array, field: str, pattern: str, reason: str, lo
         log.error(index + 1, field, cells[index] or "", reason)
 
 
-def _map_unique(values: pa.Array, function: Any) -> pa.Array:
-    encoded = pc.dictionary_encode(values)
-    mapped = pa.array([function(v) for v in encoded.dictionary.to_pylist()], pa.string())
-    return pc.take(mapped, encoded.indices)
+def _map_unique(values: columns.Column, function: Callable[[str | None], str | None]) -> columns.Column:
+    return columns.on_distinct(
+        values, lambda distinct: pa.array([function(v) for v in distinct.to_pylist()], pa.string())
+    )
 
 
 def _check_duplicates(table: pa.Table, log: ProblemLog) -> None:
@@ -209,24 +218,31 @@ def _check_duplicates(table: pa.Table, log: ProblemLog) -> None:
         )
 
 
+_SOFT_CHECKS: Final = (
+    (
+        "funding_mismatch",
+        "coalesce(national, 0) + coalesce(provincial, 0) + coalesce(municipal, 0) + coalesce(other, 0) <> budget",
+        "국비+시도비+시군구비+기타 differs from 예산현액",
+    ),
+    ("spent_over_budget", "spent > budget", "지출액 is larger than 예산현액"),
+)
+
+
 def _soft_checks(table: pa.Table, log: ProblemLog) -> dict[str, int]:
     """Oddities that are real in published data: reported as warnings and counted, never fatal."""
-    budget = table.column("budget")
-    funding = pc.add(
-        pc.add(pc.fill_null(table.column("national"), 0), pc.fill_null(table.column("provincial"), 0)),
-        pc.add(pc.fill_null(table.column("municipal"), 0), pc.fill_null(table.column("other"), 0)),
+    selects = ", ".join(
+        f"count(*) FILTER ({condition}), list(row_no ORDER BY row_no) FILTER ({condition})[:20]"
+        for _label, condition, _reason in _SOFT_CHECKS
     )
-    mismatch = pc.fill_null(pc.not_equal(funding, budget), False)
-    overspent = pc.fill_null(pc.greater(table.column("spent"), budget), False)
+    with duckdb.connect() as con:
+        con.register(
+            "items", table.select(["row_no", "budget", "national", "provincial", "municipal", "other", "spent"])
+        )
+        found = con.execute(f"SELECT {selects} FROM items").fetchall()[0]
     counts = {}
-    for label, mask, reason in (
-        ("funding_mismatch", mismatch, "국비+시도비+시군구비+기타 differs from 예산현액"),
-        ("spent_over_budget", overspent, "지출액 is larger than 예산현액"),
-    ):
-        indices = pc.indices_nonzero(mask).to_pylist()
-        counts[label] = len(indices)
-        rows = table.column("row_no").to_pylist() if indices else []
-        for row in (rows[index] for index in indices[:20]):
+    for position, (label, _condition, reason) in enumerate(_SOFT_CHECKS):
+        counts[label] = int(found[2 * position])
+        for row in found[2 * position + 1] or []:
             log.warn(row, None, None, reason)
     return counts
 
@@ -265,32 +281,32 @@ def _open_stream(path: Path) -> pa.NativeFile:
 
 #: Column types tried first: amounts as int64 straight from the parser (the fast path); any cell
 #: that is not a plain integer makes the reader fall back to text, checked cell by cell.
+#: Fields with few distinct values are read dictionary-encoded, so cleaning and checking them costs
+#: one pass over the distinct values instead of one per row.
+_REPEATED_FIELDS: Final = ("fyr", "exe_ymd", "wa_laf_hg_nm", "laf_cd", "laf_hg_nm", "acnt_dv_nm", "fld_nm", "part_nm")
 _TEXT_FIELDS: Final = tuple(f for f in FIELDS if f not in AMOUNTS)
-_FAST_TYPES: Final = {f: pa.string() for f in _TEXT_FIELDS} | {f: pa.int64() for f in AMOUNTS}
-_TEXT_TYPES: Final = {f: pa.string() for f in FIELDS}
+_DICTIONARY: Final = pa.dictionary(pa.int32(), pa.string())
+_TEXT_TYPES: Final = {f: _DICTIONARY if f in _REPEATED_FIELDS else pa.string() for f in FIELDS}
+_FAST_TYPES: Final = _TEXT_TYPES | {f: pa.int64() for f in AMOUNTS}
 
 
 def _read_csv(path: Path, name: str) -> pa.Table:
     """Parse a QWGJK CSV with Arrow: UTF-8 first (validated by Arrow), cp949 if that fails."""
-    # Parsing is fastest without quoted newlines; a file that has them fails that attempt with a
-    # column-count error (a split record can never have the full width twice) and is parsed again.
-    attempts = [(_FAST_TYPES, False), (_FAST_TYPES, True), (_TEXT_TYPES, True)]
+    attempts = (_FAST_TYPES, _TEXT_TYPES)
     for encoding in ("utf8", "cp949"):
-        for types, newlines in attempts:
+        for types in attempts:
             try:
                 with _open_stream(path) as stream:
                     return pacsv.read_csv(
                         stream,
                         read_options=pacsv.ReadOptions(encoding=encoding, block_size=1 << 24),
-                        parse_options=pacsv.ParseOptions(newlines_in_values=newlines),
+                        parse_options=pacsv.ParseOptions(newlines_in_values=True),
                         convert_options=pacsv.ConvertOptions(
                             column_types=types, null_values=[""], strings_can_be_null=True
                         ),
                     )
             except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as error:
                 reason = _arrow_reason(error)
-                if not newlines and "Expected" in reason and "columns" in reason:
-                    continue  # quoted newlines inside names
                 if "conversion error to int64" in reason:
                     continue  # a cell that is not a plain integer: read amounts as text instead
                 if "invalid UTF8" in reason or isinstance(error, UnicodeDecodeError):

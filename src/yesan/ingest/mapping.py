@@ -73,9 +73,7 @@ HEADER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "exe_ymd": ("기준일자", "기준일", "exe_ymd"),
 }
 
-_UNIT_SUFFIX: Final = re.compile(
-    r"^(?P<base>.*?)[(\[<]\s*(?P<unit>(?:단위\s*[:：]?\s*)?[^()\[\]<>]*원)\s*[)\]>]$"
-)
+_UNIT_SUFFIX: Final = re.compile(r"^(?P<base>.*?)[(\[<]\s*(?P<unit>(?:단위\s*[:：]?\s*)?[^()\[\]<>]*원)\s*[)\]>]$")
 _SPACES: Final = re.compile(r"\s+")
 
 
@@ -85,9 +83,7 @@ def _key(text: str) -> str:
 
 
 _ALIAS_INDEX: Final[dict[str, tuple[str, int]]] = {
-    _key(alias): (column, rank)
-    for column, aliases in HEADER_ALIASES.items()
-    for rank, alias in enumerate(aliases)
+    _key(alias): (column, rank) for column, aliases in HEADER_ALIASES.items() for rank, alias in enumerate(aliases)
 }
 
 
@@ -272,9 +268,7 @@ def load_mapping_file(path: Path) -> dict[str, str]:
     file = str(path)
     unknown = sorted(set(raw) - {"columns", "defaults"})
     if unknown:
-        raise LoadError(
-            f"{file}: unknown table(s) {', '.join(unknown)}; a mapping file has [columns] and [defaults]"
-        )
+        raise LoadError(f"{file}: unknown table(s) {', '.join(unknown)}; a mapping file has [columns] and [defaults]")
     columns = raw.get("columns", {})
     defaults = raw.get("defaults", {})
     if not isinstance(columns, dict) or not isinstance(defaults, dict):
@@ -299,9 +293,7 @@ def parse_mapping_flags(flags: Iterable[str]) -> dict[str, str]:
         name, sep, header = flag.partition("=")
         name, header = name.strip(), header.strip()
         if not sep or not name or not header:
-            raise LoadError(
-                f"--map {flag!r}: expected <yesan column>=<source header>, e.g. item_name=세부사업명"
-            )
+            raise LoadError(f"--map {flag!r}: expected <yesan column>=<source header>, e.g. item_name=세부사업명")
         result[name] = header
     validate_mapping(result, "--map")
     return result
@@ -312,13 +304,9 @@ def validate_mapping(mapping: Mapping[str, str], source: str) -> None:
     for name in mapping:
         if name.startswith(DEFAULT_PREFIX):
             if name[len(DEFAULT_PREFIX) :] not in DEFAULT_KEYS:
-                raise LoadError(
-                    f"{source}: unknown default {name!r}; defaults are: {', '.join(DEFAULT_KEYS)}"
-                )
+                raise LoadError(f"{source}: unknown default {name!r}; defaults are: {', '.join(DEFAULT_KEYS)}")
         elif name not in MAPPABLE_COLUMNS:
-            raise LoadError(
-                f"{source}: {name!r} is not a yesan column; columns are: {', '.join(MAPPABLE_COLUMNS)}"
-            )
+            raise LoadError(f"{source}: {name!r} is not a yesan column; columns are: {', '.join(MAPPABLE_COLUMNS)}")
 
 
 def split_mapping(mapping: Mapping[str, str] | None) -> tuple[dict[str, str], dict[str, str]]:

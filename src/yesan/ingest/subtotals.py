@@ -169,9 +169,7 @@ class _Sums:
             for position, item in enumerate(self.table.is_item):
                 if not item:
                     continue
-                key = tuple(
-                    None if column[position] is None else _norm(column[position] or "") for column in columns
-                )
+                key = tuple(None if column[position] is None else _norm(column[position] or "") for column in columns)
                 entry = groups.setdefault(key, ([0] * len(self.columns), []))
                 for i, column in enumerate(self.columns):
                     value = self.table.amounts[column][position]
@@ -194,10 +192,7 @@ class _Sums:
                 c[position] is not None and _norm(c[position] or "") == wanted for c in class_columns
             ):
                 continue
-            if any(
-                _norm(self.table.texts[name][position] or "") != _norm(value)
-                for name, value in context.items()
-            ):
+            if any(_norm(self.table.texts[name][position] or "") != _norm(value) for name, value in context.items()):
                 continue
             positions.append(position)
             for column in self.columns:

@@ -144,9 +144,7 @@ def build_items(
                     kind=found[0],
                     prefix=found[1],
                     filters=_filters(row, plan),
-                    context={
-                        n: v for n in CONTEXT_COLUMNS if plan.has(n) and (v := _cell(row, plan.index[n]))
-                    },
+                    context={n: v for n in CONTEXT_COLUMNS if plan.has(n) and (v := _cell(row, plan.index[n]))},
                 )
             )
         kept.rows.append(row)
@@ -229,9 +227,7 @@ def _item_table(
     arrays["gov_code"], arrays["gov_name"] = pa.array(codes, pa.string()), pa.array(names, pa.string())
     if plan.has("exe_ymd"):
         scratch = ProblemLog(file)
-        arrays["exe_ymd"] = conv.dates(
-            pa.array(cells("exe_ymd"), pa.string()), plan.header("exe_ymd"), scratch
-        )
+        arrays["exe_ymd"] = conv.dates(pa.array(cells("exe_ymd"), pa.string()), plan.header("exe_ymd"), scratch)
         _merge_problems(scratch, log, rows)
     else:
         arrays["exe_ymd"] = pa.array([settings.exe_ymd] * n, pa.date32())
@@ -240,9 +236,7 @@ def _item_table(
         arrays[name] = pa.array(values, pa.int64())
     for i, written in enumerate(cells("budget")):
         if written is None:  # a cell that failed to convert has its own error already
-            log.error(
-                rows[i], plan.header("budget"), None, "budget amount is missing (write 0 or - for zero)"
-            )
+            log.error(rows[i], plan.header("budget"), None, "budget amount is missing (write 0 or - for zero)")
     _check_duplicates(plan, log, arrays, rows)
     if log.errors:
         return ITEM_SCHEMA.empty_table()
@@ -267,9 +261,7 @@ def _years(
                 log.error(rows[i], header, None, "fiscal year is missing (pass --year for rows without one)")
             value = str(settings.fiscal_year or 2000)
         elif settings.year_is_explicit and value != str(settings.fiscal_year):
-            log.error(
-                rows[i], header, text, f"fiscal year differs from the year given ({settings.fiscal_year})"
-            )
+            log.error(rows[i], header, text, f"fiscal year differs from the year given ({settings.fiscal_year})")
         values.append(value)
     scratch = ProblemLog(file)
     result = conv.years(pa.array(values, pa.string()), header, scratch)
@@ -277,9 +269,7 @@ def _years(
     return result
 
 
-def _stages(
-    plan: ColumnPlan, settings: Settings, log: ProblemLog, raw: list[str | None], rows: list[int]
-) -> list[str]:
+def _stages(plan: ColumnPlan, settings: Settings, log: ProblemLog, raw: list[str | None], rows: list[int]) -> list[str]:
     if not plan.has("stage"):
         return [settings.stage or "본예산"] * len(rows)
     header = plan.header("stage")
@@ -344,14 +334,10 @@ def _governments(
     return out_codes, out_names
 
 
-def _check_duplicates(
-    plan: ColumnPlan, log: ProblemLog, arrays: dict[str, pa.Array], rows: list[int]
-) -> None:
+def _check_duplicates(plan: ColumnPlan, log: ProblemLog, arrays: dict[str, pa.Array], rows: list[int]) -> None:
     """Same ``ITEM_KEY`` twice: an error when the amounts differ, a warning when the rows repeat."""
     n = len(rows)
-    keys = list(
-        zip(*(arrays[name].to_pylist() if name in arrays else [None] * n for name in ITEM_KEY), strict=True)
-    )
+    keys = list(zip(*(arrays[name].to_pylist() if name in arrays else [None] * n for name in ITEM_KEY), strict=True))
     amounts = list(zip(*(arrays[name].to_pylist() for name in AMOUNT_COLUMNS), strict=True))
     seen: dict[tuple[object, ...], int] = {}
     for i, key in enumerate(keys):

@@ -110,9 +110,7 @@ def read_table(
     headers, data_start = _header_cells(grid.rows, header_at, columns_map)
     records = grid.rows[data_start:]
     width = max((len(row) for row in records), default=0)
-    has_data = [
-        any(i < len(row) and row[i] is not None for row in records) for i in range(max(width, len(headers)))
-    ]
+    has_data = [any(i < len(row) and row[i] is not None for row in records) for i in range(max(width, len(headers)))]
     plan = resolve_columns(headers, columns_map, log, has_data=has_data)
     if not plan.has("budget"):
         raise LoadError(
@@ -130,9 +128,7 @@ def read_table(
     log.raise_if_errors()
     where = f"sheet {grid.sheet!r}, " if grid.sheet else ""
     encoding = f", {grid.encoding}" if grid.encoding else ""
-    description = (
-        f"{path.name} ({where}header on row {header_at + 1}{encoding}); row_no 1 is row {data_start + 1}"
-    )
+    description = f"{path.name} ({where}header on row {header_at + 1}{encoding}); row_no 1 is row {data_start + 1}"
     return Batch(
         dataset=dataset or defaults.get("dataset") or f"table:{path.stem}",
         source_file=file,
@@ -148,9 +144,7 @@ def read_table(
 # reading cells
 
 
-def read_grid(
-    path: Path, data: bytes, *, sheet: str | None = None, mapping: Mapping[str, str] | None = None
-) -> Grid:
+def read_grid(path: Path, data: bytes, *, sheet: str | None = None, mapping: Mapping[str, str] | None = None) -> Grid:
     """Read every cell of a CSV file or one worksheet as trimmed text."""
     if _is_workbook(path, data):
         return _read_excel(path, sheet, mapping)
@@ -268,9 +262,7 @@ def _fill_merged(grid: Grid, plan: ColumnPlan, data_start: int) -> None:
 # header row, unit, year
 
 
-def find_header_row(
-    rows: Sequence[Sequence[str | None]], mapping: Mapping[str, str] | None = None
-) -> int | None:
+def find_header_row(rows: Sequence[Sequence[str | None]], mapping: Mapping[str, str] | None = None) -> int | None:
     """Index of the first row (within the first 50) with an item-name header."""
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         if any(cell and is_item_name_header(cell, mapping) for cell in row):
@@ -327,9 +319,7 @@ def _parse_unit_option(text: str, file: str) -> int:
         return int(cleaned)
     found = parse_unit(cleaned) if cleaned not in ("원", "(원)") else 1
     if found is None:
-        raise LoadError(
-            f"{file}: unit {text!r} is not a unit; use 원, 천원, 백만원, 억원 or a multiplier like 1000"
-        )
+        raise LoadError(f"{file}: unit {text!r} is not a unit; use 원, 천원, 백만원, 억원 or a multiplier like 1000")
     return found
 
 
@@ -360,8 +350,7 @@ def table_settings(
         if len(years) != 1:
             found = f" (the title mentions {', '.join(map(str, years))})" if years else ""
             raise LoadError(
-                f"{file}: no fiscal year: the file has no 회계연도/연도 column "
-                f"and no single year in its title{found}",
+                f"{file}: no fiscal year: the file has no 회계연도/연도 column and no single year in its title{found}",
                 hint="pass the year (e.g. --year 2026) or map a column (--map fiscal_year=<header>)",
             )
         settings.fiscal_year = years[0]
@@ -392,9 +381,7 @@ def table_settings(
         try:
             settings.exe_ymd = dt.datetime.strptime(text, "%Y%m%d").date()
         except ValueError as error:
-            raise LoadError(
-                f"{file}: default exe_ymd {defaults['exe_ymd']!r} is not a date (YYYYMMDD)"
-            ) from error
+            raise LoadError(f"{file}: default exe_ymd {defaults['exe_ymd']!r} is not a date (YYYYMMDD)") from error
     # units
     explicit = unit if unit is not None else None
     if explicit is not None and explicit <= 0:

@@ -84,9 +84,7 @@ _PARTICLE: Final = (
 #: Counters and other currencies after an amount written without 원.
 _NOT_WON: Final = re.compile(
     r"[ ]?(?:(?:명|개|곳|건|가구|그루|마리|톤|회|번|배|년|살|채|표|주|장|권|부|병|벌|척"
-    r"|화소|광년|배럴|뷰|세대|달러|불|엔|엔화|위안|위안화|유로|파운드|루피|루블|페소|바트)"
-    + _PARTICLE
-    + r"(?![가-힣])"
+    r"|화소|광년|배럴|뷰|세대|달러|불|엔|엔화|위안|위안화|유로|파운드|루피|루블|페소|바트)" + _PARTICLE + r"(?![가-힣])"
     r"|(?:km|kg|kWh|kW|MW|GW|TB|GB|USD|t|m)(?![A-Za-z]))"
 )
 #: ``1조 2항``: an article of a law, not money.

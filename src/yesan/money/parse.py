@@ -189,9 +189,7 @@ def parse_unit(text: str) -> int | None:
 # --- table cells ---------------------------------------------------------------------------------
 
 _ZERO_CELLS: Final = frozenset({"-", "—", "–", "―", "‐", "－"})
-_CELL: Final = re.compile(
-    r"(?P<sign>[-+△▽])?[ ]*(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]*))?"
-)
+_CELL: Final = re.compile(r"(?P<sign>[-+△▽])?[ ]*(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]*))?")
 _NUMERIC_START: Final = re.compile(r"[-+△▽▲]?[ ]*[0-9][0-9,]*(?:\.[0-9]*)?")
 _KOREAN_AMOUNT: Final = frozenset("원₩수" + "".join(KDIGITS) + "".join(SMALL) + "".join(BIG))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import time
@@ -157,9 +158,7 @@ class Store:
             for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in statements:
                     self.con.execute(statement)
-                self.con.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(number)]
-                )
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(number)])
 
     # --- transactions ----------------------------------------------------------------------------
 
@@ -172,7 +171,9 @@ class Store:
 
     # --- loading ---------------------------------------------------------------------------------
 
-    def load(self, batches: Sequence[Batch], *, replace: bool = False, on_step: StepCallback | None = None) -> LoadResult:
+    def load(
+        self, batches: Sequence[Batch], *, replace: bool = False, on_step: StepCallback | None = None
+    ) -> LoadResult:
         """Load validated batches in one transaction: all of them, or (on any error) none.
 
         Rows are grouped into snapshots by (dataset, fiscal year, stage, exe_ymd); pages of one
@@ -184,8 +185,8 @@ class Store:
         result = LoadResult()
         for batch in batches:
             result.warnings.extend(batch.warnings)
-            for key, value in batch.counts.items():
-                result.counts[key] = result.counts.get(key, 0) + value
+            for count_name, value in batch.counts.items():
+                result.counts[count_name] = result.counts.get(count_name, 0) + value
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
         staged = [f"_yesan_staging_{index}" for index in range(len(batches))]
         for name, batch in zip(staged, batches, strict=True):
@@ -368,7 +369,8 @@ class Store:
                     "WHERE p.gov_code = n.gov_code AND p.year = n.year AND p.source = n.source)"
                 )
                 self.con.execute(
-                    "INSERT INTO population SELECT gov_code, year, population, source, ?, ?, ? FROM _yesan_population n "
+                    "INSERT INTO population SELECT gov_code, year, population, source, ?, ?, ? "
+                    "FROM _yesan_population n "
                     "WHERE NOT EXISTS (SELECT 1 FROM population p "
                     "WHERE p.gov_code = n.gov_code AND p.year = n.year AND p.source = n.source)",
                     [source_file, sha256, now],
@@ -423,7 +425,6 @@ class Store:
         return self._dicts(sql, params)
 
 
-
 class _Transaction:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
@@ -439,10 +440,8 @@ class _Transaction:
                 self.con.execute("ROLLBACK")
                 raise StoreError(f"could not commit to the store: {_first_line(error)}") from None
         else:
-            try:
+            with contextlib.suppress(duckdb.Error):
                 self.con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
 
 
 def _first_line(error: BaseException) -> str:
