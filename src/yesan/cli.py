@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -146,7 +147,7 @@ def load(
 def _print_load_report(report: dict[str, Any], batches: list[Any]) -> None:
     for batch in batches:
         counts = ", ".join(f"{k} {v:,}" for k, v in batch.counts.items())
-        out.print(f"[bold]{batch.source_file}[/]: {counts}")
+        out.print(f"[bold]{batch.source_file}[/]: {counts}", soft_wrap=True)
     for snapshot in report.get("snapshots", []):
         status = {
             "new": "[green]loaded[/]",
@@ -159,11 +160,16 @@ def _print_load_report(report: dict[str, Any], batches: list[Any]) -> None:
         )
     if report.get("population_rows"):
         out.print(f"population: {report['population_rows']:,} figures loaded")
-    warnings = [w for b in batches for w in b.warnings]
-    if warnings:
-        out.print(f"[yellow]{len(warnings):,} warning(s)[/] (first 10; --json lists all):")
-        for warning in warnings[:10]:
-            out.print(f"  {warning}")
+    for batch in batches:
+        by_reason: dict[tuple[str | None, str], list[int]] = {}
+        for warning in batch.warnings:
+            by_reason.setdefault((warning.column, warning.reason), []).append(warning.row or 0)
+        for (column, reason), rows in by_reason.items():
+            where = f"column {column!r}: " if column else ""
+            listed = ", ".join(f"{row:,}" for row in rows[:5] if row)
+            more = " …" if len(rows) > 5 else ""
+            at = f" (rows {listed}{more}; --json lists them)" if listed else ""
+            out.print(f"[yellow]warning[/] {batch.source_file}: {where}{reason}{at}", soft_wrap=True)
     if not report["written"]:
         out.print("checked only: nothing was written")
 
@@ -232,12 +238,12 @@ def _print_info(data: dict[str, Any], governments: bool) -> None:
         f"{totals['governments_known_basic']:,} 기초 and "
         f"{totals['governments_known_provincial']:,} 광역 governments known"
     )
-    table = Table(title="snapshots", title_justify="left")
-    for column in ("id", "dataset", "year", "stage", "as of", "rows", "govts", "예산현액", "지출액"):
-        table.add_column(column, justify="left" if column in ("dataset", "stage") else "right", no_wrap=True)
+    table = Table(title="snapshots", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for column in ("id", "dataset", "year stage", "as of", "rows", "govts", "예산현액", "지출액"):
+        table.add_column(column, justify="left" if column in ("dataset", "year stage") else "right", no_wrap=True)
     for s in data["snapshots"]:
         table.add_row(
-            str(s["snapshot_id"]), s["dataset"], str(s["fiscal_year"]), s["stage"], str(s["exe_ymd"] or "—"),
+            str(s["snapshot_id"]), s["dataset"], f"{s['fiscal_year']} {s['stage']}", str(s["exe_ymd"] or "—"),
             f"{s['rows']:,}", f"{s['governments']:,}", format_won(int(s["budget_total"] or 0), precision="eok"),
             format_won(int(s["spent_total"]), precision="eok"),
         )  # fmt: skip
@@ -247,7 +253,13 @@ def _print_info(data: dict[str, Any], governments: bool) -> None:
     for missing in data["governments_without_items"]:
         out.print(f"no items for {missing['parent_name'] or ''} {missing['name']} ({missing['code']})")
     if governments and data["governments"]:
-        gov_table = Table(title="totals per government", title_justify="left")
+        gov_table = Table(
+            title="totals per government",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            collapse_padding=True,
+        )
         for column in ("snap", "광역", "government", "code", "items", "예산현액", "지출액", "집행률", "per resident"):
             gov_table.add_column(column, justify="left" if column in ("광역", "government") else "right")
         for g in data["governments"]:
@@ -324,7 +336,13 @@ def _print_demo_view(data: dict[str, Any]) -> None:
         region["budget"] += int(g["budget"] or 0)
         region["spent"] += int(g["spent"] or 0)
         region["population"] += int(g["population"] or 0)
-    table = Table(title="by 광역 (all snapshots)", title_justify="left")
+    table = Table(
+        title="by 광역 (all snapshots)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     for column in ("광역", "govts", "예산현액", "지출액", "집행률", "per resident*"):
         table.add_column(column, justify="left" if column == "광역" else "right")
     for name, r in sorted(by_region.items(), key=lambda kv: -kv[1]["budget"]):
@@ -334,7 +352,13 @@ def _print_demo_view(data: dict[str, Any]) -> None:
             format_won(r["budget"] // r["population"], precision="man") if r["population"] else "—",
         )  # fmt: skip
     out.print(table)
-    fields = Table(title="by 분야 (all snapshots)", title_justify="left")
+    fields = Table(
+        title="by 분야 (all snapshots)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     for column in ("분야", "items", "예산현액", "share", "국비 share", "집행률"):
         fields.add_column(column, justify="left" if column == "분야" else "right")
     total = sum(int(f["budget"] or 0) for f in data["fields"]) or 1

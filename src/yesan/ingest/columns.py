@@ -97,18 +97,21 @@ def amounts(
         values = [None if v is None else v * scale for v in values]
     slow = pc.indices_nonzero(pc.invert(plain)).to_pylist()
     cells = text.to_pylist() if isinstance(text, pa.Array) else text.combine_chunks().to_pylist()
+    reported: set[int] = set()
     for index in slow:
         cell = cells[index]
         try:
             values[index] = parse_cell(cell, scale)
         except MoneyError as error:
             log.error(row_number(row_offset, index), name, cell, error.reason)
+            reported.add(index)
     for index, value in enumerate(values):
         if value is not None and not -INT64_MAX <= value <= INT64_MAX:
             log.error(row_number(row_offset, index), name, cells[index], "amount is too large for 64-bit won")
             values[index] = None
+            reported.add(index)
     result = pa.array(values, pa.int64())
-    return _check_required(result, name, log, row_offset, required)
+    return _check_required(result, name, log, row_offset, required, reported)
 
 
 def _scaled(ints: pa.Array, scale: int, name: str, log: ProblemLog, row_offset: int) -> pa.Array:
@@ -123,9 +126,13 @@ def _scaled(ints: pa.Array, scale: int, name: str, log: ProblemLog, row_offset: 
         return pc.multiply(pc.if_else(pc.greater(pc.abs(ints), limit), None, ints), scale)
 
 
-def _check_required(result: Column, name: str, log: ProblemLog, row_offset: int, required: bool) -> Column:
+def _check_required(
+    result: Column, name: str, log: ProblemLog, row_offset: int, required: bool, reported: set[int] | None = None
+) -> Column:
+    """Report empty cells of a required column (cells already reported as malformed are not repeated)."""
     if required and result.null_count:
-        for index in pc.indices_nonzero(pc.is_null(result)).to_pylist()[:50]:
+        missing = [i for i in pc.indices_nonzero(pc.is_null(result)).to_pylist() if i not in (reported or ())]
+        for index in missing[:50]:
             log.error(row_number(row_offset, index), name, "", "amount is missing")
     return result
 

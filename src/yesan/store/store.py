@@ -404,10 +404,9 @@ class Store:
         base = "SELECT * FROM item_provenance"
         if snapshot_ids:
             marks = ", ".join("?" for _ in snapshot_ids)
-            return self.con.execute(
-                f"{base} WHERE snapshot_id IN ({marks}) ORDER BY snapshot_id, source_id, row_no", list(snapshot_ids)
-            ).to_arrow_table()
-        return self.con.execute(f"{base} ORDER BY snapshot_id, source_id, row_no").to_arrow_table()
+            query = f"{base} WHERE snapshot_id IN ({marks}) ORDER BY snapshot_id, source_id, row_no"
+            return self.con.sql(query, params=list(snapshot_ids)).to_arrow_table()
+        return self.con.sql(f"{base} ORDER BY snapshot_id, source_id, row_no").to_arrow_table()
 
     def snapshot_meta(self, snapshot_id: int) -> dict[str, Any]:
         rows = self._dicts("SELECT * FROM snapshots WHERE snapshot_id = ?", [snapshot_id])
