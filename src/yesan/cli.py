@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -230,6 +230,14 @@ def info(
     _print_info(data, governments)
 
 
+def _table(title: str, columns: Sequence[str], *, left: Sequence[str] = (), no_wrap: bool = False) -> Table:
+    """A compact rich table: text columns named in ``left`` align left, numbers right."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for column in columns:
+        table.add_column(column, justify="left" if column in left else "right", no_wrap=no_wrap)
+    return table
+
+
 def _print_info(data: dict[str, Any], governments: bool) -> None:
     totals = data["totals"]
     out.print(f"[bold]store[/] {data['db']} (schema {data['schema_version']})")
@@ -238,9 +246,12 @@ def _print_info(data: dict[str, Any], governments: bool) -> None:
         f"{totals['governments_known_basic']:,} 기초 and "
         f"{totals['governments_known_provincial']:,} 광역 governments known"
     )
-    table = Table(title="snapshots", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    for column in ("id", "dataset", "year stage", "as of", "rows", "govts", "예산현액", "지출액"):
-        table.add_column(column, justify="left" if column in ("dataset", "year stage") else "right", no_wrap=True)
+    table = _table(
+        "snapshots",
+        ("id", "dataset", "year stage", "as of", "rows", "govts", "예산현액", "지출액"),
+        left=("dataset", "year stage"),
+        no_wrap=True,
+    )
     for s in data["snapshots"]:
         table.add_row(
             str(s["snapshot_id"]), s["dataset"], f"{s['fiscal_year']} {s['stage']}", str(s["exe_ymd"] or "—"),
@@ -253,15 +264,11 @@ def _print_info(data: dict[str, Any], governments: bool) -> None:
     for missing in data["governments_without_items"]:
         out.print(f"no items for {missing['parent_name'] or ''} {missing['name']} ({missing['code']})")
     if governments and data["governments"]:
-        gov_table = Table(
-            title="totals per government",
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            pad_edge=False,
-            collapse_padding=True,
+        gov_table = _table(
+            "totals per government",
+            ("snap", "광역", "government", "code", "items", "예산현액", "지출액", "집행률", "per resident"),
+            left=("광역", "government"),
         )
-        for column in ("snap", "광역", "government", "code", "items", "예산현액", "지출액", "집행률", "per resident"):
-            gov_table.add_column(column, justify="left" if column in ("광역", "government") else "right")
         for g in data["governments"]:
             budget, spent = int(g["budget"] or 0), int(g["spent"] or 0)
             rate = f"{spent / budget:.1%}" if budget else "—"
@@ -336,15 +343,9 @@ def _print_demo_view(data: dict[str, Any]) -> None:
         region["budget"] += int(g["budget"] or 0)
         region["spent"] += int(g["spent"] or 0)
         region["population"] += int(g["population"] or 0)
-    table = Table(
-        title="by 광역 (all snapshots)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
+    table = _table(
+        "by 광역 (all snapshots)", ("광역", "govts", "예산현액", "지출액", "집행률", "per resident*"), left=("광역",)
     )
-    for column in ("광역", "govts", "예산현액", "지출액", "집행률", "per resident*"):
-        table.add_column(column, justify="left" if column == "광역" else "right")
     for name, r in sorted(by_region.items(), key=lambda kv: -kv[1]["budget"]):
         table.add_row(
             name, str(r["govts"]), format_won(r["budget"], precision="eok"), format_won(r["spent"], precision="eok"),
@@ -352,15 +353,9 @@ def _print_demo_view(data: dict[str, Any]) -> None:
             format_won(r["budget"] // r["population"], precision="man") if r["population"] else "—",
         )  # fmt: skip
     out.print(table)
-    fields = Table(
-        title="by 분야 (all snapshots)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
+    fields = _table(
+        "by 분야 (all snapshots)", ("분야", "items", "예산현액", "share", "국비 share", "집행률"), left=("분야",)
     )
-    for column in ("분야", "items", "예산현액", "share", "국비 share", "집행률"):
-        fields.add_column(column, justify="left" if column == "분야" else "right")
     total = sum(int(f["budget"] or 0) for f in data["fields"]) or 1
     for f in data["fields"]:
         budget = int(f["budget"] or 0)

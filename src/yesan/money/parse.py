@@ -121,13 +121,7 @@ def _parse(text: str, s: str, scale: int) -> Amount:
         qualifiers.append("수")
     if body.yeo:
         qualifiers.append("여")
-    while True:
-        j = skip_spaces(s, i)
-        word = suffix_qualifier_at(s, j)
-        if word is None:
-            break
-        qualifiers.append(word)
-        i = j + len(word)
+    i = _suffix_qualifiers(s, i, qualifiers)
     j = skip_spaces(s, i)
     if j < n:
         raise _trailing(s, j)
@@ -303,13 +297,7 @@ def parse_percent(text: str) -> Percent:
                 raise MoneyError(text, fail.reason) from None
         raise MoneyError(text, "not a percentage (expected e.g. 7% or 3.2%p)")
     i = match.end()
-    while True:
-        j = skip_spaces(s, i)
-        word = suffix_qualifier_at(s, j)
-        if word is None:
-            break
-        qualifiers.append(word)
-        i = j + len(word)
+    i = _suffix_qualifiers(s, i, qualifiers)
     j = skip_spaces(s, i)
     if j < n:
         raise MoneyError(text, f"unexpected {s[j : j + 12]!r} after the percentage")
@@ -317,3 +305,14 @@ def parse_percent(text: str) -> Percent:
     points = unit != "%" and unit != "퍼센트"
     value = percent_value(match.group("sign"), match.group("num"))
     return Percent(value, points, text, join_qualifiers(qualifiers))
+
+
+def _suffix_qualifiers(s: str, i: int, qualifiers: list[str]) -> int:
+    """Collect qualifier words after position ``i`` (``이상``, ``가량`` …); return where they end."""
+    while True:
+        j = skip_spaces(s, i)
+        word = suffix_qualifier_at(s, j)
+        if word is None:
+            return i
+        qualifiers.append(word)
+        i = j + len(word)
