@@ -1,0 +1,163 @@
+"""Drill-down: totals at one level of the hierarchy, with shares of the parent and an exactness check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from yesan.errors import QueryError
+from yesan.model import AMOUNT_COLUMNS
+
+#: Levels a budget can be broken down by, and the item columns that identify a group at that level.
+LEVELS: Final[dict[str, tuple[str, ...]]] = {
+    "region": ("parent_name",),  # 광역
+    "government": ("gov_code", "gov_name"),
+    "account_type": ("account_type",),
+    "account": ("account",),
+    "field": ("field_name",),  # 분야
+    "sector": ("field_name", "sector_name"),  # 부문 within its 분야
+    "program": ("program_code", "program_name"),  # 정책사업
+    "unit": ("unit_code", "unit_name"),  # 단위사업
+    "item": ("gov_code", "account", "item_code", "item_name"),  # 세부사업
+}
+
+SORTS: Final = ("budget", "spent", "items", "execution", "name")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which items to count. Every field narrows the selection; ``None`` means no restriction."""
+
+    snapshot_ids: tuple[int, ...] | None = None
+    fiscal_year: int | None = None
+    stage: str | None = None
+    gov_codes: tuple[str, ...] | None = None
+    region: str | None = None
+    account_type: str | None = None
+    account: str | None = None
+    field_name: str | None = None
+    sector_name: str | None = None
+    funding: str | None = None  # one of national/provincial/municipal/other: items with that source > 0
+
+    def apply(self, items: Any) -> Any:
+        conditions = []
+        if self.snapshot_ids:
+            conditions.append(items.snapshot_id.isin(list(self.snapshot_ids)))
+        if self.fiscal_year is not None:
+            conditions.append(items.fiscal_year == self.fiscal_year)
+        if self.gov_codes:
+            conditions.append(items.gov_code.isin(list(self.gov_codes)))
+        for column, value in (
+            ("stage", self.stage),
+            ("parent_name", self.region),
+            ("account_type", self.account_type),
+            ("account", self.account),
+            ("field_name", self.field_name),
+            ("sector_name", self.sector_name),
+        ):
+            if value is not None:
+                conditions.append(items[column] == value)
+        if self.funding is not None:
+            if self.funding not in ("national", "provincial", "municipal", "other"):
+                raise QueryError(
+                    f"unknown funding source {self.funding!r}; use national, provincial, municipal or other"
+                )
+            conditions.append(items[self.funding] > 0)
+        return items.filter(conditions) if conditions else items
+
+
+@dataclass(frozen=True)
+class DrillRow:
+    key: dict[str, Any]
+    items: int
+    amounts: dict[str, int]  # won, per AMOUNT_COLUMNS
+    share: float | None  # of the parent's budget
+    execution_rate: float | None  # spent / budget
+
+    @property
+    def budget(self) -> int:
+        return self.amounts["budget"]
+
+
+@dataclass
+class DrillDown:
+    level: str
+    filters: Filters
+    rows: list[DrillRow]
+    total: DrillRow  # the parent: everything the filters select
+    snapshot_ids: list[int] = field(default_factory=list)
+    groups: int = 0  # number of groups before any limit
+    difference: dict[str, int] = field(default_factory=dict)  # parent − Σ children, per amount (0 = exact)
+
+    @property
+    def exact(self) -> bool:
+        return not any(self.difference.values())
+
+
+def _metrics(table: Any) -> dict[str, Any]:
+    metrics = {name: table[name].sum() for name in AMOUNT_COLUMNS}
+    metrics["n_items"] = table.count()
+    return metrics
+
+
+def _row(key: dict[str, Any], record: dict[str, Any], parent_budget: int | None) -> DrillRow:
+    amounts = {name: int(record[name] or 0) for name in AMOUNT_COLUMNS}
+    budget = amounts["budget"]
+    return DrillRow(
+        key=key,
+        items=int(record["n_items"]),
+        amounts=amounts,
+        share=(budget / parent_budget) if parent_budget else None,
+        execution_rate=(amounts["spent"] / budget) if budget else None,
+    )
+
+
+def _sort_key(row: DrillRow, sort: str) -> tuple[float, str]:
+    """Largest first for amounts and counts, lowest first for execution, then by name."""
+    name = str(row.key)
+    if sort == "budget":
+        return (-row.budget, name)
+    if sort == "spent":
+        return (-row.amounts["spent"], name)
+    if sort == "items":
+        return (-row.items, name)
+    if sort == "execution":
+        return (row.execution_rate if row.execution_rate is not None else 2.0, name)
+    return (0.0, name)
+
+
+def drilldown(
+    items: Any, level: str, filters: Filters | None = None, *, sort: str = "budget", limit: int | None = None
+) -> DrillDown:
+    """Totals of the selected items grouped at ``level``, largest first (or by ``sort``).
+
+    Children always sum to the parent in integer won; if they ever did not (e.g. a NULL group key
+    lost by a backend), ``difference`` says by how much.
+    """
+    if level not in LEVELS:
+        raise QueryError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
+    chosen = filters or Filters()
+    selected = chosen.apply(items)
+    total_record = selected.aggregate(**_metrics(selected)).to_pyarrow().to_pylist()[0]
+    total = _row({}, total_record, None)
+    keys = list(LEVELS[level])
+    grouped = selected.group_by(keys).aggregate(**_metrics(selected))
+    records = grouped.to_pyarrow().to_pylist()
+    rows = [_row({k: r[k] for k in keys}, r, total.budget) for r in records]
+    difference = {name: total.amounts[name] - sum(r.amounts[name] for r in rows) for name in AMOUNT_COLUMNS}
+    rows.sort(key=lambda r: _sort_key(r, sort))
+    snapshot_ids = sorted(int(s) for s in selected.select("snapshot_id").distinct().to_pyarrow().column(0).to_pylist())
+    return DrillDown(
+        level=level,
+        filters=chosen,
+        rows=rows[:limit] if limit else rows,
+        total=total,
+        snapshot_ids=snapshot_ids,
+        groups=len(rows),
+        difference=difference,
+    )
+
+
+__all__ = ["LEVELS", "SORTS", "DrillDown", "DrillRow", "Filters", "drilldown"]
