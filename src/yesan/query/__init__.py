@@ -6,6 +6,6 @@ No SQL strings live outside this package (and ``yesan.store``, which owns the sc
 from __future__ import annotations
 
 from yesan.query.drilldown import LEVELS, DrillDown, DrillRow, Filters, drilldown
-from yesan.query.engine import items_table, open_backend
+from yesan.query.engine import Tables, items_table, open_backend, tables
 
-__all__ = ["LEVELS", "DrillDown", "DrillRow", "Filters", "drilldown", "items_table", "open_backend"]
+__all__ = ["LEVELS", "DrillDown", "DrillRow", "Filters", "Tables", "drilldown", "items_table", "open_backend", "tables"]
