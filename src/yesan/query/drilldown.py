@@ -18,7 +18,7 @@ LEVELS: Final[dict[str, tuple[str, ...]]] = {
     "sector": ("field_name", "sector_name"),  # 부문 within its 분야
     "program": ("program_code", "program_name"),  # 정책사업
     "unit": ("unit_code", "unit_name"),  # 단위사업
-    "item": ("gov_code", "account", "item_code", "item_name"),  # 세부사업
+    "item": ("gov_code", "gov_name", "account", "item_code", "item_name"),  # 세부사업
 }
 
 SORTS: Final = ("budget", "spent", "items", "execution", "name")

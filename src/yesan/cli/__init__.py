@@ -1,0 +1,113 @@
+"""The ``yesan`` command: a thin layer over the library that turns errors into one line for people.
+
+Commands live in ``cli.data`` (load, info, export, demo) and ``cli.explore`` (tree, top, item, serve …);
+this module holds the app, the shared options and output helpers, and ``main``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from yesan.errors import LoadError, YesanError
+
+app = typer.Typer(
+    help="yesan (예산): Korean public budgets — load official line items exactly, explore them, check figures.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class _State:
+    db: Path | None = None
+    debug: bool = False
+
+
+state = _State()
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", envvar="YESAN_DB", help="Store file (default: $YESAN_DB or ~/.local/share/yesan/yesan.duckdb)."
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
+
+
+@app.callback()
+def _root(
+    db: DbOption = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")] = False,
+) -> None:
+    state.db = db
+    state.debug = debug
+
+
+def _print_json(data: Any) -> None:
+    out.print_json(json.dumps(data, ensure_ascii=False, default=str), ensure_ascii=False)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Any]:
+    if not enabled or not err.is_terminal:
+        yield lambda _message: None
+        return
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+    ) as progress:
+        task = progress.add_task("starting", total=None)
+        yield lambda message: progress.update(task, description=message)
+
+
+def _table(title: str, columns: Sequence[str], *, left: Sequence[str] = (), no_wrap: bool = False) -> Table:
+    """A compact rich table: text columns named in ``left`` align left, numbers right."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for column in columns:
+        table.add_column(column, justify="left" if column in left else "right", no_wrap=no_wrap)
+    return table
+
+
+def main() -> None:
+    """Entry point: run the app, print YesanErrors as one line (plus problems) and exit non-zero."""
+    debug = "--debug" in sys.argv
+    try:
+        app()
+    except YesanError as error:
+        if debug:
+            raise
+        err.print(f"[bold red]error:[/] {error}", soft_wrap=True)
+        if isinstance(error, LoadError) and len(error.problems) > 1:
+            for problem in error.problems[1:20]:
+                err.print(f"  {problem}", soft_wrap=True)
+            if len(error.problems) > 20:
+                err.print(f"  … {len(error.problems) - 20:,} more (use --json with --check to list all)")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("interrupted; the store is unchanged unless a load had already committed")
+        sys.exit(130)
+    except Exception as error:
+        if debug:
+            raise
+        err.print(f"[bold red]internal error:[/] {type(error).__name__}: {error} (run with --debug for details)")
+        sys.exit(2)
+
+
+def _register() -> None:
+    # Importing the command modules registers their commands on ``app``.
+    from yesan.cli import data, explore  # noqa: F401
+
+
+_register()

@@ -1,0 +1,253 @@
+"""Commands that answer questions of the store: tree, top, item, serve."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from yesan.cli import DbOption, JsonOption, _print_json, _table, app, out, state
+from yesan.money import format_won
+
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV (UTF-8) instead of a table.")]
+GovOption = Annotated[str | None, typer.Option("--gov", help="Government code or name, e.g. 4674000 or 고흥군.")]
+RegionOption = Annotated[str | None, typer.Option("--region", help="광역 name, e.g. 전라남도.")]
+FieldOption = Annotated[str | None, typer.Option("--field", help="분야 name, e.g. 사회복지.")]
+SectorOption = Annotated[str | None, typer.Option("--sector", help="부문 name.")]
+SnapshotOption = Annotated[list[int] | None, typer.Option("--snapshot", help="Snapshot id(s) (default: all).")]
+
+
+@contextmanager
+def _tables(db: Path | None) -> Iterator[Any]:
+    from yesan.query import open_backend, tables
+    from yesan.store import default_db_path
+
+    backend = open_backend(db or state.db or default_db_path())
+    try:
+        yield tables(backend)
+    finally:
+        backend.disconnect()
+
+
+def _filters(
+    tables: Any,
+    gov: str | None,
+    region: str | None,
+    field: str | None,
+    sector: str | None,
+    snapshot: list[int] | None,
+    account_type: str | None = None,
+    funding: str | None = None,
+) -> Any:
+    from yesan.query import Filters
+    from yesan.query.lookup import find_government
+
+    gov_codes = (find_government(tables.governments, gov).code,) if gov else None
+    return Filters(
+        snapshot_ids=tuple(snapshot) if snapshot else None,
+        gov_codes=gov_codes,
+        region=region,
+        account_type=account_type,
+        field_name=field,
+        sector_name=sector,
+        funding=funding,
+    )
+
+
+def _label(key: dict[str, Any]) -> str:
+    # Items show "government · name"; codes and the account stay in --json/--csv.
+    parts = [str(v) for k, v in key.items() if v is not None and not k.endswith("_code") and k != "account"]
+    return " · ".join(parts) or "—"
+
+
+def _drill_rows(result: Any) -> list[dict[str, Any]]:
+    rows = []
+    for row in result.rows:
+        rows.append(
+            {
+                **row.key,
+                "items": row.items,
+                **row.amounts,
+                "share": row.share,
+                "execution_rate": row.execution_rate,
+            }
+        )
+    return rows
+
+
+def _write_csv(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    sys.stdout.write(buffer.getvalue())
+
+
+def _show_drilldown(result: Any, title: str, as_json: bool, as_csv: bool) -> None:
+    rows = _drill_rows(result)
+    if as_json:
+        _print_json(
+            {
+                "level": result.level,
+                "snapshot_ids": result.snapshot_ids,
+                "total": {"items": result.total.items, **result.total.amounts},
+                "groups": result.groups,
+                "difference": result.difference,
+                "rows": rows,
+            }
+        )
+        return
+    if as_csv:
+        _write_csv(rows)
+        return
+    table = _table(title, ("", "items", "예산현액", "share", "지출액", "집행률"), left=("",))
+    for row in result.rows:
+        table.add_row(
+            _label(row.key), f"{row.items:,}", format_won(row.budget, precision="eok"),
+            f"{row.share:.1%}" if row.share is not None else "—",
+            format_won(row.amounts["spent"], precision="eok"),
+            f"{row.execution_rate:.1%}" if row.execution_rate is not None else "—",
+        )  # fmt: skip
+    total = result.total
+    table.add_section()
+    table.add_row(
+        f"total ({result.groups:,} groups)", f"{total.items:,}", format_won(total.budget, precision="eok"), "100%",
+        format_won(total.amounts["spent"], precision="eok"),
+        f"{total.execution_rate:.1%}" if total.execution_rate is not None else "—",
+    )  # fmt: skip
+    out.print(table)
+    snapshots = ", ".join(str(s) for s in result.snapshot_ids) or "none"
+    exact = "children add up to the total exactly" if result.exact else f"difference: {result.difference}"
+    out.print(f"snapshots {snapshots}; {exact}; amounts in won are exact in --json/--csv")
+
+
+@app.command()
+def tree(
+    level: Annotated[
+        str, typer.Option(help="region, government, account_type, account, field, sector, program, unit, item.")
+    ] = "field",
+    gov: GovOption = None,
+    region: RegionOption = None,
+    field: FieldOption = None,
+    sector: SectorOption = None,
+    account_type: Annotated[str | None, typer.Option(help="일반회계, 특별회계 or 기금.")] = None,
+    funding: Annotated[
+        str | None, typer.Option(help="Only items with this source: national, provincial, municipal, other.")
+    ] = None,
+    snapshot: SnapshotOption = None,
+    sort: Annotated[str, typer.Option(help="budget, spent, items, execution or name.")] = "budget",
+    limit: Annotated[int | None, typer.Option(help="Show at most this many groups.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+) -> None:
+    """Totals at one level of the hierarchy (분야 → 부문 → 세부사업), with shares and 집행률.
+
+    Example: yesan tree --gov 고흥군 --level sector --field 사회복지
+    """
+    from yesan.query import drilldown
+
+    with _tables(db) as tables:
+        filters = _filters(tables, gov, region, field, sector, snapshot, account_type, funding)
+        result = drilldown(tables.items, level, filters, sort=sort, limit=limit)
+    scope = " ".join(x for x in (gov, region, field, sector) if x) or "all governments"
+    _show_drilldown(result, f"{scope} by {level}", as_json, as_csv)
+
+
+@app.command()
+def top(
+    by: Annotated[str, typer.Option(help="budget, spent, items or execution (lowest first).")] = "budget",
+    level: Annotated[str, typer.Option(help="Level to rank (default: 세부사업 items).")] = "item",
+    gov: GovOption = None,
+    region: RegionOption = None,
+    field: FieldOption = None,
+    sector: SectorOption = None,
+    snapshot: SnapshotOption = None,
+    limit: Annotated[int, typer.Option(help="How many to show.")] = 20,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+) -> None:
+    """The largest (or least executed) items or groups.
+
+    Example: yesan top --region 전라남도 --field 환경 --limit 10
+    """
+    from yesan.query import drilldown
+
+    with _tables(db) as tables:
+        filters = _filters(tables, gov, region, field, sector, snapshot)
+        result = drilldown(tables.items, level, filters, sort=by, limit=limit)
+    _show_drilldown(result, f"top {limit} {level} by {by}", as_json, as_csv)
+
+
+@app.command()
+def item(
+    code: Annotated[str, typer.Argument(help="세부사업 code (dbiz_cd), e.g. 3250000200730001.")],
+    gov: GovOption = None,
+    snapshot: SnapshotOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One 세부사업: amounts, funding mix, execution and where every figure came from.
+
+    Example: yesan item 3250000200730001
+    """
+    from yesan.errors import QueryError
+    from yesan.model import AMOUNT_LABELS_KO
+    from yesan.query.items import find_items
+    from yesan.query.lookup import find_government
+
+    with _tables(db) as tables:
+        gov_code = find_government(tables.governments, gov).code if gov else None
+        records = find_items(tables, item_code=code, gov_code=gov_code, snapshot_ids=tuple(snapshot or ()) or None)
+    if not records:
+        raise QueryError(f"no item with code {code!r} in the store; `yesan search` finds items by name")
+    if as_json:
+        _print_json(
+            [
+                {**r.fields, "snapshot_id": r.snapshot_id, "dataset": r.dataset, "source_file": r.source_file,
+                 "sha256": r.sha256, "loaded_at": r.loaded_at, "citation": r.citation()}
+                for r in records
+            ]
+        )  # fmt: skip
+        return
+    for record in records:
+        f = record.fields
+        out.print(f"[bold]{f['item_name']}[/] ({f['item_code']})", soft_wrap=True)
+        out.print(
+            f"{f['parent_name'] or ''} {f['gov_name']} · {f['fiscal_year']} {f['stage']} · {f['account']} · "
+            f"{f['field_name']} > {f['sector_name']}",
+            soft_wrap=True,
+        )
+        table = _table("", ("", "won", ""), left=("",))
+        budget = f["budget"] or 0
+        for name, label in AMOUNT_LABELS_KO.items():
+            value = f[name]
+            share = f"{value / budget:.1%} of 예산현액" if budget and value is not None and name != "budget" else ""
+            table.add_row(label, "—" if value is None else f"{value:,} ({format_won(value)})", share)
+        out.print(table)
+        out.print(f"source: {record.citation()}", soft_wrap=True)
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (localhost by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the JSON API (and its /docs) over the store.
+
+    Example: yesan serve --port 8000
+    """
+    from yesan.store import default_db_path
+    from yesan.web.app import serve as run_server
+
+    run_server(db or state.db or default_db_path(), host=host, port=port)

@@ -1,0 +1,60 @@
+"""yesan tree / top / item: the CLI views over the query layer, on a small store we wrote."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SMALL_BUDGET_TOTAL, run_cli
+
+
+@pytest.fixture
+def loaded(small_csv: Path, db_path: Path) -> Path:
+    run_cli("load", str(small_csv), db=db_path, check=True)
+    return db_path
+
+
+def test_tree_by_field_adds_up_exactly(loaded: Path) -> None:
+    data = json.loads(run_cli("tree", "--json", db=loaded, check=True).stdout)
+    assert data["total"]["budget"] == SMALL_BUDGET_TOTAL
+    assert sum(row["budget"] for row in data["rows"]) == SMALL_BUDGET_TOTAL
+    assert data["difference"]["budget"] == 0
+    assert data["rows"][0]["field_name"] == "환경"
+
+
+def test_tree_table_shows_human_amounts_and_exactness(loaded: Path) -> None:
+    text = run_cli("tree", "--gov", "가나군", "--level", "sector", db=loaded, check=True).stdout
+    assert "환경 · 상하수도·수질" in text and "9억원" in text
+    assert "children add up to the total exactly" in text
+
+
+def test_tree_csv_is_machine_readable(loaded: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(run_cli("tree", "--csv", db=loaded, check=True).stdout)))
+    assert {r["field_name"]: int(r["budget"]) for r in rows}["사회복지"] == 420_000_000
+
+
+def test_top_items_by_budget_name_their_government(loaded: Path) -> None:
+    text = run_cli("top", "--limit", "2", db=loaded, check=True).stdout
+    assert "가나군 · 하수관로 정비" in text and "가나군 · 생활폐기물 수거, 운반" in text
+    assert "재난 대비" not in text
+
+
+def test_item_shows_amounts_and_its_source_row(loaded: Path, small_csv: Path) -> None:
+    text = run_cli("item", "1000000000000004", db=loaded, check=True).stdout
+    assert "하수관로 정비" in text and "450,000,000" in text
+    assert f"{small_csv} row 4" in text
+    data = json.loads(run_cli("item", "1000000000000004", "--json", db=loaded, check=True).stdout)
+    assert data[0]["national"] == 450_000_000 and data[0]["row_no"] == 4
+
+
+def test_ambiguous_or_unknown_government_is_a_clear_error(loaded: Path) -> None:
+    result = run_cli("tree", "--gov", "없는군", db=loaded)
+    assert result.returncode == 1 and "no government '없는군'" in result.stderr
+
+
+def test_unknown_item_code_says_how_to_find_one(loaded: Path) -> None:
+    result = run_cli("item", "999", db=loaded)
+    assert result.returncode == 1 and "yesan search" in result.stderr
