@@ -1,0 +1,272 @@
+"""Compare two selections (snapshots, years or stages): what is new, removed, grown, cut or unchanged.
+
+At the item level (세부사업) items are matched by (gov_code, account, item_code); the items left over
+on both sides are then matched by (gov_code, account, normalized item_name), for items whose code
+changed. At any other drill-down level, groups are matched by the level's key columns. Totals
+reconcile exactly: Σ Δ over all rows == total_after − total_before, in integer won.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import ibis
+
+from yesan.errors import QueryError
+from yesan.query.common import (
+    NULL_KEY,
+    check_amount,
+    check_level,
+    check_positive,
+    key_order,
+    records,
+    require_one_snapshot_per_government,
+    unkey,
+    won,
+)
+from yesan.query.drilldown import Filters
+
+STATUSES: Final = ("new", "removed", "grown", "cut", "unchanged")
+
+#: Characters dropped when normalizing an item name for matching: whitespace and punctuation
+#: (ASCII and the CJK/Korean marks seen in 세부사업 names). The same class is used in Python and in the
+#: backend's regular expression, which every Ibis SQL backend understands.
+_NAME_NOISE: Final = r"""[\s.,·ㆍ・‧•\-–—_()\[\]{}<>〈〉《》「」『』【】"'‘’“”`/\\:;!?~&+*#%=|]"""
+_NAME_NOISE_RE: Final = re.compile(_NAME_NOISE)
+
+_ITEM_SIDE_COLUMNS: Final = ("gov_code", "gov_name", "account", "item_code", "item_name")
+
+
+def normalize_item_name(name: str) -> str:
+    """The form of an item name used for matching: lower case, without whitespace and punctuation."""
+    return _NAME_NOISE_RE.sub("", name.lower())
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    """One item or group in either selection. ``key`` is the after side's key when there is one."""
+
+    key: dict[str, Any]
+    before: int  # won; 0 when absent before
+    after: int  # won; 0 when absent after
+    status: str  # one of STATUSES
+    match: str | None  # "code" or "name" for matched items, "key" at other levels, None if on one side only
+    before_key: dict[str, Any] | None = None
+    after_key: dict[str, Any] | None = None
+
+    @property
+    def delta(self) -> int:
+        return self.after - self.before
+
+    @property
+    def delta_pct(self) -> float | None:
+        """Δ as a percentage of ``before``; None when the base is 0."""
+        return self.delta * 100 / self.before if self.before else None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    level: str
+    amount: str
+    before_filters: Filters
+    after_filters: Filters
+    rows: tuple[CompareRow, ...]  # largest |Δ| first
+    total_before: int
+    total_after: int
+    increases: tuple[CompareRow, ...]  # top-N largest Δ > 0
+    cuts: tuple[CompareRow, ...]  # top-N most negative Δ
+    counts: dict[str, int] = field(default_factory=dict)  # rows per status
+    matched_by: dict[str, int] = field(default_factory=dict)  # matched rows per match kind
+
+    @property
+    def difference(self) -> int:
+        return self.total_after - self.total_before
+
+    @property
+    def unreconciled(self) -> int:
+        """(total_after − total_before) − Σ Δ: 0 when the rows account for every won."""
+        return self.difference - sum(r.delta for r in self.rows)
+
+    @property
+    def exact(self) -> bool:
+        return (
+            self.unreconciled == 0
+            and sum(r.before for r in self.rows) == self.total_before
+            and sum(r.after for r in self.rows) == self.total_after
+        )
+
+
+def compare(
+    items: Any,
+    before: Filters,
+    after: Filters,
+    level: str = "item",
+    *,
+    amount: str = "budget",
+    top: int = 10,
+) -> Comparison:
+    """Compare ``amount`` between the items ``before`` selects and the items ``after`` selects, at ``level``."""
+    keys = check_level(level)
+    check_amount(amount)
+    check_positive("top", top)
+    if not isinstance(before, Filters) or not isinstance(after, Filters):
+        raise QueryError("compare needs two Filters: the before selection and the after selection")
+    selected_before = before.apply(items)
+    selected_after = after.apply(items)
+    require_one_snapshot_per_government(selected_before, "the before side of a comparison")
+    require_one_snapshot_per_government(selected_after, "the after side of a comparison")
+    total_before = _total(selected_before, amount)
+    total_after = _total(selected_after, amount)
+    if level == "item":
+        rows = _compare_items(selected_before, selected_after, amount)
+    else:
+        rows = _compare_groups(selected_before, selected_after, keys, amount)
+    rows.sort(key=lambda r: key_order(r.key))  # ties below keep this order (sorts are stable)
+    rows.sort(key=lambda r: -abs(r.delta))
+    increases = heapq.nsmallest(top, (r for r in rows if r.delta > 0), key=lambda r: -r.delta)
+    cuts = heapq.nsmallest(top, (r for r in rows if r.delta < 0), key=lambda r: r.delta)
+    counts = {status: sum(1 for r in rows if r.status == status) for status in STATUSES}
+    matched_by: dict[str, int] = {}
+    for row in rows:
+        if row.match is not None:
+            matched_by[row.match] = matched_by.get(row.match, 0) + 1
+    return Comparison(
+        level=level,
+        amount=amount,
+        before_filters=before,
+        after_filters=after,
+        rows=tuple(rows),
+        total_before=total_before,
+        total_after=total_after,
+        increases=tuple(increases),
+        cuts=tuple(cuts),
+        counts=counts,
+        matched_by=matched_by,
+    )
+
+
+def _total(selected: Any, amount: str) -> int:
+    return won(records(selected.aggregate(value=selected[amount].sum()))[0]["value"])
+
+
+def _status(before: int | None, after: int | None) -> str:
+    if before is None:
+        return "new"
+    if after is None:
+        return "removed"
+    if after > before:
+        return "grown"
+    if after < before:
+        return "cut"
+    return "unchanged"
+
+
+def _row(before_key: dict[str, Any] | None, after_key: dict[str, Any] | None, b: Any, a: Any, match: str) -> CompareRow:
+    """A row from the two sides' sums; a side is absent when its key is None."""
+    before = None if before_key is None else won(b)
+    after = None if after_key is None else won(a)
+    key = after_key if after_key is not None else before_key
+    assert key is not None
+    both = before_key is not None and after_key is not None
+    return CompareRow(
+        key=key,
+        before=before or 0,
+        after=after or 0,
+        status=_status(before, after),
+        match=match if both else None,
+        before_key=before_key,
+        after_key=after_key,
+    )
+
+
+# --- other levels: match on the level's key columns ---------------------------------------------------
+
+
+def _compare_groups(before: Any, after: Any, keys: tuple[str, ...], amount: str) -> list[CompareRow]:
+    def side(selected: Any, prefix: str) -> Any:
+        grouped = selected.mutate(**{f"{prefix}{k}": ibis.coalesce(selected[k], NULL_KEY) for k in keys})
+        return grouped.group_by([f"{prefix}{k}" for k in keys]).aggregate(
+            **{f"{prefix}value": grouped[amount].sum(), f"{prefix}n": grouped.count()}
+        )
+
+    b = side(before, "b_")
+    a = side(after, "a_")
+    joined = b.join(a, [b[f"b_{k}"] == a[f"a_{k}"] for k in keys], how="outer")
+    rows = []
+    for r in records(joined):
+        before_key = {k: unkey(r[f"b_{k}"]) for k in keys} if r["b_n"] is not None else None
+        after_key = {k: unkey(r[f"a_{k}"]) for k in keys} if r["a_n"] is not None else None
+        rows.append(_row(before_key, after_key, r["b_value"], r["a_value"], "key"))
+    return rows
+
+
+# --- items: match by code, then the leftovers by normalized name --------------------------------------
+
+
+def _item_side(selected: Any, amount: str, prefix: str) -> Any:
+    """Items summed per (gov_code, account, item_code); items without a code stay apart by normalized name."""
+    t = selected.mutate(
+        k_account=ibis.coalesce(selected.account, NULL_KEY),
+        k_name=selected.item_name.lower().re_replace(_NAME_NOISE, ""),
+    )
+    t = t.mutate(k_uncoded=ibis.ifelse(t.item_code.isnull(), t.k_name, NULL_KEY))
+    grouped = t.group_by(["gov_code", "k_account", "item_code", "k_uncoded"]).aggregate(
+        value=t[amount].sum(),
+        gov_name=t.gov_name.max(),
+        account=t.account.max(),
+        item_name=t.item_name.max(),
+        k_name=t.k_name.max(),
+    )
+    return grouped.rename({f"{prefix}{c}": c for c in grouped.columns})
+
+
+def _code_predicates(b: Any, a: Any) -> list[Any]:
+    return [b.b_gov_code == a.a_gov_code, b.b_k_account == a.a_k_account, b.b_item_code == a.a_item_code]
+
+
+def _compare_items(before: Any, after: Any, amount: str) -> list[CompareRow]:
+    b = _item_side(before, amount, "b_")
+    a = _item_side(after, amount, "a_")
+    rows = []
+    by_code = b.join(a, _code_predicates(b, a), how="inner")
+    for r in records(by_code):
+        rows.append(_row(_item_key(r, "b_"), _item_key(r, "a_"), r["b_value"], r["a_value"], "code"))
+    left_b = b.anti_join(a, _code_predicates(b, a))
+    left_a = a.anti_join(
+        b, [a.a_gov_code == b.b_gov_code, a.a_k_account == b.b_k_account, a.a_item_code == b.b_item_code]
+    )
+
+    def by_name(side: Any, p: str) -> Any:
+        return side.group_by([f"{p}gov_code", f"{p}k_account", f"{p}k_name"]).aggregate(
+            **{
+                f"{p}value": side[f"{p}value"].sum(),
+                f"{p}gov_name": side[f"{p}gov_name"].max(),
+                f"{p}account": side[f"{p}account"].max(),
+                f"{p}item_code": side[f"{p}item_code"].max(),
+                f"{p}item_name": side[f"{p}item_name"].max(),
+                f"{p}n": side.count(),
+            }
+        )
+
+    nb = by_name(left_b, "b_")
+    na = by_name(left_a, "a_")
+    joined = nb.join(
+        na,
+        [nb.b_gov_code == na.a_gov_code, nb.b_k_account == na.a_k_account, nb.b_k_name == na.a_k_name],
+        how="outer",
+    )
+    for r in records(joined):
+        before_key = _item_key(r, "b_") if r["b_n"] is not None else None
+        after_key = _item_key(r, "a_") if r["a_n"] is not None else None
+        rows.append(_row(before_key, after_key, r["b_value"], r["a_value"], "name"))
+    return rows
+
+
+def _item_key(record: dict[str, Any], prefix: str) -> dict[str, Any]:
+    return {c: record[f"{prefix}{c}"] for c in _ITEM_SIDE_COLUMNS}
+
+
+__all__ = ["STATUSES", "CompareRow", "Comparison", "compare", "normalize_item_name"]

@@ -1,0 +1,148 @@
+"""Compare two selections through the query layer: item matching by code then by name, statuses, reconciliation."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import SMALL_QWGJK, run_cli
+from yesan.errors import QueryError
+from yesan.ingest.lofin365 import read_qwgjk
+from yesan.query import Filters, open_backend, tables
+from yesan.query.compare import compare, normalize_item_name
+from yesan.store import Store
+
+HEADER = SMALL_QWGJK.read_text(encoding="utf-8").splitlines()[0].split(",")
+
+# fyr, exe_ymd, gov code, gov name, account, field, code, name, budget
+BEFORE = [
+    (2025, "20251231", "4711000", "가나군", "일반회계", "사회복지", "A01", "경로당 난방비 지원", 100_000_000),
+    (2025, "20251231", "4711000", "가나군", "일반회계", "사회복지", "A02", "청년 일자리 지원", 300_000_000),
+    (2025, "20251231", "4711000", "가나군", "일반회계", "환경", "A03", "생활폐기물 수거, 운반", 500_000_000),
+    (2025, "20251231", "4711000", "가나군", "수질개선특별회계", "환경", "A04", "하수관로 정비", 0),
+    (2025, "20251231", "4712000", "다라군", "일반회계", "일반공공행정", "B11", "군정 홍보(소식지 발간)", 45_000_000),
+    (2025, "20251231", "4712000", "다라군", "일반회계", "일반공공행정", "B12", "폐지될 사업", 10_000_000),
+]
+AFTER = [
+    (2026, "20260705", "4711000", "가나군", "일반회계", "사회복지", "A01", "경로당 난방비 지원", 120_000_000),
+    (2026, "20260705", "4711000", "가나군", "일반회계", "사회복지", "A02", "청년 일자리 지원", 300_000_000),
+    (2026, "20260705", "4711000", "가나군", "일반회계", "환경", "A93", "생활폐기물 수거·운반", 450_000_000),
+    (2026, "20260705", "4711000", "가나군", "수질개선특별회계", "환경", "A04", "하수관로 정비", 900_000_000),
+    (2026, "20260705", "4712000", "다라군", "일반회계", "일반공공행정", "B21", "군정 홍보 (소식지발간)", 45_000_000),
+    (2026, "20260705", "4712000", "다라군", "일반회계", "일반공공행정", "B22", "신규 사업", 70_000_000),
+]
+
+
+def write_qwgjk(path: Path, rows: list[tuple[Any, ...]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for fyr, exe, code, gov, account, field, item_code, name, budget in rows:
+            writer.writerow(
+                [fyr, exe, "가나도", code, gov, account, field, "", item_code, name, budget, 0, 0, budget, 0, 0, budget]
+            )
+    return path
+
+
+@pytest.fixture
+def items(tmp_path: Path, db_path: Path) -> Iterator[Any]:
+    with Store.open(db_path) as store:
+        store.load([read_qwgjk(write_qwgjk(tmp_path / "before.csv", BEFORE))])
+        store.load([read_qwgjk(write_qwgjk(tmp_path / "after.csv", AFTER))])
+    backend = open_backend(db_path)
+    yield tables(backend).items
+    backend.disconnect()
+
+
+def by_name(result: Any) -> dict[str, Any]:
+    return {r.key["item_name"]: r for r in result.rows}
+
+
+def test_items_are_matched_by_code_then_by_normalized_name(items: Any) -> None:
+    result = compare(items, Filters(fiscal_year=2025), Filters(fiscal_year=2026))
+    rows = by_name(result)
+    assert (rows["경로당 난방비 지원"].status, rows["경로당 난방비 지원"].match) == ("grown", "code")
+    assert rows["경로당 난방비 지원"].delta == 20_000_000
+    assert rows["경로당 난방비 지원"].delta_pct == pytest.approx(20.0)
+    assert (rows["청년 일자리 지원"].status, rows["청년 일자리 지원"].delta) == ("unchanged", 0)
+    waste = rows["생활폐기물 수거·운반"]
+    assert (waste.status, waste.match, waste.delta, waste.delta_pct) == ("cut", "name", -50_000_000, -10.0)
+    assert waste.before_key is not None and waste.before_key["item_code"] == "A03"
+    assert waste.after_key is not None and waste.after_key["item_code"] == "A93"
+    sewer = rows["하수관로 정비"]
+    assert (sewer.status, sewer.match, sewer.delta, sewer.delta_pct) == ("grown", "code", 900_000_000, None)
+    promo = rows["군정 홍보 (소식지발간)"]
+    assert (promo.status, promo.match) == ("unchanged", "name")
+    assert (rows["신규 사업"].status, rows["신규 사업"].match, rows["신규 사업"].before) == ("new", None, 0)
+    assert (rows["폐지될 사업"].status, rows["폐지될 사업"].delta) == ("removed", -10_000_000)
+    assert result.counts == {"new": 1, "removed": 1, "grown": 2, "cut": 1, "unchanged": 2}
+    assert result.matched_by == {"code": 3, "name": 2}
+
+
+def test_totals_reconcile_exactly_and_movers_are_split(items: Any) -> None:
+    result = compare(items, Filters(fiscal_year=2025), Filters(fiscal_year=2026), top=2)
+    assert (result.total_before, result.total_after) == (955_000_000, 1_885_000_000)
+    assert sum(r.delta for r in result.rows) == result.difference == 930_000_000
+    assert result.exact and result.unreconciled == 0
+    assert [r.key["item_name"] for r in result.increases] == ["하수관로 정비", "신규 사업"]
+    assert [r.key["item_name"] for r in result.cuts] == ["생활폐기물 수거·운반", "폐지될 사업"]
+
+
+def test_compare_at_government_and_field_levels(items: Any) -> None:
+    governments = compare(items, Filters(fiscal_year=2025), Filters(fiscal_year=2026), level="government")
+    rows = {r.key["gov_name"]: r for r in governments.rows}
+    assert (rows["가나군"].before, rows["가나군"].after, rows["가나군"].match) == (900_000_000, 1_770_000_000, "key")
+    assert (rows["다라군"].delta, rows["다라군"].status) == (60_000_000, "grown")
+    assert governments.exact
+    fields = compare(items, Filters(fiscal_year=2025), Filters(fiscal_year=2026), level="field", amount="municipal")
+    assert {r.key["field_name"]: r.delta for r in fields.rows} == {
+        "사회복지": 20_000_000,
+        "환경": 850_000_000,
+        "일반공공행정": 60_000_000,
+    }
+    assert fields.exact
+
+
+def test_one_side_empty_makes_everything_new(items: Any) -> None:
+    result = compare(items, Filters(fiscal_year=2024), Filters(fiscal_year=2026))
+    assert result.counts["new"] == 6 and result.total_before == 0 and result.exact
+
+
+def test_bad_arguments_are_clear_errors(items: Any) -> None:
+    with pytest.raises(QueryError, match="unknown level 'town'"):
+        compare(items, Filters(), Filters(), level="town")
+    with pytest.raises(QueryError, match="unknown amount"):
+        compare(items, Filters(), Filters(), amount="bugdet")
+    with pytest.raises(QueryError, match="one snapshot per government"):
+        compare(items, Filters(), Filters(fiscal_year=2026))
+
+
+def test_normalize_item_name() -> None:
+    assert (
+        normalize_item_name("군정 홍보\n(소식지 발간)")
+        == normalize_item_name("군정홍보 - 소식지발간")
+        == "군정홍보소식지발간"
+    )
+    assert normalize_item_name("생활폐기물 수거, 운반") == normalize_item_name("생활폐기물 수거·운반")
+
+
+@pytest.fixture(scope="module")
+def demo_items(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    run_cli("demo", db=db, check=True)
+    backend = open_backend(db)
+    yield tables(backend).items
+    backend.disconnect()
+
+
+def test_bundled_snapshot_compared_with_itself_is_all_unchanged(demo_items: Any) -> None:
+    result = compare(demo_items, Filters(region="전라남도"), Filters(region="전라남도"), top=3)
+    assert result.counts["unchanged"] == len(result.rows) > 10_000
+    assert result.matched_by == {"code": len(result.rows)}
+    assert result.exact and result.difference == 0 and not result.increases
+    one_gov = compare(demo_items, Filters(region="전라남도"), Filters(gov_codes=("4671000",)), level="government")
+    assert one_gov.exact and one_gov.counts["unchanged"] == 1 and one_gov.counts["removed"] == len(one_gov.rows) - 1 > 1
