@@ -12,7 +12,19 @@ import ibis
 
 from yesan.errors import QueryError
 from yesan.model import AMOUNT_COLUMNS
-from yesan.query.drilldown import LEVELS
+
+#: Levels a budget can be broken down by, and the item columns that identify a group at that level.
+LEVELS: Final[dict[str, tuple[str, ...]]] = {
+    "region": ("parent_name",),  # 광역
+    "government": ("gov_code", "gov_name"),
+    "account_type": ("account_type",),
+    "account": ("account",),
+    "field": ("field_name",),  # 분야
+    "sector": ("field_name", "sector_name"),  # 부문 within its 분야
+    "program": ("program_code", "program_name"),  # 정책사업
+    "unit": ("unit_code", "unit_name"),  # 단위사업
+    "item": ("gov_code", "gov_name", "account", "item_code", "item_name"),  # 세부사업
+}
 
 #: Stand-in for a NULL group key while joining (NULL never equals NULL in a join); mapped back to None.
 NULL_KEY: Final = ""
@@ -96,6 +108,7 @@ def floor_div(numerator: int, denominator: int) -> int | None:
 
 
 __all__ = [
+    "LEVELS",
     "NULL_KEY",
     "check_amount",
     "check_level",

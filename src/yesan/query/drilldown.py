@@ -7,19 +7,7 @@ from typing import Any, Final
 
 from yesan.errors import QueryError
 from yesan.model import AMOUNT_COLUMNS
-
-#: Levels a budget can be broken down by, and the item columns that identify a group at that level.
-LEVELS: Final[dict[str, tuple[str, ...]]] = {
-    "region": ("parent_name",),  # 광역
-    "government": ("gov_code", "gov_name"),
-    "account_type": ("account_type",),
-    "account": ("account",),
-    "field": ("field_name",),  # 분야
-    "sector": ("field_name", "sector_name"),  # 부문 within its 분야
-    "program": ("program_code", "program_name"),  # 정책사업
-    "unit": ("unit_code", "unit_name"),  # 단위사업
-    "item": ("gov_code", "gov_name", "account", "item_code", "item_name"),  # 세부사업
-}
+from yesan.query.common import LEVELS, check_level, metrics, require_one_snapshot_per_government
 
 SORTS: Final = ("budget", "spent", "items", "execution", "name")
 
@@ -94,12 +82,6 @@ class DrillDown:
         return not any(self.difference.values())
 
 
-def _metrics(table: Any) -> dict[str, Any]:
-    metrics = {name: table[name].sum() for name in AMOUNT_COLUMNS}
-    metrics["n_items"] = table.count()
-    return metrics
-
-
 def _row(key: dict[str, Any], record: dict[str, Any], parent_budget: int | None) -> DrillRow:
     amounts = {name: int(record[name] or 0) for name in AMOUNT_COLUMNS}
     budget = amounts["budget"]
@@ -134,16 +116,15 @@ def drilldown(
     Children always sum to the parent in integer won; if they ever did not (e.g. a NULL group key
     lost by a backend), ``difference`` says by how much.
     """
-    if level not in LEVELS:
-        raise QueryError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
+    keys = list(check_level(level))
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
     chosen = filters or Filters()
     selected = chosen.apply(items)
-    total_record = selected.aggregate(**_metrics(selected)).to_pyarrow().to_pylist()[0]
+    require_one_snapshot_per_government(selected, "a drill-down")
+    total_record = selected.aggregate(**metrics(selected)).to_pyarrow().to_pylist()[0]
     total = _row({}, total_record, None)
-    keys = list(LEVELS[level])
-    grouped = selected.group_by(keys).aggregate(**_metrics(selected))
+    grouped = selected.group_by(keys).aggregate(**metrics(selected))
     records = grouped.to_pyarrow().to_pylist()
     rows = [_row({k: r[k] for k in keys}, r, total.budget) for r in records]
     difference = {name: total.amounts[name] - sum(r.amounts[name] for r in rows) for name in AMOUNT_COLUMNS}
