@@ -8,7 +8,7 @@ whose amounts are integer won.
 from __future__ import annotations
 
 from yesan.query.common import LEVELS
-from yesan.query.compare import Comparison, CompareRow, compare
+from yesan.query.compare import CompareRow, Comparison, compare
 from yesan.query.drilldown import DrillDown, DrillRow, Filters, drilldown
 from yesan.query.engine import Tables, items_table, open_backend, tables
 from yesan.query.execution import Execution, ExecutionTrend, execution, execution_trend
