@@ -58,3 +58,21 @@ def test_ambiguous_or_unknown_government_is_a_clear_error(loaded: Path) -> None:
 def test_unknown_item_code_says_how_to_find_one(loaded: Path) -> None:
     result = run_cli("item", "999", db=loaded)
     assert result.returncode == 1 and "yesan search" in result.stderr
+
+
+def test_compare_two_snapshots_accounts_for_every_won(loaded: Path, small_csv: Path, tmp_path: Path) -> None:
+    later = tmp_path / "later.csv"
+    text = small_csv.read_text(encoding="utf-8").replace("20260705", "20260901")
+    text = text.replace(",45000000,0,0,45000000,", ",55000000,0,0,55000000,")  # 군정 홍보 grows by 1,000만원
+    later.write_text("\n".join(line for line in text.split("\n") if "재난 대비" not in line), encoding="utf-8")
+    run_cli("load", str(later), db=loaded, check=True)
+    data = json.loads(
+        run_cli("compare", "--before-snapshot", "1", "--after-snapshot", "2", "--json", db=loaded, check=True).stdout
+    )
+    assert data["difference"] == 10_000_000 - 70_000_000
+    assert data["unreconciled"] == 0
+    by_name = {r["item_name"]: r for r in data["rows"]}
+    assert by_name["재난 대비 장비 구입"]["status"] == "removed"
+    assert by_name["군정 홍보\n(소식지 발간)"]["delta"] == 10_000_000
+    refused = run_cli("tree", db=loaded)
+    assert refused.returncode == 1 and "one snapshot per government" in refused.stderr

@@ -251,3 +251,85 @@ def serve(
     from yesan.web.app import serve as run_server
 
     run_server(db or state.db or default_db_path(), host=host, port=port)
+
+
+@app.command(name="compare")
+def compare_command(
+    before_snapshot: Annotated[int | None, typer.Option(help="Snapshot id of the earlier side.")] = None,
+    after_snapshot: Annotated[int | None, typer.Option(help="Snapshot id of the later side.")] = None,
+    before_year: Annotated[int | None, typer.Option(help="Fiscal year of the earlier side.")] = None,
+    after_year: Annotated[int | None, typer.Option(help="Fiscal year of the later side.")] = None,
+    before_stage: Annotated[str | None, typer.Option(help="Stage of the earlier side, e.g. 예산안.")] = None,
+    after_stage: Annotated[str | None, typer.Option(help="Stage of the later side, e.g. 본예산.")] = None,
+    level: Annotated[str, typer.Option(help="item (세부사업) or any tree level.")] = "item",
+    gov: GovOption = None,
+    region: RegionOption = None,
+    field: FieldOption = None,
+    sector: SectorOption = None,
+    top_n: Annotated[int, typer.Option("--top", help="How many increases and cuts to list.")] = 10,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+) -> None:
+    """Compare two snapshots, years or stages: new, removed, grown and cut, with Δ won and Δ%.
+
+    Example: yesan compare --before-year 2025 --after-year 2026 --gov 고흥군 --level field
+    """
+    from dataclasses import replace
+
+    from yesan.model import normalize_stage
+    from yesan.query import compare
+
+    with _tables(db) as tables:
+        base = _filters(tables, gov, region, field, sector, None)
+        before = replace(
+            base,
+            snapshot_ids=(before_snapshot,) if before_snapshot else None,
+            fiscal_year=before_year,
+            stage=normalize_stage(before_stage) if before_stage else None,
+        )
+        after = replace(
+            base,
+            snapshot_ids=(after_snapshot,) if after_snapshot else None,
+            fiscal_year=after_year,
+            stage=normalize_stage(after_stage) if after_stage else None,
+        )
+        result = compare(tables.items, before, after, level, top=top_n)
+    rows = [
+        {**r.key, "status": r.status, "match": r.match, "before": r.before, "after": r.after, "delta": r.delta,
+         "delta_pct": r.delta_pct}
+        for r in result.rows
+    ]  # fmt: skip
+    if as_json:
+        _print_json(
+            {
+                "level": result.level,
+                "total_before": result.total_before,
+                "total_after": result.total_after,
+                "difference": result.difference,
+                "unreconciled": result.unreconciled,
+                "counts": result.counts,
+                "matched_by": result.matched_by,
+                "rows": rows,
+            }
+        )
+        return
+    if as_csv:
+        _write_csv(rows)
+        return
+    delta_pct = f" ({result.difference * 100 / result.total_before:+.2f}%)" if result.total_before else ""
+    out.print(
+        f"total {format_won(result.total_before, precision='eok')} → {format_won(result.total_after, precision='eok')}"
+        f": {'+' if result.difference >= 0 else ''}{format_won(result.difference, precision='eok')}{delta_pct}"
+    )
+    out.print(", ".join(f"{status} {count:,}" for status, count in result.counts.items()))
+    for title, chosen in (("largest increases", result.increases), ("largest cuts", result.cuts)):
+        table = _table(title, ("", "status", "before", "after", "Δ", "Δ%"), left=("", "status"))
+        for r in chosen:
+            table.add_row(
+                _label(r.key), r.status, format_won(r.before, precision="man"), format_won(r.after, precision="man"),
+                format_won(r.delta, precision="man"), f"{r.delta_pct:+.1f}%" if r.delta_pct is not None else "new",
+            )  # fmt: skip
+        out.print(table)
+    check = "every won accounted for" if result.exact else f"unreconciled: {result.unreconciled:,} won"
+    out.print(f"{check}; --json or --csv for all {len(result.rows):,} rows")

@@ -79,7 +79,7 @@ def require_one_snapshot_per_government(selected: Any, what: str) -> None:
         ids = ", ".join(str(r["snapshot_id"]) for r in found)
         raise QueryError(
             f"{what} needs one snapshot per government, but the selection holds snapshots {ids} "
-            f"(e.g. for government {clash[0]['gov_code']}); choose one with Filters(snapshot_ids=(…,)) "
+            f"(e.g. for government {clash[0]['gov_code']}); choose one (--snapshot N; snapshot_ids in Python) "
             "or narrow by fiscal_year and stage"
         )
 
