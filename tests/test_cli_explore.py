@@ -77,3 +77,11 @@ def test_compare_two_snapshots_accounts_for_every_won(loaded: Path, small_csv: P
     assert by_name["군정 홍보\n(소식지 발간)"]["delta"] == 10_000_000
     refused = run_cli("tree", db=loaded)
     assert refused.returncode == 1 and "one snapshot per government" in refused.stderr
+
+
+def test_search_ignores_spacing_and_points_to_the_item(loaded: Path) -> None:
+    data = json.loads(run_cli("search", "청년일자리", "--json", db=loaded, check=True).stdout)
+    assert data[0]["item_name"] == "청년 일자리 지원" and data[0]["budget"] == 300_000_000
+    assert data[0]["row_no"] == 2
+    text = run_cli("search", "경노당", db=loaded, check=True).stdout
+    assert "경로당 난방비 지원" in text

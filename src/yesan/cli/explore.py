@@ -333,3 +333,47 @@ def compare_command(
         out.print(table)
     check = "every won accounted for" if result.exact else f"unreconciled: {result.unreconciled:,} won"
     out.print(f"{check}; --json or --csv for all {len(result.rows):,} rows")
+
+
+@app.command(name="search")
+def search_command(
+    query: Annotated[str, typer.Argument(help="Words to look for in 세부사업 names, e.g. 청년 일자리.")],
+    gov: GovOption = None,
+    region: RegionOption = None,
+    field: FieldOption = None,
+    snapshot: SnapshotOption = None,
+    limit: Annotated[int, typer.Option(help="How many results.")] = 20,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+) -> None:
+    """Find items by name across every government: spacing, particles, synonyms (AI = 인공지능) and typos.
+
+    Example: yesan search 경로당 --region 전라남도
+    """
+    from yesan.query import search
+
+    with _tables(db) as tables:
+        filters = _filters(tables, gov, None, None, None, snapshot)
+        hits = search(tables.items, query, filters=filters, limit=limit, region=region, field=field)
+    rows = [
+        {"score": h.score, "gov_code": h.gov_code, "gov_name": h.gov_name, "parent_name": h.parent_name,
+         "item_code": h.key[2], "item_name": h.item_name, "field_name": h.field_name,
+         "sector_name": h.sector_name, "budget": h.budget, "snapshot_id": h.snapshot_id, "source_id": h.source_id,
+         "row_no": h.row_no}
+        for h in hits
+    ]  # fmt: skip
+    if as_json:
+        _print_json(rows)
+        return
+    if as_csv:
+        _write_csv(rows)
+        return
+    table = _table(f"search: {query}", ("", "government", "분야", "예산현액", "code"), left=("", "government", "분야"))
+    for h in hits:
+        table.add_row(
+            h.item_name, f"{h.parent_name or ''} {h.gov_name}".strip(), h.field_name or "—",
+            format_won(h.budget, precision="man"), str(h.key[2] or ""),
+        )  # fmt: skip
+    out.print(table)
+    out.print("`yesan item CODE` shows an item with its source row")

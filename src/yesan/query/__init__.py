@@ -14,6 +14,7 @@ from yesan.query.engine import Tables, items_table, open_backend, tables
 from yesan.query.execution import Execution, ExecutionTrend, execution, execution_trend
 from yesan.query.funding import FundingMix, funding_mix
 from yesan.query.peers import PeerComparison, PerResidentReport, peers, per_resident
+from yesan.query.search import SearchHit, SearchIndex, search
 
 __all__ = [
     "LEVELS",
@@ -27,6 +28,8 @@ __all__ = [
     "FundingMix",
     "PeerComparison",
     "PerResidentReport",
+    "SearchHit",
+    "SearchIndex",
     "Tables",
     "compare",
     "drilldown",
@@ -37,5 +40,6 @@ __all__ = [
     "open_backend",
     "peers",
     "per_resident",
+    "search",
     "tables",
 ]

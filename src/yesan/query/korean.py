@@ -1,0 +1,253 @@
+"""Korean text helpers for search: normalisation, particles, n-grams, synonyms and typo patterns.
+
+Item names are compared in a *normalised* form: NFKC, lower case, with every space, bracket and
+punctuation mark removed, so ``청년 일자리 지원(국비)`` becomes ``청년일자리지원국비``. Hangul is
+matched by syllable bigrams over that form; Latin words and numbers (``AI``, ``CCTV``, ``2026``) are
+matched as whole tokens taken from the name *before* spaces and punctuation are dropped, so ``AI``
+finds ``AI·IoT 기반`` and ``AI활용`` but not ``HIV/AIDS``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Final
+
+_DROP_RE: Final = re.compile(r"[\W_]+")
+_TOKEN_RE: Final = re.compile(r"[a-z]+|[0-9]+")
+_LATIN_ONLY_RE: Final = re.compile(r"[a-z0-9]+")
+_HANGUL_RE: Final = re.compile(r"[가-힣]")
+
+#: Particles (조사) and similar endings dropped from the end of a query word when the whole word is
+#: not found, so ``어르신의`` searches ``어르신`` and ``노인들에게`` searches ``노인``. Longest first.
+PARTICLES: Final[tuple[str, ...]] = tuple(
+    sorted(
+        (
+            "들에게",
+            "에게서",
+            "으로서",
+            "으로써",
+            "에서는",
+            "에서의",
+            "으로의",
+            "에게",
+            "에서",
+            "으로",
+            "로서",
+            "로써",
+            "까지",
+            "부터",
+            "처럼",
+            "보다",
+            "이랑",
+            "하고",
+            "에는",
+            "에도",
+            "와의",
+            "과의",
+            "들의",
+            "들을",
+            "들이",
+            "들은",
+            "은",
+            "는",
+            "이",
+            "가",
+            "을",
+            "를",
+            "의",
+            "에",
+            "로",
+            "와",
+            "과",
+            "도",
+            "만",
+            "및",
+            "들",
+            "께",
+            "랑",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+
+#: Groups of words that mean the same in budget item names. A query word (or a part of one) in a
+#: group also finds the other members, ranked just below exact matches. Written as people spell
+#: them; they are normalised when used.
+SYNONYMS: Final[tuple[tuple[str, ...], ...]] = (
+    ("AI", "인공지능"),
+    ("CCTV", "폐쇄회로"),
+    ("IoT", "사물인터넷"),
+    ("어르신", "노인", "고령자", "시니어"),
+    ("독거노인", "홀몸노인", "홀로어르신", "독거어르신"),
+    ("저출산", "저출생"),
+    ("임산부", "임신부"),
+    ("장애인", "장애우"),
+    ("폐기물", "쓰레기"),
+    ("전통시장", "재래시장"),
+    ("전기차", "전기자동차"),
+    ("수소차", "수소자동차"),
+    ("드론", "무인비행장치", "무인기"),
+    ("LED", "엘이디"),
+    ("WiFi", "와이파이", "무선인터넷"),
+    ("반려동물", "애완동물"),
+    ("농업인", "농민"),
+    ("어업인", "어민"),
+    ("체육", "스포츠"),
+    ("코로나", "COVID"),
+    ("소상공인", "자영업자"),
+    ("어린이", "아동"),
+    ("일자리", "고용"),
+)
+
+
+def fold(text: str) -> str:
+    """NFKC and lower case: the form Latin tokens are taken from."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def normalize(text: str) -> str:
+    """The compact form names are matched in: folded, without spaces, punctuation or symbols."""
+    return _DROP_RE.sub("", fold(text))
+
+
+def latin_tokens(text: str) -> list[str]:
+    """Latin words and numbers of ``text`` (folded), in order: ``AI·IoT 2026`` → ai, iot, 2026."""
+    return _TOKEN_RE.findall(fold(text))
+
+
+def is_latin(term: str) -> bool:
+    """Whether a normalised term is only Latin letters and digits (matched as whole tokens)."""
+    return _LATIN_ONLY_RE.fullmatch(term) is not None
+
+
+def has_hangul(text: str) -> bool:
+    return _HANGUL_RE.search(text) is not None
+
+
+def bigrams(term: str) -> list[str]:
+    """Adjacent character pairs of a normalised term: ``경로당`` → 경로, 로당."""
+    return [term[i : i + 2] for i in range(len(term) - 1)]
+
+
+def skip_bigrams(term: str) -> list[str]:
+    """Characters two apart (one skipped): ``경로당`` → 경당. They let a wrong syllable match."""
+    return [term[i] + term[i + 2] for i in range(len(term) - 2)]
+
+
+#: Query words that are only a particle or conjunction (``노인 및 장애인``) are dropped from longer queries.
+STOP_WORDS: Final = frozenset({"및", "의", "등", "과", "와", "을", "를", "이", "가", "은", "는", "에", "도", "또는"})
+
+
+def query_terms(query: str) -> list[str]:
+    """The normalised words of a query, split where the query has spaces; empty words and (when
+    other words remain) ``STOP_WORDS`` dropped."""
+    terms = [term for term in (normalize(word) for word in query.split()) if term]
+    kept = [term for term in terms if term not in STOP_WORDS]
+    return kept or terms
+
+
+def strip_particle(term: str) -> str | None:
+    """``term`` without a trailing particle, if at least two syllables remain; else ``None``."""
+    for particle in PARTICLES:
+        if term.endswith(particle) and len(term) - len(particle) >= 2:
+            return term[: -len(particle)]
+    return None
+
+
+def _synonym_groups(groups: Iterable[tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for group in groups:
+        members = tuple(dict.fromkeys(normalize(word) for word in group))
+        for member in members:
+            table[member] = tuple(dict.fromkeys((*table.get(member, ()), *(m for m in members if m != member))))
+    return table
+
+
+SYNONYM_TABLE: Final[dict[str, tuple[str, ...]]] = _synonym_groups(SYNONYMS)
+
+
+def synonyms(term: str, *, table: dict[str, tuple[str, ...]] = SYNONYM_TABLE, limit: int = 12) -> list[str]:
+    """Other spellings of a normalised term: the whole term's synonyms, then ``term`` with a synonym
+    replacing a part of it (``노인복지`` → ``어르신복지``). A Latin-only part is replaced only when it
+    is a whole word of ``term`` (``ai`` in ``ai돌봄``, not in ``maintenance``)."""
+    found: list[str] = list(table.get(term, ()))
+    for member, others in table.items():
+        if member == term or member not in term:
+            continue
+        if is_latin(member) and not _latin_word_in(member, term):
+            continue
+        found.extend(term.replace(member, other) for other in others)
+    unique = [word for word in dict.fromkeys(found) if word and word != term]
+    return unique[:limit]
+
+
+def _latin_word_in(word: str, term: str) -> bool:
+    return any(token == word for token in _TOKEN_RE.findall(term))
+
+
+def typo_patterns(term: str) -> list[tuple[str | None, ...]]:
+    """Every spelling one syllable away from ``term``, as sequences of characters with ``None`` for
+    "any one character": a wrong syllable, a missing syllable and an extra one.
+
+    Short words are fuzzy only inside: for three syllables the first and last must be right
+    (``경?당``, ``경당``, ``경?로당``, ``경로?당``), otherwise ``경로?`` would find every ``경로``.
+    Terms shorter than three characters get no patterns.
+    """
+    n = len(term)
+    if n < 3:
+        return []
+    edge = 0 if n >= 4 else 1  # first position that may change
+    chars: list[str | None] = list(term)
+    patterns: list[tuple[str | None, ...]] = []
+    for i in range(edge, n - edge):  # wrong syllable
+        patterns.append((*chars[:i], None, *chars[i + 1 :]))
+    for i in range(edge, n - edge):  # a syllable missing from the name
+        if n - 1 >= 3 or (0 < i < n - 1):
+            patterns.append((*chars[:i], *chars[i + 1 :]))
+    for i in range(1, n):  # an extra syllable in the name
+        patterns.append((*chars[:i], None, *chars[i:]))
+    return list(dict.fromkeys(patterns))
+
+
+def pattern_grams(pattern: tuple[str | None, ...]) -> tuple[list[str], list[str]]:
+    """The bigrams and skip-bigrams every name matching ``pattern`` must contain."""
+    pairs: list[str] = []
+    skips: list[str] = []
+    for i in range(len(pattern) - 1):
+        a, b = pattern[i], pattern[i + 1]
+        if a is not None and b is not None:
+            pairs.append(a + b)
+        elif a is not None and b is None and i + 2 < len(pattern):
+            c = pattern[i + 2]
+            if c is not None:
+                skips.append(a + c)
+    return pairs, skips
+
+
+def pattern_regex(pattern: tuple[str | None, ...]) -> str:
+    """A regular expression (RE2 and Python syntax) for one typo pattern."""
+    return "".join("." if char is None else re.escape(char) for char in pattern)
+
+
+__all__ = [
+    "PARTICLES",
+    "STOP_WORDS",
+    "SYNONYMS",
+    "SYNONYM_TABLE",
+    "bigrams",
+    "fold",
+    "has_hangul",
+    "is_latin",
+    "latin_tokens",
+    "normalize",
+    "pattern_grams",
+    "pattern_regex",
+    "query_terms",
+    "skip_bigrams",
+    "strip_particle",
+    "synonyms",
+    "typo_patterns",
+]
