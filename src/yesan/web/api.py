@@ -1,0 +1,293 @@
+"""The API's core routes (all GET, under ``/api``). Each list route also answers CSV at ``<path>.csv``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
+
+from yesan.model import AMOUNT_COLUMNS
+from yesan.query import LEVELS, Filters, Tables, drilldown
+from yesan.query.drilldown import SORTS, DrillRow
+from yesan.web.responses import NotFoundError, list_response, object_response, plain, with_display
+from yesan.web.routing import Limit, Offset, Snapshot, begin, item_filters, keep, list_route, records, tables_for
+
+router = APIRouter(prefix="/api")
+
+Level = Literal["region", "government", "account_type", "account", "field", "sector", "program", "unit", "item"]
+Sort = Literal["budget", "spent", "items", "execution", "name"]
+assert set(get_args(Level)) == set(LEVELS), "web.api.Level is out of step with yesan.query.LEVELS"
+assert set(get_args(Sort)) == set(SORTS), "web.api.Sort is out of step with yesan.query.drilldown.SORTS"
+
+ItemFilters = Annotated[Filters, Depends(item_filters)]
+
+
+# --- routes ---------------------------------------------------------------------------------------
+
+
+@router.get("", summary="What this API answers", include_in_schema=False)
+def index() -> dict[str, Any]:
+    return {
+        "ok": True,
+        "docs": "/docs",
+        "openapi": "/openapi.json",
+        "endpoints": [
+            "/api/snapshots",
+            "/api/governments",
+            "/api/drilldown",
+            "/api/items",
+            "/api/items/{snapshot_id}/{source_id}/{row_no}",
+            "/api/compare",
+            "/api/execution",
+            "/api/execution/trend",
+            "/api/funding",
+            "/api/per-resident",
+            "/api/peers",
+            "/api/search",
+        ],
+    }
+
+
+@list_route(router, "/snapshots", "Snapshots in the store, with their source files")
+def snapshots(request: Request, limit: Limit = 100, offset: Offset = 0) -> Response:
+    etag, csv_wanted, cached = begin(request)
+    if cached:
+        return cached
+    with tables_for(request) as t:
+        snapshot_rows = records(t.snapshots.order_by("snapshot_id"))
+        files = records(
+            t.items.select("snapshot_id", "source_id")
+            .distinct()
+            .join(t.sources, "source_id")
+            .select("snapshot_id", "source_id", "file", "sha256")
+            .order_by(["snapshot_id", "file"])
+        )
+    rows = []
+    for record in snapshot_rows:
+        budget_total = record.pop("budget_total")
+        mine = [f for f in files if f["snapshot_id"] == record["snapshot_id"]]
+        rows.append(
+            {
+                **record,
+                **with_display({"budget_total": None if budget_total is None else int(budget_total)}, ["budget_total"]),
+                "source_ids": [f["source_id"] for f in mine],
+                "source_files": [f["file"] for f in mine],
+            }
+        )
+    page = rows[offset : offset + limit]
+    response = list_response(
+        request, etag=etag, body={}, rows=page, total=len(rows), limit=limit, offset=offset, csv_wanted=csv_wanted
+    )
+    return keep(request, etag, response)
+
+
+@list_route(router, "/governments", "Governments, with their latest population (source, year) and budget totals")
+def governments(
+    request: Request,
+    snapshot: Snapshot = None,
+    region: Annotated[str | None, Query(description="광역 name, e.g. 전라남도")] = None,
+    level: Annotated[Literal["광역", "기초"] | None, Query(description="광역 or 기초")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Response:
+    etag, csv_wanted, cached = begin(request)
+    if cached:
+        return cached
+    with tables_for(request) as t:
+        govs = t.governments
+        if region is not None:
+            govs = govs.filter(govs.parent_name == region)
+        if level is not None:
+            govs = govs.filter(govs.level == level)
+        total = int(govs.count().to_pyarrow().as_py())
+        page = records(govs.order_by("code").limit(limit, offset=offset))
+        codes = [g["code"] for g in page]
+        items = Filters(snapshot_ids=tuple(snapshot) if snapshot else None, gov_codes=tuple(codes)).apply(t.items)
+        sums = {name: items[name].sum() for name in ("budget", "national", "spent")}
+        per_gov = records(items.group_by("gov_code").aggregate(items=items.count(), **sums)) if codes else []
+        fed = records(items.select("gov_code", "snapshot_id").distinct()) if codes else []
+        pop = t.population
+        people = records(pop.filter(pop.gov_code.isin(codes))) if codes else []
+    totals = {r["gov_code"]: r for r in per_gov}
+    latest: dict[str, dict[str, Any]] = {}
+    for p in sorted(people, key=lambda p: (p["year"], p["source"])):
+        latest[p["gov_code"]] = p
+    rows = []
+    for gov in page:
+        code = gov["code"]
+        sums_of = totals.get(code, {})
+        person = latest.get(code, {})
+        rows.append(
+            {
+                **gov,
+                "population": person.get("population"),
+                "population_year": person.get("year"),
+                "population_source": person.get("source"),
+                "population_file": person.get("source_file"),
+                "items": int(sums_of.get("items") or 0),
+                **with_display({n: int(sums_of.get(n) or 0) for n in ("budget", "national", "spent")}),
+                "snapshot_ids": sorted(int(f["snapshot_id"]) for f in fed if f["gov_code"] == code),
+            }
+        )
+    response = list_response(
+        request, etag=etag, body={}, rows=rows, total=total, limit=limit, offset=offset, csv_wanted=csv_wanted
+    )
+    return keep(request, etag, response)
+
+
+def _drill_row(row: DrillRow) -> dict[str, Any]:
+    return {
+        **row.key,
+        "items": row.items,
+        **with_display(row.amounts),
+        "share": row.share,
+        "execution_rate": row.execution_rate,
+    }
+
+
+@list_route(router, "/drilldown", "Totals at one level of the hierarchy, with shares of the parent")
+def drill(
+    request: Request,
+    filters: ItemFilters,
+    level: Annotated[Level, Query(description="what to group by")] = "field",
+    sort: Annotated[Sort, Query(description="largest first, execution lowest first, or by name")] = "budget",
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Response:
+    etag, csv_wanted, cached = begin(request)
+    if cached:
+        return cached
+    with tables_for(request) as t:
+        result = drilldown(t.items, level, filters, sort=sort)
+    parent = {
+        "items": result.total.items,
+        **with_display(result.total.amounts),
+        "execution_rate": result.total.execution_rate,
+        "snapshot_ids": result.snapshot_ids,
+    }
+    body = {
+        "level": level,
+        "group_by": list(LEVELS[level]),
+        "filters": {k: v for k, v in plain(vars(filters)).items() if v is not None},
+        "sort": sort,
+        "snapshot_ids": result.snapshot_ids,
+        "parent": parent,
+        "exact": result.exact,
+        "difference": result.difference,
+    }
+    rows = [_drill_row(r) for r in result.rows[offset : offset + limit]]
+    response = list_response(
+        request, etag=etag, body=body, rows=rows, total=result.groups, limit=limit, offset=offset, csv_wanted=csv_wanted
+    )
+    response.headers["X-Yesan-Snapshots"] = ",".join(str(s) for s in result.snapshot_ids)
+    return keep(request, etag, response)
+
+
+_ITEM_COLUMNS = (
+    "snapshot_id",
+    "source_id",
+    "row_no",
+    "gov_code",
+    "gov_name",
+    "parent_name",
+    "fiscal_year",
+    "stage",
+    "exe_ymd",
+    "account",
+    "account_type",
+    "field_code",
+    "field_name",
+    "sector_code",
+    "sector_name",
+    "program_code",
+    "program_name",
+    "unit_code",
+    "unit_name",
+    "item_code",
+    "item_name",
+)
+
+
+def _with_provenance(t: Tables, items: Any) -> Any:
+    """Items joined to their snapshot's dataset and their source file (name, sha256, load time)."""
+    sources = t.sources.select(
+        "source_id", source_file=t.sources.file, sha256=t.sources.sha256, loaded_at=t.sources.loaded_at
+    )
+    snaps = t.snapshots.select("snapshot_id", dataset=t.snapshots.dataset)
+    joined = items.join(snaps, "snapshot_id").join(sources, "source_id")
+    return joined.select(*_ITEM_COLUMNS, *AMOUNT_COLUMNS, "dataset", "source_file", "sha256", "loaded_at")
+
+
+def _item_row(record: dict[str, Any]) -> dict[str, Any]:
+    row = {name: record[name] for name in _ITEM_COLUMNS}
+    row.update(with_display({name: record[name] for name in AMOUNT_COLUMNS}))
+    provenance = {
+        "dataset": record["dataset"],
+        "source_file": record["source_file"],
+        "sha256": record["sha256"],
+        "row": record["row_no"],
+        "loaded_at": record["loaded_at"],
+    }
+    url = f"/api/items/{record['snapshot_id']}/{record['source_id']}/{record['row_no']}"
+    return {**row, "provenance": provenance, "url": url}
+
+
+def _flat_item(row: dict[str, Any]) -> dict[str, Any]:
+    flat = {k: v for k, v in row.items() if k != "provenance"}
+    flat.update({f"source_{k}" if k in ("sha256", "row") else k: v for k, v in row["provenance"].items()})
+    return flat
+
+
+@list_route(router, "/items", "Line items as published, each with its provenance")
+def items_list(
+    request: Request,
+    filters: ItemFilters,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Response:
+    etag, csv_wanted, cached = begin(request)
+    if cached:
+        return cached
+    with tables_for(request) as t:
+        selected = filters.apply(t.items)
+        total = int(selected.count().to_pyarrow().as_py())
+        page = _with_provenance(t, selected).order_by(["snapshot_id", "source_id", "row_no"])
+        found = records(page.limit(limit, offset=offset))
+        fed = sorted(int(s) for s in records(selected.select("snapshot_id").distinct()) for s in s.values())
+    rows = [_item_row(r) for r in found]
+    if csv_wanted:
+        rows = [_flat_item(r) for r in rows]
+    response = list_response(
+        request,
+        etag=etag,
+        body={"snapshot_ids": fed},
+        rows=rows,
+        total=total,
+        limit=limit,
+        offset=offset,
+        csv_wanted=csv_wanted,
+    )
+    return keep(request, etag, response)
+
+
+@router.get("/items/{snapshot_id}/{source_id}/{row_no}", summary="One line item with its full provenance")
+def item(
+    request: Request,
+    snapshot_id: Annotated[int, Path(ge=1)],
+    source_id: Annotated[int, Path(ge=1)],
+    row_no: Annotated[int, Path(ge=1, description="1-based data record in the source file")],
+) -> Response:
+    etag, _, cached = begin(request)
+    if cached:
+        return cached
+    with tables_for(request) as t:
+        items = t.items
+        one = items.filter([items.snapshot_id == snapshot_id, items.source_id == source_id, items.row_no == row_no])
+        found = records(_with_provenance(t, one).limit(2))
+    if not found:
+        raise NotFoundError(
+            f"no item at snapshot {snapshot_id}, source {source_id}, row {row_no}; "
+            "/api/snapshots lists the snapshots and their sources"
+        )
+    return keep(request, etag, object_response(etag=etag, body={"item": _item_row(found[0])}))

@@ -1,0 +1,268 @@
+"""How the API answers: JSON or its CSV twin, pagination links, ETags, and one error shape.
+
+Every error, whatever raised it, is ``{"ok": false, "error": "...", "status": 4xx/5xx}``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Final
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from yesan.errors import QueryError, StoreError, YesanError
+from yesan.model import AMOUNT_COLUMNS
+from yesan.money.format import format_won
+
+CACHE_CONTROL: Final = "public, max-age=60"
+CSV_MEDIA_TYPE: Final = "text/csv; charset=utf-8"
+BOM: Final = "\ufeff"
+
+
+class NotFoundError(YesanError):
+    """A thing the URL names is not in the store (→ 404)."""
+
+
+# --- values ---------------------------------------------------------------------------------------
+
+
+def plain(value: Any) -> Any:
+    """``value`` as something ``json.dumps`` writes exactly (HUGEINT Decimals → int, dates → ISO text)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def with_display(amounts: Mapping[str, int | None], names: Sequence[str] = AMOUNT_COLUMNS) -> dict[str, Any]:
+    """``{"budget": 113536525211692, "budget_display": "113조 5,365억원", ...}`` for each amount."""
+    out: dict[str, Any] = {}
+    for name in names:
+        if name not in amounts:
+            continue
+        won = amounts[name]
+        out[name] = won
+        out[f"{name}_display"] = None if won is None else display_won(int(won))
+    return out
+
+
+def display_won(won: int) -> str:
+    """To the 억 for large amounts (``113조 5,365억원``), to the 만 below 1억, exact below 1만."""
+    size = abs(won)
+    return format_won(won, precision="eok" if size >= 10**8 else "man" if size >= 10**4 else "won")
+
+
+# --- formats --------------------------------------------------------------------------------------
+
+
+def wants_csv(request: Request) -> bool:
+    """The ``.csv`` twin of a path, or ``Accept: text/csv`` (and not also JSON first)."""
+    if request.url.path.endswith(".csv"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "text/csv" in accept and "application/json" not in accept.split("text/csv")[0]
+
+
+def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
+    """Rows as CSV text with a UTF-8 byte order mark (so spreadsheet programs read Korean right)."""
+    materialized = list(rows)
+    if columns is None:
+        seen: dict[str, None] = {}
+        for row in materialized:
+            seen.update(dict.fromkeys(row))
+        columns = list(seen)
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in materialized:
+        writer.writerow([_csv_cell(row.get(c)) for c in columns])
+    return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ";".join(str(_csv_cell(v)) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return plain(value)
+
+
+# --- pagination -----------------------------------------------------------------------------------
+
+
+def next_url(request: Request, *, total: int, limit: int, offset: int) -> str | None:
+    """The URL of the next page (same path and parameters, ``offset`` moved on), or None on the last page."""
+    if offset + limit >= total:
+        return None
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "limit")]
+    params += [("limit", str(limit)), ("offset", str(offset + limit))]
+    return str(request.url.replace(query=urlencode(params)))
+
+
+# --- caching --------------------------------------------------------------------------------------
+
+
+def etag_for(request: Request, store_tag: str, csv_wanted: bool) -> str:
+    """A strong ETag for this URL and representation over this store's contents."""
+    query = sorted(request.query_params.multi_items())
+    basis = f"{store_tag}|{request.url.path}|{query}|{'csv' if csv_wanted else 'json'}"
+    return '"' + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32] + '"'
+
+
+def not_modified(request: Request, etag: str) -> bool:
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    candidates = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return etag in candidates
+
+
+def cache_headers(etag: str) -> dict[str, str]:
+    return {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
+
+
+def list_response(
+    request: Request,
+    *,
+    etag: str,
+    body: dict[str, Any],
+    rows: list[dict[str, Any]],
+    total: int,
+    limit: int,
+    offset: int,
+    csv_wanted: bool,
+    columns: Sequence[str] | None = None,
+) -> Response:
+    """One page of a list as JSON (``body`` plus ``rows``, ``total``, ``limit``, ``offset``, ``next``) or CSV."""
+    following = next_url(request, total=total, limit=limit, offset=offset)
+    headers = cache_headers(etag)
+    if csv_wanted:
+        headers["X-Total-Count"] = str(total)
+        if following:
+            headers["Link"] = f'<{following}>; rel="next"'
+        return Response(csv_text(rows, columns), media_type=CSV_MEDIA_TYPE, headers=headers)
+    content = {"ok": True, **body, "total": total, "limit": limit, "offset": offset, "next": following, "rows": rows}
+    return JSONResponse(plain(content), headers=headers)
+
+
+def object_response(*, etag: str, body: dict[str, Any]) -> Response:
+    return JSONResponse(plain({"ok": True, **body}), headers=cache_headers(etag))
+
+
+def not_modified_response(etag: str) -> Response:
+    return Response(status_code=304, headers=cache_headers(etag))
+
+
+class ResponseCache:
+    """Finished 200 responses by ETag, least recently used dropped first.
+
+    Sound because the ETag names the store's contents and the request, and the store cannot change
+    while the app holds its read-only connection.
+    """
+
+    def __init__(self, entries: int = 512, max_body: int = 1 << 20) -> None:
+        self.entries = entries
+        self.max_body = max_body
+        self._items: OrderedDict[str, tuple[bytes, dict[str, str]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, etag: str) -> Response | None:
+        if not self.entries:
+            return None
+        with self._lock:
+            found = self._items.get(etag)
+            if found is None:
+                return None
+            self._items.move_to_end(etag)
+        body, headers = found
+        return Response(body, headers=headers)
+
+    def put(self, etag: str, response: Response) -> Response:
+        if self.entries and response.status_code == 200 and len(response.body) <= self.max_body:
+            headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+            with self._lock:
+                self._items[etag] = (bytes(response.body), headers)
+                self._items.move_to_end(etag)
+                while len(self._items) > self.entries:
+                    self._items.popitem(last=False)
+        return response
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+
+def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"ok": False, "error": message, "status": status}, status_code=status, headers=headers)
+
+
+def status_for(error: YesanError) -> int:
+    if isinstance(error, NotFoundError):
+        return 404
+    if isinstance(error, StoreError):
+        return 503
+    if isinstance(error, QueryError):
+        return 400
+    return 400
+
+
+async def yesan_error_handler(request: Request, error: Exception) -> Response:
+    assert isinstance(error, YesanError)
+    return error_response(status_for(error), str(error))
+
+
+async def http_error_handler(request: Request, error: Exception) -> Response:
+    assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 404:
+        message = f"not found: {request.url.path}; the API is described at /docs"
+    elif error.status_code == 405:
+        message = f"method {request.method} not allowed on {request.url.path}; the API answers GET"
+    else:
+        message = str(error.detail)
+    return error_response(error.status_code, message, getattr(error, "headers", None))
+
+
+async def validation_error_handler(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    return error_response(400, validation_message(error.errors()))
+
+
+async def unexpected_error_handler(request: Request, error: Exception) -> Response:
+    return error_response(500, f"internal error ({type(error).__name__}); the server log has the details")
+
+
+def validation_message(errors: Sequence[Any]) -> str:
+    """Pydantic's errors as one line: ``bad parameter level='town': input should be 'region', ...``."""
+    parts = []
+    for item in errors:
+        location = [str(p) for p in item.get("loc", ()) if p not in ("query", "path", "header", "body")]
+        name = ".".join(location) or "request"
+        message = str(item.get("msg", "invalid"))
+        message = message.replace("Input should", "should").replace("String should", "should")
+        if item.get("type") == "missing":
+            parts.append(f"missing parameter {name}")
+        elif "input" in item and item["input"] is not None:
+            parts.append(f"bad parameter {name}={item['input']!r}: {message}")
+        else:
+            parts.append(f"bad parameter {name}: {message}")
+    return "; ".join(parts) or "bad request"

@@ -1,0 +1,124 @@
+"""Plumbing shared by the route modules: the pooled store, ETags and the response cache, CSV twins, filters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from yesan.query import Filters, Tables
+from yesan.web.responses import (
+    CSV_MEDIA_TYPE,
+    ResponseCache,
+    etag_for,
+    not_modified,
+    not_modified_response,
+    wants_csv,
+)
+
+if TYPE_CHECKING:
+    from yesan.web.app import Backends
+
+Limit = Annotated[int, Query(ge=1, le=1000, description="rows per page (at most 1000)")]
+Offset = Annotated[int, Query(ge=0, description="rows to skip")]
+Snapshot = Annotated[list[int] | None, Query(description="snapshot ids (repeat for several); default: all")]
+Gov = Annotated[list[str] | None, Query(description="government codes, e.g. 4711000 (repeat or comma-separate)")]
+Funding = Literal["national", "provincial", "municipal", "other"]
+
+Handler = Callable[..., Response]
+
+_CSV_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"content": {CSV_MEDIA_TYPE: {}}, "description": "JSON, or CSV for `.csv` / `Accept: text/csv`"}
+}
+
+
+def backends_of(request: Request) -> Backends:
+    backends: Backends = request.app.state.backends
+    return backends
+
+
+@contextmanager
+def tables_for(request: Request) -> Iterator[Tables]:
+    with backends_of(request).tables() as t:
+        yield t
+
+
+def begin(request: Request) -> tuple[str, bool, Response | None]:
+    """This response's ETag and format, and a 304 if the client already has it (or the answer, if cached)."""
+    csv_wanted = wants_csv(request)
+    etag = etag_for(request, backends_of(request).store_tag(), csv_wanted)
+    if not_modified(request, etag):
+        return etag, csv_wanted, not_modified_response(etag)
+    return etag, csv_wanted, cache_of(request).get(etag)
+
+
+def cache_of(request: Request) -> ResponseCache:
+    cache: ResponseCache = request.app.state.cache
+    return cache
+
+
+def keep(request: Request, etag: str, response: Response) -> Response:
+    return cache_of(request).put(etag, response)
+
+
+def list_route(
+    router: APIRouter, path: str, summary: str
+) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """Register ``path`` and its ``.csv`` twin for one handler."""
+
+    def register(handler: Handler) -> Handler:
+        router.add_api_route(path, handler, methods=["GET"], summary=summary, responses=_CSV_DOC)
+        router.add_api_route(
+            f"{path}.csv",
+            handler,
+            methods=["GET"],
+            summary=f"{summary} (CSV)",
+            operation_id=f"{handler.__name__}_csv",
+            response_class=Response,
+            responses={200: {"content": {CSV_MEDIA_TYPE: {}}, "description": "CSV, UTF-8 with BOM"}},
+        )
+        return handler
+
+    return register
+
+
+def codes(values: list[str] | None) -> tuple[str, ...] | None:
+    if not values:
+        return None
+    codes = tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+    return codes or None
+
+
+def records(expr: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
+    return rows
+
+
+def item_filters(
+    gov: Gov = None,
+    region: Annotated[str | None, Query(description="광역 name, e.g. 전라남도")] = None,
+    field: Annotated[str | None, Query(description="분야, e.g. 사회복지")] = None,
+    sector: Annotated[str | None, Query(description="부문, e.g. 노인·청소년")] = None,
+    account_type: Annotated[str | None, Query(description="일반회계, 특별회계 or 기금")] = None,
+    account: Annotated[str | None, Query(description="회계구분 name as published")] = None,
+    snapshot: Snapshot = None,
+    fiscal_year: Annotated[int | None, Query()] = None,
+    stage: Annotated[str | None, Query(description="예산안, 본예산, 추경1, …, 결산, 현액")] = None,
+    funding: Annotated[Funding | None, Query(description="only items with this funding source > 0")] = None,
+) -> Filters:
+    """The query parameters every item selection understands, as ``yesan.query.Filters``."""
+    return Filters(
+        snapshot_ids=tuple(snapshot) if snapshot else None,
+        fiscal_year=fiscal_year,
+        stage=stage,
+        gov_codes=codes(gov),
+        region=region,
+        account_type=account_type,
+        account=account,
+        field_name=field,
+        sector_name=sector,
+        funding=funding,
+    )
