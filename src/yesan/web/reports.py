@@ -27,6 +27,7 @@ from yesan.web.routing import (
     item_filters,
     keep,
     list_route,
+    page,
     records,
     tables_for,
 )
@@ -120,18 +121,9 @@ def compare_route(
         "increases": [_compare_row(r, amount) for r in result.increases],
         "cuts": [_compare_row(r, amount) for r in result.cuts],
     }
-    rows = [_compare_row(r, amount) for r in result.rows[offset : offset + limit]]
-    response = list_response(
-        request,
-        etag=etag,
-        body=body,
-        rows=rows,
-        total=len(result.rows),
-        limit=limit,
-        offset=offset,
-        csv_wanted=csv_wanted,
+    return page(
+        request, etag, csv_wanted, body, result.rows, lambda r: _compare_row(r, amount), limit=limit, offset=offset
     )
-    return keep(request, etag, response)
 
 
 # --- execution ------------------------------------------------------------------------------------
@@ -170,18 +162,7 @@ def execution_route(
         "lowest": [_execution_row(r) for r in result.lowest],
         "highest": [_execution_row(r) for r in result.highest],
     }
-    rows = [_execution_row(r) for r in result.rows[offset : offset + limit]]
-    response = list_response(
-        request,
-        etag=etag,
-        body=body,
-        rows=rows,
-        total=len(result.rows),
-        limit=limit,
-        offset=offset,
-        csv_wanted=csv_wanted,
-    )
-    return keep(request, etag, response)
+    return page(request, etag, csv_wanted, body, result.rows, lambda r: _execution_row(r), limit=limit, offset=offset)
 
 
 def _trend_point(point: TrendPoint) -> dict[str, Any]:
@@ -321,18 +302,7 @@ def per_resident_route(
         "snapshot_ids": fed,
         "without_population": list(report.without_population),
     }
-    rows = [_resident(r) for r in report.rows[offset : offset + limit]]
-    response = list_response(
-        request,
-        etag=etag,
-        body=body,
-        rows=rows,
-        total=len(report.rows),
-        limit=limit,
-        offset=offset,
-        csv_wanted=csv_wanted,
-    )
-    return keep(request, etag, response)
+    return page(request, etag, csv_wanted, body, report.rows, lambda r: _resident(r), limit=limit, offset=offset)
 
 
 @router.get("/peers", summary="Rank a government among its peers by an amount per resident")

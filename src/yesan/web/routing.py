@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -14,6 +14,7 @@ from yesan.web.responses import (
     CSV_MEDIA_TYPE,
     ResponseCache,
     etag_for,
+    list_response,
     not_modified,
     not_modified_response,
     wants_csv,
@@ -62,6 +63,33 @@ def cache_of(request: Request) -> ResponseCache:
 
 def keep(request: Request, etag: str, response: Response) -> Response:
     return cache_of(request).put(etag, response)
+
+
+def page(
+    request: Request,
+    etag: str,
+    csv_wanted: bool,
+    body: dict[str, Any],
+    rows: Sequence[Any],
+    convert: Callable[[Any], dict[str, Any]],
+    *,
+    limit: int,
+    offset: int,
+    columns: Sequence[str] | None = None,
+) -> Response:
+    """One page of ``rows`` (converted for output) as JSON or CSV, remembered in the response cache."""
+    response = list_response(
+        request,
+        etag=etag,
+        body=body,
+        rows=[convert(row) for row in rows[offset : offset + limit]],
+        total=len(rows),
+        limit=limit,
+        offset=offset,
+        csv_wanted=csv_wanted,
+        columns=columns,
+    )
+    return keep(request, etag, response)
 
 
 def list_route(
