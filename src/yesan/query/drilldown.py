@@ -121,15 +121,26 @@ def drilldown(
         raise QueryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
     chosen = filters or Filters()
     selected = chosen.apply(items)
-    require_one_snapshot_per_government(selected, "a drill-down")
-    total_record = selected.aggregate(**metrics(selected)).to_pyarrow().to_pylist()[0]
+    # One query for the parent total, the snapshots that fed it and the one-snapshot-per-government guard.
+    total_record = (
+        selected.aggregate(
+            **metrics(selected),
+            n_governments=selected.gov_code.nunique(),
+            n_government_snapshots=(selected.gov_code + "|" + selected.snapshot_id.cast("string")).nunique(),
+            snapshot_ids=selected.snapshot_id.collect(distinct=True),
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    if total_record["n_government_snapshots"] != total_record["n_governments"]:
+        require_one_snapshot_per_government(selected, "a drill-down")  # raises, naming the snapshots
     total = _row({}, total_record, None)
     grouped = selected.group_by(keys).aggregate(**metrics(selected))
     records = grouped.to_pyarrow().to_pylist()
     rows = [_row({k: r[k] for k in keys}, r, total.budget) for r in records]
     difference = {name: total.amounts[name] - sum(r.amounts[name] for r in rows) for name in AMOUNT_COLUMNS}
     rows.sort(key=lambda r: _sort_key(r, sort))
-    snapshot_ids = sorted(int(s) for s in selected.select("snapshot_id").distinct().to_pyarrow().column(0).to_pylist())
+    snapshot_ids = sorted(int(i) for i in total_record["snapshot_ids"] or [])
     return DrillDown(
         level=level,
         filters=chosen,
