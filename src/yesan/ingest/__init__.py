@@ -6,13 +6,12 @@ before returning and raises ``LoadError`` with every problem found, so a load is
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from yesan.errors import LoadError
-from yesan.ingest.batch import Batch
+from yesan.ingest.batch import Batch, read_head
 from yesan.ingest.population import PopulationBatch
 
 KINDS = ("auto", "qwgjk", "table", "fdp", "population")
@@ -79,7 +78,7 @@ def detect_kind(path: Path) -> str:
         return "qwgjk"
     if last in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
         return "table"
-    head = _head(path)
+    head = read_head(path)
     if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
         return "qwgjk"
     first_line = head.split(b"\n", 1)[0]
@@ -100,19 +99,6 @@ def detect_kind(path: Path) -> str:
     if looks_like_population(names):
         return "population"
     return "table"
-
-
-def _head(path: Path, size: int = 65536) -> bytes:
-    with path.open("rb") as handle:
-        start = handle.read(2)
-        handle.seek(0)
-        if start == b"\x1f\x8b":
-            try:
-                with gzip.open(handle) as unzipped:
-                    return unzipped.read(size)
-            except (OSError, EOFError):
-                return b""
-        return handle.read(size)
 
 
 __all__ = ["Batch", "PopulationBatch", "ReadOptions", "detect_kind", "read_path"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,3 +66,17 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def read_head(path: Path, size: int = 65536) -> bytes:
+    """The first ``size`` bytes of a file, decompressed if it is gzip (b"" if it cannot be read)."""
+    try:
+        with path.open("rb") as handle:
+            if handle.read(2) != b"\x1f\x8b":
+                handle.seek(0)
+                return handle.read(size)
+            handle.seek(0)
+            with gzip.open(handle) as unzipped:
+                return unzipped.read(size)
+    except (OSError, EOFError):
+        return b""

@@ -20,7 +20,8 @@ from yesan.ingest.batch import ProblemLog
 from yesan.money import parse_cell
 
 INT64_MAX = 2**63 - 1
-_STRING_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+#: The Arrow type of text kept dictionary-encoded (repeated names and codes).
+STRING_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
 _YEAR = re.compile(r"19[4-9][0-9]|20[0-9][0-9]|2100")
 _PLAIN_INT = r"^-?[0-9]{1,18}$"
 
@@ -38,7 +39,7 @@ def to_text(column: Column) -> Column:
     Dictionary columns are cleaned through their (few) distinct values, not row by row.
     """
     if isinstance(column, pa.ChunkedArray) and pa.types.is_dictionary(column.type):
-        return pa.chunked_array([to_text(chunk) for chunk in column.chunks], _STRING_DICTIONARY)
+        return pa.chunked_array([to_text(chunk) for chunk in column.chunks], STRING_DICTIONARY)
     if isinstance(column, pa.DictionaryArray):
         return _spread(to_text(column.dictionary), column.indices)
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from yesan.errors import LoadError
 from yesan.ingest import columns
-from yesan.ingest.batch import Batch, ProblemLog, file_sha256
+from yesan.ingest.batch import Batch, ProblemLog, file_sha256, read_head
 from yesan.model import ITEM_SCHEMA, account_type
 
 DATASET: Final = "lofin365.QWGJK"
@@ -82,7 +82,7 @@ def read_qwgjk(path: Path) -> Batch:
         # Hash the file on a second thread while Arrow parses it (hashlib releases the GIL).
         with ThreadPoolExecutor(max_workers=1) as pool:
             digest = pool.submit(file_sha256, path)
-            if _looks_like_json(_head(path)):
+            if _looks_like_json(read_head(path, 64)):
                 raw = _rows_to_table(_json_rows(_read_bytes(path), name), name)
             else:
                 raw = _read_csv(path, name)
@@ -265,14 +265,6 @@ def _looks_like_json(data: bytes) -> bool:
     return head[:1] in (b"[", b"{")
 
 
-def _head(path: Path, size: int = 64) -> bytes:
-    try:
-        with _open_stream(path) as stream:
-            return bytes(stream.read(size))
-    except (OSError, pa.ArrowInvalid):
-        return b""
-
-
 def _open_stream(path: Path) -> pa.NativeFile:
     with path.open("rb") as handle:
         gzipped = handle.read(2) == b"\x1f\x8b"
@@ -284,9 +276,7 @@ def _open_stream(path: Path) -> pa.NativeFile:
 #: Fields with few distinct values are read dictionary-encoded, so cleaning and checking them costs
 #: one pass over the distinct values instead of one per row.
 _REPEATED_FIELDS: Final = ("fyr", "exe_ymd", "wa_laf_hg_nm", "laf_cd", "laf_hg_nm", "acnt_dv_nm", "fld_nm", "part_nm")
-_TEXT_FIELDS: Final = tuple(f for f in FIELDS if f not in AMOUNTS)
-_DICTIONARY: Final = pa.dictionary(pa.int32(), pa.string())
-_TEXT_TYPES: Final = {f: _DICTIONARY if f in _REPEATED_FIELDS else pa.string() for f in FIELDS}
+_TEXT_TYPES: Final = {f: columns.STRING_DICTIONARY if f in _REPEATED_FIELDS else pa.string() for f in FIELDS}
 _FAST_TYPES: Final = _TEXT_TYPES | {f: pa.int64() for f in AMOUNTS}
 
 
