@@ -1,0 +1,84 @@
+"""What a claim is: one money figure found in an article, and the verdict on it.
+
+These dataclasses are the contract between extraction (``claims.extract``), evaluation
+(``claims.evaluate``), matching and judging (``claims.match`` / ``claims.judge``) and the CLI/web layers.
+Amounts are integer won; offsets are character offsets into the extracted text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Final, Literal
+
+Kind = Literal["total", "allocation", "change", "prior", "other"]
+KINDS: Final[tuple[str, ...]] = ("total", "allocation", "change", "prior", "other")
+
+#: The JSON fields of a claim, in order (``yesan claims extract --json`` prints exactly these plus ``source``).
+CLAIM_FIELDS: Final[tuple[str, ...]] = (
+    "amount_krw",
+    "amount_text",
+    "start",
+    "end",
+    "sentence",
+    "subject",
+    "kind",
+    "qualifier",
+    "change_pct",
+    "year",
+    "stage",
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One money figure in the body of an article.
+
+    ``amount_krw`` is exact (signed: a cut is negative for ``kind == "change"``); ``amount_text`` is the
+    figure as written; ``start``/``end`` locate it in the extracted text; ``sentence`` is the sentence that
+    holds it; ``subject`` what the money is for, as written; ``qualifier`` 약/이상/가량/여/최대… or None;
+    ``change_pct`` the percentage the text states for this figure; ``year`` and ``stage`` (canonical stage
+    names of ``yesan.model.normalize_stage``: 예산안, 본예산, 추경1…, 결산) when the text states or implies them.
+    """
+
+    amount_krw: int
+    amount_text: str
+    start: int
+    end: int
+    sentence: str
+    subject: str | None
+    kind: Kind
+    qualifier: str | None = None
+    change_pct: float | None = None
+    year: int | None = None
+    stage: str | None = None
+    source: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        return {name: data[name] for name in (*CLAIM_FIELDS, "source")}
+
+
+Verdict = Literal["일치", "반올림 일치", "근사", "범위 일치", "불일치", "확인 불가", "모호"]
+VERDICTS: Final[tuple[str, ...]] = ("일치", "반올림 일치", "근사", "범위 일치", "불일치", "확인 불가", "모호")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One figure a claim was checked against, with where it comes from (enough to cite it)."""
+
+    amount_krw: int
+    label: str  # what the figure is, e.g. "서울특별시 2026 본예산 총계" or an item name
+    source: str  # "reported" | "items" | "text" (another figure in the same article)
+    citation: str  # e.g. "지방재정365 QWGJK, 2026-07-05 기준, row 1234" or a reported figure's sources
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The verdict on one claim: which rule decided it, and the evidence."""
+
+    claim: Claim
+    verdict: Verdict
+    rule: str  # a short, human explanation, e.g. "equal at the claim's precision (억)"
+    evidence: tuple[Evidence, ...] = ()
+    difference_krw: int | None = None  # claim − evidence, when one figure decided it
