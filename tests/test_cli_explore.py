@@ -75,7 +75,9 @@ def test_compare_two_snapshots_accounts_for_every_won(loaded: Path, small_csv: P
     by_name = {r["item_name"]: r for r in data["rows"]}
     assert by_name["재난 대비 장비 구입"]["status"] == "removed"
     assert by_name["군정 홍보\n(소식지 발간)"]["delta"] == 10_000_000
-    refused = run_cli("tree", db=loaded)
+    latest = run_cli("tree", db=loaded, check=True)
+    assert "using the latest 2026 snapshot of each government (2: 2026 현액 2026-09-01)" in latest.stderr
+    refused = run_cli("tree", "--snapshot", "1", "--snapshot", "2", db=loaded)
     assert refused.returncode == 1 and "one snapshot per government" in refused.stderr
 
 

@@ -115,11 +115,17 @@ def test_trend_over_snapshots_of_one_year_is_in_date_order(items: Any) -> None:
     assert [p.spent for p in trend.series[1].points] == [9_000_000, 30_000_000]
 
 
+def test_without_a_snapshot_the_latest_of_each_government_is_used(items: Any) -> None:
+    latest = execution(items, Filters(fiscal_year=2026))
+    assert latest.snapshot_ids == (1,)  # exe_ymd 2026-06-30 is later than snapshot 2's 2026-03-31
+    assert latest.total.spent == 830_000_000
+
+
 def test_bad_arguments_are_clear_errors(items: Any) -> None:
     with pytest.raises(QueryError, match="one fiscal year, but the selection holds 2025, 2026"):
         execution_trend(items)
     with pytest.raises(QueryError, match="one snapshot per government"):
-        execution(items, Filters(fiscal_year=2026))
+        execution(items, Filters(snapshot_ids=(1, 2)))
     with pytest.raises(QueryError, match="unknown level"):
         execution(items, MARCH, level="town")
     with pytest.raises(QueryError, match="min_budget must be zero or more"):

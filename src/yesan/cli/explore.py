@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from yesan.cli import DbOption, JsonOption, _print_json, _table, app, out, state
+from yesan.cli import DbOption, JsonOption, _print_json, _table, app, err, out, state
 from yesan.money import format_won
 
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV (UTF-8) instead of a table.")]
@@ -20,7 +20,9 @@ GovOption = Annotated[str | None, typer.Option("--gov", help="Government code or
 RegionOption = Annotated[str | None, typer.Option("--region", help="광역 name, e.g. 전라남도.")]
 FieldOption = Annotated[str | None, typer.Option("--field", help="분야 name, e.g. 사회복지.")]
 SectorOption = Annotated[str | None, typer.Option("--sector", help="부문 name.")]
-SnapshotOption = Annotated[list[int] | None, typer.Option("--snapshot", help="Snapshot id(s) (default: all).")]
+SnapshotOption = Annotated[
+    list[int] | None, typer.Option("--snapshot", help="Snapshot id(s) (default: the latest of each government).")
+]
 
 
 @contextmanager
@@ -66,21 +68,6 @@ def _label(key: dict[str, Any]) -> str:
     return " · ".join(parts) or "—"
 
 
-def _drill_rows(result: Any) -> list[dict[str, Any]]:
-    rows = []
-    for row in result.rows:
-        rows.append(
-            {
-                **row.key,
-                "items": row.items,
-                **row.amounts,
-                "share": row.share,
-                "execution_rate": row.execution_rate,
-            }
-        )
-    return rows
-
-
 def _write_csv(rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
@@ -92,7 +79,7 @@ def _write_csv(rows: list[dict[str, Any]]) -> None:
 
 
 def _show_drilldown(result: Any, title: str, as_json: bool, as_csv: bool) -> None:
-    rows = _drill_rows(result)
+    rows = [row.as_dict() for row in result.rows]
     if as_json:
         _print_json(
             {
@@ -101,6 +88,7 @@ def _show_drilldown(result: Any, title: str, as_json: bool, as_csv: bool) -> Non
                 "total": {"items": result.total.items, **result.total.amounts},
                 "groups": result.groups,
                 "difference": result.difference,
+                "note": result.note,
                 "rows": rows,
             }
         )
@@ -127,6 +115,8 @@ def _show_drilldown(result: Any, title: str, as_json: bool, as_csv: bool) -> Non
     snapshots = ", ".join(str(s) for s in result.snapshot_ids) or "none"
     exact = "children add up to the total exactly" if result.exact else f"difference: {result.difference}"
     out.print(f"snapshots {snapshots}; {exact}; amounts in won are exact in --json/--csv")
+    if result.note:
+        err.print(f"note: {result.note}; choose others with --snapshot", soft_wrap=True)
 
 
 @app.command()

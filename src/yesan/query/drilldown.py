@@ -7,7 +7,9 @@ from typing import Any, Final
 
 from yesan.errors import QueryError
 from yesan.model import AMOUNT_COLUMNS
-from yesan.query.common import LEVELS, check_level, metrics, require_one_snapshot_per_government
+from yesan.query.common import LEVELS, check_level, metrics
+from yesan.query.rollup import Rollups
+from yesan.query.snapshots import settle, snapshot_check
 
 SORTS: Final = ("budget", "spent", "items", "execution", "name")
 
@@ -66,6 +68,16 @@ class DrillRow:
     def budget(self) -> int:
         return self.amounts["budget"]
 
+    def as_dict(self) -> dict[str, Any]:
+        """Key columns, item count, amounts (won), share and execution rate: one flat row for JSON/CSV."""
+        return {
+            **self.key,
+            "items": self.items,
+            **self.amounts,
+            "share": self.share,
+            "execution_rate": self.execution_rate,
+        }
+
 
 @dataclass
 class DrillDown:
@@ -76,6 +88,7 @@ class DrillDown:
     snapshot_ids: list[int] = field(default_factory=list)
     groups: int = 0  # number of groups before any limit
     difference: dict[str, int] = field(default_factory=dict)  # parent − Σ children, per amount (0 = exact)
+    note: str | None = None  # how the snapshots were chosen, when yesan chose them
 
     @property
     def exact(self) -> bool:
@@ -109,46 +122,50 @@ def _sort_key(row: DrillRow, sort: str) -> tuple[float, str]:
 
 
 def drilldown(
-    items: Any, level: str, filters: Filters | None = None, *, sort: str = "budget", limit: int | None = None
+    items: Any,
+    level: str,
+    filters: Filters | None = None,
+    *,
+    sort: str = "budget",
+    limit: int | None = None,
+    rollups: Rollups | None = None,
 ) -> DrillDown:
     """Totals of the selected items grouped at ``level``, largest first (or by ``sort``).
 
-    Children always sum to the parent in integer won; if they ever did not (e.g. a NULL group key
-    lost by a backend), ``difference`` says by how much.
+    Each government is counted from one snapshot (its latest, unless ``filters.snapshot_ids`` names
+    them; see ``yesan.query.snapshots``). With ``rollups`` (built once by a long-running process),
+    levels down to 부문 are answered from pre-summed rows without a query. Children always sum to the
+    parent in integer won; if they ever did not (e.g. a NULL group key lost by a backend),
+    ``difference`` says by how much.
     """
     keys = list(check_level(level))
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
     chosen = filters or Filters()
-    selected = chosen.apply(items)
-    # One query for the parent total, the snapshots that fed it and the one-snapshot-per-government guard.
-    total_record = (
-        selected.aggregate(
-            **metrics(selected),
-            n_governments=selected.gov_code.nunique(),
-            n_government_snapshots=(selected.gov_code + "|" + selected.snapshot_id.cast("string")).nunique(),
-            snapshot_ids=selected.snapshot_id.collect(distinct=True),
-        )
-        .to_pyarrow()
-        .to_pylist()[0]
-    )
-    if total_record["n_government_snapshots"] != total_record["n_governments"]:
-        require_one_snapshot_per_government(selected, "a drill-down")  # raises, naming the snapshots
+    if rollups is not None and rollups.answers(keys, chosen):
+        answer = rollups.drill(keys, chosen)
+        records, choice = answer.records, answer.choice
+        total_record = {name: sum(r[name] for r in records) for name in (*AMOUNT_COLUMNS, "n_items")}
+    else:
+        selected = chosen.apply(items)
+        total_record = selected.aggregate(**metrics(selected), **snapshot_check(selected)).to_pyarrow().to_pylist()[0]
+        selected, choice, changed = settle(selected, total_record, chosen, "a drill-down")
+        if changed:
+            total_record = selected.aggregate(**metrics(selected)).to_pyarrow().to_pylist()[0]
+        records = selected.group_by(keys).aggregate(**metrics(selected)).to_pyarrow().to_pylist()
     total = _row({}, total_record, None)
-    grouped = selected.group_by(keys).aggregate(**metrics(selected))
-    records = grouped.to_pyarrow().to_pylist()
     rows = [_row({k: r[k] for k in keys}, r, total.budget) for r in records]
     difference = {name: total.amounts[name] - sum(r.amounts[name] for r in rows) for name in AMOUNT_COLUMNS}
     rows.sort(key=lambda r: _sort_key(r, sort))
-    snapshot_ids = sorted(int(i) for i in total_record["snapshot_ids"] or [])
     return DrillDown(
         level=level,
         filters=chosen,
         rows=rows[:limit] if limit else rows,
         total=total,
-        snapshot_ids=snapshot_ids,
+        snapshot_ids=list(choice.snapshot_ids),
         groups=len(rows),
         difference=difference,
+        note=choice.note,
     )
 
 

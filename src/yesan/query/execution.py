@@ -14,10 +14,10 @@ from yesan.query.common import (
     key_order,
     ratio,
     records,
-    require_one_snapshot_per_government,
     won,
 )
 from yesan.query.drilldown import Filters
+from yesan.query.snapshots import one_per_government
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def execution(
     check_positive("top", top)
     chosen = filters or Filters()
     selected = chosen.apply(items)
-    require_one_snapshot_per_government(selected, "execution")
+    selected, choice = one_per_government(selected, chosen, "execution")
     aggregates = {"budget": selected.budget.sum(), "spent": selected.spent.sum(), "n_items": selected.count()}
     total = _row({}, records(selected.aggregate(**aggregates))[0])
     grouped = records(selected.group_by(list(keys)).aggregate(**aggregates).order_by(list(keys)))
@@ -67,7 +67,6 @@ def execution(
     ranked = [r for r in rows if r.budget > 0 and r.budget >= min_budget]
     lowest = heapq.nsmallest(top, ranked, key=lambda r: (r.spent / r.budget, -r.budget))
     highest = heapq.nsmallest(top, ranked, key=lambda r: (-r.spent / r.budget, -r.budget))
-    snapshot_ids = tuple(sorted(int(r["snapshot_id"]) for r in records(selected.select("snapshot_id").distinct())))
     return Execution(
         level=level,
         filters=chosen,
@@ -76,7 +75,7 @@ def execution(
         total=total,
         lowest=tuple(lowest),
         highest=tuple(highest),
-        snapshot_ids=snapshot_ids,
+        snapshot_ids=choice.snapshot_ids,
     )
 
 

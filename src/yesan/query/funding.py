@@ -18,10 +18,10 @@ from yesan.query.common import (
     check_positive,
     ratio,
     records,
-    require_one_snapshot_per_government,
     won,
 )
 from yesan.query.drilldown import Filters
+from yesan.query.snapshots import one_per_government
 
 FUNDING_SORTS: Final = ("budget", "gap", *FUNDING_COLUMNS)
 
@@ -83,7 +83,7 @@ def funding_mix(
     check_positive("limit", limit)
     chosen = filters or Filters()
     selected = chosen.apply(items)
-    require_one_snapshot_per_government(selected, "a funding mix")
+    selected, _ = one_per_government(selected, chosen, "a funding mix")
     present = ibis.and_(*(selected[name].notnull() for name in FUNDING_COLUMNS))
     funded = sum(
         (ibis.coalesce(selected[name], 0) for name in FUNDING_COLUMNS[1:]), ibis.coalesce(selected.national, 0)

@@ -17,9 +17,10 @@ from fractions import Fraction
 from typing import Any, Final
 
 from yesan.errors import QueryError
-from yesan.query.common import check_amount, records, require_one_snapshot_per_government, won
+from yesan.query.common import check_amount, records, won
 from yesan.query.drilldown import Filters
 from yesan.query.engine import Tables
+from yesan.query.snapshots import one_per_government
 
 #: Population bands for peer groups: (label, lower bound inclusive, upper bound exclusive or None).
 POPULATION_BANDS: Final[tuple[tuple[str, int, int | None], ...]] = (
@@ -114,7 +115,7 @@ def per_resident(
     check_amount(amount)
     chosen = filters or Filters()
     selected = chosen.apply(t.items)
-    require_one_snapshot_per_government(selected, "a per-resident amount")
+    selected, _ = one_per_government(selected, chosen, "a per-resident amount")
     governments = records(
         selected.group_by("gov_code").aggregate(gov_name=selected.gov_name.max(), region=selected.parent_name.max())
     )

@@ -11,7 +11,18 @@ from yesan.model import AMOUNT_COLUMNS
 from yesan.query import LEVELS, Filters, Tables, drilldown
 from yesan.query.drilldown import SORTS, DrillRow
 from yesan.web.responses import NotFoundError, list_response, object_response, plain, with_display
-from yesan.web.routing import Limit, Offset, Snapshot, begin, item_filters, keep, list_route, records, tables_for
+from yesan.web.routing import (
+    Limit,
+    Offset,
+    Snapshot,
+    begin,
+    item_filters,
+    keep,
+    list_route,
+    records,
+    rollups_for,
+    tables_for,
+)
 
 router = APIRouter(prefix="/api")
 
@@ -137,13 +148,7 @@ def governments(
 
 
 def _drill_row(row: DrillRow) -> dict[str, Any]:
-    return {
-        **row.key,
-        "items": row.items,
-        **with_display(row.amounts),
-        "share": row.share,
-        "execution_rate": row.execution_rate,
-    }
+    return {**row.as_dict(), **with_display(row.amounts)}
 
 
 @list_route(router, "/drilldown", "Totals at one level of the hierarchy, with shares of the parent")
@@ -158,8 +163,9 @@ def drill(
     etag, csv_wanted, cached = begin(request)
     if cached:
         return cached
+    rollups = rollups_for(request)
     with tables_for(request) as t:
-        result = drilldown(t.items, level, filters, sort=sort)
+        result = drilldown(t.items, level, filters, sort=sort, rollups=rollups)
     parent = {
         "items": result.total.items,
         **with_display(result.total.amounts),
@@ -175,6 +181,7 @@ def drill(
         "parent": parent,
         "exact": result.exact,
         "difference": result.difference,
+        "note": result.note,
     }
     rows = [_drill_row(r) for r in result.rows[offset : offset + limit]]
     response = list_response(

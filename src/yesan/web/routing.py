@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -10,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from yesan.query import Filters, Tables
+from yesan.query.rollup import Rollups
 from yesan.web.responses import (
     CSV_MEDIA_TYPE,
     ResponseCache,
@@ -45,6 +47,22 @@ def backends_of(request: Request) -> Backends:
 def tables_for(request: Request) -> Iterator[Tables]:
     with backends_of(request).tables() as t:
         yield t
+
+
+_rollups_lock = threading.Lock()
+
+
+def rollups_for(request: Request) -> Rollups | None:
+    """The store's pre-summed totals, built on first use and kept for the app's life (the store cannot change
+    while the app holds it open read-only). None when the store's sums are too large to pre-sum exactly."""
+    state = request.app.state
+    if not hasattr(state, "rollups"):
+        with _rollups_lock:
+            if not hasattr(state, "rollups"):
+                with tables_for(request) as t:
+                    state.rollups = Rollups.build(t.items)
+    rollups: Rollups | None = state.rollups
+    return rollups
 
 
 def begin(request: Request) -> tuple[str, bool, Response | None]:
