@@ -17,7 +17,7 @@ from yesan.money import format_won
 def load(
     files: Annotated[list[Path], typer.Argument(help="Files to load (CSV, CSV.gz, JSON, XLSX, Parquet, datapackage).")],
     db: DbOption = None,
-    kind: Annotated[str, typer.Option(help="auto, qwgjk, table, fdp or population.")] = "auto",
+    kind: Annotated[str, typer.Option(help="auto, qwgjk, table, fdp, population or reported.")] = "auto",
     mapping: Annotated[Path | None, typer.Option(help="TOML column mapping for generic tables.")] = None,
     map_: Annotated[
         list[str] | None, typer.Option("--map", help="Column mapping flag, e.g. --map item_name=세부사업명.")
@@ -25,7 +25,9 @@ def load(
     dataset: Annotated[str | None, typer.Option(help="Dataset name for generic tables.")] = None,
     year: Annotated[int | None, typer.Option(help="Fiscal year when the file does not say.")] = None,
     stage: Annotated[str | None, typer.Option(help="예산안, 본예산, 추경1…, 결산 when the file does not say.")] = None,
-    government: Annotated[str | None, typer.Option(help="CODE:NAME when the file has no government column.")] = None,
+    government: Annotated[
+        str | None, typer.Option(help="CODE:NAME when the file has no government column (reported figures: NAME).")
+    ] = None,
     sheet: Annotated[str | None, typer.Option(help="Worksheet name for XLSX files.")] = None,
     unit: Annotated[
         str | None, typer.Option(help="Amount unit when the file does not say: 원, 천원, 백만원, 억원.")
@@ -37,31 +39,39 @@ def load(
     """Validate files and load them into the store in one transaction (all or nothing).
 
     Example: yesan load qwgjk_fyr2026_exe20260705.csv.gz
+    (reported figures: yesan load reference.csv --kind reported --government 서울특별시 --year 2026)
     """
-    from yesan.ingest import Batch, PopulationBatch, ReadOptions, read_path
+    from yesan.ingest import Batch, PopulationBatch, ReadOptions, ReportedBatch, read_path
     from yesan.store import Store
 
+    reported_only = _reported_only(kind, files)
     options = ReadOptions(
         kind=kind,
         mapping=_mapping(mapping, map_ or []),
         dataset=dataset,
         fiscal_year=year,
         stage=stage,
-        government=_government(government),
+        government=None if reported_only else _government(government),
         sheet=sheet,
         unit=_unit(unit),
+        extra={"government": government} if government else {},
     )
     batches: list[Batch] = []
     populations: list[PopulationBatch] = []
+    reported: list[ReportedBatch] = []
     with _progress(not as_json) as step:
         for path in files:
             step(f"reading and validating {path}")
             for batch in read_path(path, options):
+                if isinstance(batch, ReportedBatch):
+                    reported.append(batch)
+                    continue
                 (populations if isinstance(batch, PopulationBatch) else batches).append(batch)  # type: ignore[arg-type]
         report: dict[str, Any] = {
             "files": [str(f) for f in files],
             "validated": {b.source_file: b.counts for b in batches},
             "population_rows": sum(p.population.num_rows for p in populations),
+            "reported_figures": sum(r.figures.num_rows for r in reported),
         }
         if check:
             report["written"] = False
@@ -76,6 +86,13 @@ def load(
                         source_file=population.source_file,
                         sha256=population.sha256,
                     )
+                report["reported"] = [
+                    loaded.as_dict()
+                    for r in reported
+                    for loaded in store.load_reported(
+                        r.figures, dataset=r.dataset, source_file=r.source_file, sha256=r.sha256, replace=replace
+                    )
+                ]
             report["written"] = True
             if result is not None:
                 report.update(result.as_dict())
@@ -101,6 +118,18 @@ def _print_load_report(report: dict[str, Any], batches: list[Any]) -> None:
         )
     if report.get("population_rows"):
         out.print(f"population: {report['population_rows']:,} figures loaded")
+    for loaded in report.get("reported", []):
+        status = {
+            "new": "[green]loaded[/]",
+            "unchanged": "already loaded, unchanged",
+            "replaced": "[yellow]replaced[/]",
+        }
+        out.print(
+            f"reported figures {loaded['dataset']!r}: {loaded['gov_name']} {loaded['fiscal_year']} — "
+            f"{loaded['figures']:,} figures {status[loaded['status']]}"
+        )
+    if report.get("reported_figures") and not report["written"]:
+        out.print(f"reported figures: {report['reported_figures']:,} validated")
     for batch in batches:
         by_reason: dict[tuple[str | None, str], list[int]] = {}
         for warning in batch.warnings:
@@ -113,6 +142,15 @@ def _print_load_report(report: dict[str, Any], batches: list[Any]) -> None:
             out.print(f"[yellow]warning[/] {batch.source_file}: {where}{reason}{at}", soft_wrap=True)
     if not report["written"]:
         out.print("checked only: nothing was written")
+
+
+def _reported_only(kind: str, files: list[Path]) -> bool:
+    """True when every file is a reported-figures table (their --government is a name, not CODE:NAME)."""
+    if kind != "auto":
+        return kind == "reported"
+    from yesan.ingest import detect_kind
+
+    return bool(files) and all(path.is_file() and detect_kind(path) == "reported" for path in files)
 
 
 def _mapping(path: Path | None, flags: list[str]) -> dict[str, str] | None:
@@ -213,6 +251,11 @@ def _print_info(data: dict[str, Any], governments: bool) -> None:
         out.print(gov_table)
     for p in data["population"]:
         out.print(f"population {p['year']}: {p['governments']:,} governments, source: {p['source']}")
+    for r in data.get("reported", []):
+        out.print(
+            f"reported figures {r['dataset']!r}: {r['gov_name']} {r['fiscal_year']}, {r['figures']:,} figures "
+            f"from {', '.join(r['source_files'])} (`yesan check` matches articles against them)"
+        )
 
 
 # --- export --------------------------------------------------------------------------------------

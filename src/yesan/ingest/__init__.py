@@ -13,8 +13,9 @@ from pathlib import Path
 from yesan.errors import LoadError
 from yesan.ingest.batch import Batch, read_head
 from yesan.ingest.population import PopulationBatch
+from yesan.ingest.reported import ReportedBatch
 
-KINDS = ("auto", "qwgjk", "table", "fdp", "population")
+KINDS = ("auto", "qwgjk", "table", "fdp", "population", "reported")
 
 
 @dataclass
@@ -32,7 +33,7 @@ class ReadOptions:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def read_path(path: Path, options: ReadOptions | None = None) -> list[Batch | PopulationBatch]:
+def read_path(path: Path, options: ReadOptions | None = None) -> list[Batch | PopulationBatch | ReportedBatch]:
     """Read one input (a file, or a data package folder) into batches."""
     opts = options or ReadOptions()
     if opts.kind not in KINDS:
@@ -48,6 +49,15 @@ def read_path(path: Path, options: ReadOptions | None = None) -> list[Batch | Po
         from yesan.ingest.population import read_population
 
         return [read_population(path)]
+    if kind == "reported":
+        from yesan.ingest.reported import read_reported
+
+        # Reported figures name their government by name (CODE:NAME also works), so it is passed as typed.
+        return [
+            read_reported(
+                path, government=opts.extra.get("government"), fiscal_year=opts.fiscal_year, dataset=opts.dataset
+            )
+        ]
     if kind == "fdp":
         from yesan.ingest.fdp import read_package
 
@@ -93,12 +103,15 @@ def detect_kind(path: Path) -> str:
     names = [h.strip().strip('"') for h in header.replace("\t", ",").split(",")]
     from yesan.ingest.lofin365 import looks_like_qwgjk
     from yesan.ingest.population import looks_like_population
+    from yesan.ingest.reported import looks_like_reported
 
     if looks_like_qwgjk(names):
         return "qwgjk"
     if looks_like_population(names):
         return "population"
+    if looks_like_reported(names):
+        return "reported"
     return "table"
 
 
-__all__ = ["Batch", "PopulationBatch", "ReadOptions", "detect_kind", "read_path"]
+__all__ = ["Batch", "PopulationBatch", "ReadOptions", "ReportedBatch", "detect_kind", "read_path"]

@@ -57,6 +57,11 @@ def store_info(store: Store) -> dict[str, Any]:
     totals = store.query_dicts(
         "SELECT count(*) AS items, count(DISTINCT gov_code) AS governments_with_items FROM items"
     )[0]
+    reported = store.query_dicts(
+        "SELECT r.dataset, r.gov_name, r.fiscal_year, count(*) AS figures, "
+        "list(DISTINCT s.file ORDER BY s.file) AS source_files "
+        "FROM reported_figures r JOIN sources s USING (source_id) GROUP BY ALL ORDER BY ALL"
+    )
     return {
         "db": str(store.path),
         "schema_version": store.schema_version(),
@@ -65,6 +70,7 @@ def store_info(store: Store) -> dict[str, Any]:
         "governments": governments,
         "governments_without_items": without_items,
         "population": population,
+        "reported": reported,
     }
 
 

@@ -83,6 +83,31 @@ FROM items
 JOIN snapshots USING (snapshot_id)
 JOIN sources USING (source_id)""",
     ),
+    # version 2: reported figures (``yesan.ingest.reported``): figures as published, each citing its sources,
+    # kept with the file and row they were read from. A dataset is one file's figures for one government and year.
+    (
+        """CREATE TABLE reported_figures (
+    source_id INTEGER NOT NULL,
+    row_no BIGINT NOT NULL,
+    dataset VARCHAR NOT NULL,
+    gov_code VARCHAR,
+    gov_name VARCHAR NOT NULL,
+    fiscal_year SMALLINT NOT NULL,
+    stage VARCHAR,
+    subject VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    amount BIGINT NOT NULL,
+    amount_text VARCHAR,
+    prior_amount BIGINT,
+    change_amount BIGINT,
+    change_pct DECIMAL(9, 4),
+    cited_sources VARCHAR,
+    prior_sources VARCHAR,
+    conflicting VARCHAR,
+    notes VARCHAR,
+    PRIMARY KEY (dataset, gov_name, fiscal_year, row_no)
+)""",
+    ),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

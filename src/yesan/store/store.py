@@ -85,6 +85,35 @@ class LoadResult:
         }
 
 
+#: ``sources.dataset`` of files of reported figures.
+REPORTED_DATASET = "reported"
+#: The columns of a reported figure that say what it is (everything but where and when it was loaded).
+_REPORTED_CONTENT = (
+    "row_no", "gov_code", "gov_name", "fiscal_year", "stage", "subject", "kind", "amount", "amount_text",
+    "prior_amount", "change_amount", "change_pct", "cited_sources", "prior_sources", "conflicting", "notes",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReportedResult:
+    """What loading reported figures did for one dataset, government and year."""
+
+    dataset: str
+    gov_name: str
+    fiscal_year: int
+    figures: int
+    status: str  # new / unchanged / replaced
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "gov_name": self.gov_name,
+            "fiscal_year": self.fiscal_year,
+            "figures": self.figures,
+            "status": self.status,
+        }
+
+
 class Store:
     """A yesan store: ``Store.open(path)``; use as a context manager to close it."""
 
@@ -163,7 +192,24 @@ class Store:
     # --- transactions ----------------------------------------------------------------------------
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self.con)
+        return _Transaction(self.con, self.path)
+
+    def _checkpoint(self) -> None:
+        """Merge the committed write-ahead log into the store file; a failure here loses nothing already committed."""
+        try:
+            self.con.execute("CHECKPOINT")
+        except duckdb.Error as error:
+            raise StoreError(
+                f"{self.path}: the load is complete and safe in the store's write-ahead log ({self.path.name}.wal), "
+                f"but merging it into the store file failed: {_first_line(error)}. {_write_hint(self.path, error)}; "
+                "then load the same files again (they are reported unchanged) to finish the merge"
+            ) from None
+
+    def _unregister(self, *names: str) -> None:
+        # After a fatal write error DuckDB refuses every call; that must not hide the error itself.
+        for name in names:
+            with contextlib.suppress(duckdb.Error):
+                self.con.unregister(name)
 
     def _require_writable(self) -> None:
         if self.read_only:
@@ -212,10 +258,9 @@ class Store:
                     self._insert_items(name, entries, whole_batch=keys_per_batch[name] == len(entries) == 1)
                 self._upsert_governments(staged)
             step("checkpoint")
-            self.con.execute("CHECKPOINT")
+            self._checkpoint()
         finally:
-            for name in staged:
-                self.con.unregister(name)
+            self._unregister(*staged)
         return result
 
     def _group_snapshots(self, batches: Sequence[Batch], staged: Sequence[str]) -> dict[_Key, list[_Part]]:
@@ -375,12 +420,81 @@ class Store:
                     "WHERE p.gov_code = n.gov_code AND p.year = n.year AND p.source = n.source)",
                     [source_file, sha256, now],
                 )
+            self._checkpoint()
+        finally:
+            self._unregister("_yesan_population", *(["_yesan_governments"] if governments is not None else []))
+        return int(changed[0]) if changed else 0
+
+    def load_reported(
+        self, figures: pa.Table, *, dataset: str, source_file: str, sha256: str, replace: bool = False
+    ) -> list[ReportedResult]:
+        """Load reported figures (``yesan.ingest.reported.REPORTED_SCHEMA``) in one transaction: all or nothing.
+
+        The figures of one dataset for one government and year are a unit: loading the same figures
+        again changes nothing ("unchanged", whatever file they come from); different figures under a
+        loaded dataset, government and year are refused unless ``replace``.
+        """
+        self._require_writable()
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+        columns = ", ".join(_REPORTED_CONTENT)
+        results: list[ReportedResult] = []
+        self.con.register("_yesan_reported", figures)
+        try:
+            with self._transaction():
+                keys = self.con.execute(
+                    "SELECT gov_name, fiscal_year, count(*) FROM _yesan_reported GROUP BY ALL ORDER BY ALL"
+                ).fetchall()
+                source_id: int | None = None
+                for gov_name, fiscal_year, count in keys:
+                    where = "dataset = ? AND gov_name = ? AND fiscal_year = ?"
+                    params = [dataset, gov_name, int(fiscal_year)]
+                    existing = self._first(f"SELECT count(*) FROM reported_figures WHERE {where}", params)
+                    status = "new"
+                    if existing and existing[0]:
+                        differ = self._first(
+                            f"SELECT count(*) FROM ((SELECT {columns} FROM reported_figures WHERE {where} "
+                            f"EXCEPT ALL SELECT {columns} FROM _yesan_reported WHERE gov_name = ? AND fiscal_year = ?) "
+                            f"UNION ALL (SELECT {columns} FROM _yesan_reported WHERE gov_name = ? AND fiscal_year = ? "
+                            f"EXCEPT ALL SELECT {columns} FROM reported_figures WHERE {where}))",
+                            [*params, gov_name, int(fiscal_year), gov_name, int(fiscal_year), *params],
+                        )
+                        if not differ or not differ[0]:
+                            results.append(ReportedResult(dataset, gov_name, int(fiscal_year), int(count), "unchanged"))
+                            continue
+                        if not replace:
+                            raise LoadError(
+                                f"reported figures {dataset!r} for {gov_name} {fiscal_year} are already in the store "
+                                "with different figures; nothing was loaded",
+                                hint="pass --replace to replace them, or load them under another --dataset name",
+                            )
+                        self.con.execute(f"DELETE FROM reported_figures WHERE {where}", params)
+                        status = "replaced"
+                    if source_id is None:
+                        source_id = self._reported_source(source_file, sha256, figures.num_rows, now)
+                    self.con.execute(
+                        f"INSERT INTO reported_figures (source_id, dataset, {columns}) "
+                        f"SELECT ?, ?, {columns} FROM _yesan_reported WHERE gov_name = ? AND fiscal_year = ?",
+                        [source_id, dataset, gov_name, int(fiscal_year)],
+                    )
+                    results.append(ReportedResult(dataset, gov_name, int(fiscal_year), int(count), status))
             self.con.execute("CHECKPOINT")
         finally:
-            self.con.unregister("_yesan_population")
-            if governments is not None:
-                self.con.unregister("_yesan_governments")
-        return int(changed[0]) if changed else 0
+            self.con.unregister("_yesan_reported")
+        return results
+
+    def _reported_source(self, source_file: str, sha256: str, rows: int, now: dt.datetime) -> int:
+        found = self._first(
+            "SELECT source_id FROM sources WHERE dataset = ? AND sha256 = ? AND file = ?",
+            [REPORTED_DATASET, sha256, source_file],
+        )
+        if found:
+            return int(found[0])
+        source_id = self._next_id("sources", "source_id")
+        self.con.execute(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
+            [source_id, REPORTED_DATASET, source_file, sha256, now, rows],
+        )
+        return source_id
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -425,8 +539,11 @@ class Store:
 
 
 class _Transaction:
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    """BEGIN … COMMIT, or ROLLBACK on any error; a database error (disk full, read-only file) becomes a StoreError."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
         self.con = con
+        self.path = path
 
     def __enter__(self) -> None:
         self.con.execute("BEGIN TRANSACTION")
@@ -435,12 +552,28 @@ class _Transaction:
         if exc_type is None:
             try:
                 self.con.execute("COMMIT")
+                return
             except duckdb.Error as error:
-                self.con.execute("ROLLBACK")
-                raise StoreError(f"could not commit to the store: {_first_line(error)}") from None
+                failure: BaseException = error
         else:
-            with contextlib.suppress(duckdb.Error):
-                self.con.execute("ROLLBACK")
+            failure = exc if isinstance(exc, BaseException) else Exception(str(exc))
+        # A failed COMMIT has already ended the transaction (ROLLBACK then fails: not an error of its own).
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute("ROLLBACK")
+        if isinstance(failure, duckdb.Error):
+            raise StoreError(
+                f"could not write to the store {self.path}: {_first_line(failure)}; nothing was written. "
+                f"{_write_hint(self.path, failure)}"
+            ) from None
+
+
+def _write_hint(path: Path, error: BaseException) -> str:
+    text = str(error).lower()
+    if "no space" in text or "disk full" in text or "file too large" in text:
+        return f"the disk holding {path.parent} is full: free some space (`df -h {path.parent}`) and load again"
+    if "read-only" in text or "permission" in text:
+        return f"the store file or its folder cannot be written: check the permissions of {path}"
+    return "the store is as it was before this command; run it again with --debug for details"
 
 
 def _first_line(error: BaseException) -> str:
