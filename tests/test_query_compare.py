@@ -118,7 +118,7 @@ def test_bad_arguments_are_clear_errors(items: Any) -> None:
     with pytest.raises(QueryError, match="unknown amount"):
         compare(items, Filters(), Filters(), amount="bugdet")
     with pytest.raises(QueryError, match="one snapshot per government"):
-        compare(items, Filters(), Filters(fiscal_year=2026))
+        compare(items, Filters(snapshot_ids=(1, 2)), Filters(fiscal_year=2026))
 
 
 def test_normalize_item_name() -> None:

@@ -23,11 +23,11 @@ from yesan.query.common import (
     check_positive,
     key_order,
     records,
-    require_one_snapshot_per_government,
     unkey,
     won,
 )
 from yesan.query.drilldown import Filters
+from yesan.query.snapshots import Choice, settle, snapshot_check
 
 STATUSES: Final = ("new", "removed", "grown", "cut", "unchanged")
 
@@ -80,6 +80,9 @@ class Comparison:
     cuts: tuple[CompareRow, ...]  # top-N most negative Δ
     counts: dict[str, int] = field(default_factory=dict)  # rows per status
     matched_by: dict[str, int] = field(default_factory=dict)  # matched rows per match kind
+    before_snapshot_ids: tuple[int, ...] = ()
+    after_snapshot_ids: tuple[int, ...] = ()
+    notes: tuple[str, ...] = ()  # how yesan chose the snapshots of a side, when it did
 
     @property
     def difference(self) -> int:
@@ -114,12 +117,8 @@ def compare(
     check_positive("top", top)
     if not isinstance(before, Filters) or not isinstance(after, Filters):
         raise QueryError("compare needs two Filters: the before selection and the after selection")
-    selected_before = before.apply(items)
-    selected_after = after.apply(items)
-    require_one_snapshot_per_government(selected_before, "the before side of a comparison")
-    require_one_snapshot_per_government(selected_after, "the after side of a comparison")
-    total_before = _total(selected_before, amount)
-    total_after = _total(selected_after, amount)
+    selected_before, total_before, choice_before = _side(items, before, amount, "the before side of a comparison")
+    selected_after, total_after, choice_after = _side(items, after, amount, "the after side of a comparison")
     if level == "item":
         rows = _compare_items(selected_before, selected_after, amount)
     else:
@@ -145,11 +144,24 @@ def compare(
         cuts=tuple(cuts),
         counts=counts,
         matched_by=matched_by,
+        before_snapshot_ids=choice_before.snapshot_ids,
+        after_snapshot_ids=choice_after.snapshot_ids,
+        notes=tuple(
+            f"{name}: {choice.note}"
+            for name, choice in (("before", choice_before), ("after", choice_after))
+            if choice.note
+        ),
     )
 
 
-def _total(selected: Any, amount: str) -> int:
-    return won(records(selected.aggregate(value=selected[amount].sum()))[0]["value"])
+def _side(items: Any, filters: Filters, amount: str, what: str) -> tuple[Any, int, Choice]:
+    """One side's selection (one snapshot per government), its total and how its snapshots were chosen."""
+    selected = filters.apply(items)
+    record = records(selected.aggregate(value=selected[amount].sum(), **snapshot_check(selected)))[0]
+    selected, choice, changed = settle(selected, record, filters, what)
+    if changed:
+        record = records(selected.aggregate(value=selected[amount].sum()))[0]
+    return selected, won(record["value"]), choice
 
 
 def _status(before: int | None, after: int | None) -> str:

@@ -43,6 +43,7 @@ class Execution:
     lowest: tuple[ExecutionRow, ...]  # lowest rate first, among rows with budget ≥ max(min_budget, 1)
     highest: tuple[ExecutionRow, ...]  # highest rate first, same rows
     snapshot_ids: tuple[int, ...]
+    note: str | None = None  # how yesan chose the snapshots, when it did
 
 
 def execution(
@@ -76,6 +77,7 @@ def execution(
         lowest=tuple(lowest),
         highest=tuple(highest),
         snapshot_ids=choice.snapshot_ids,
+        note=choice.note,
     )
 
 

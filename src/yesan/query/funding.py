@@ -62,6 +62,8 @@ class FundingMix:
     total: FundingRow
     groups: int  # rows before any limit
     flagged: tuple[FundingRow, ...]  # rows (of all groups) that are not balanced, largest |gap| first
+    snapshot_ids: tuple[int, ...] = ()  # the snapshots counted (one per government)
+    note: str | None = None  # how yesan chose them, when it did
 
     @property
     def balanced(self) -> bool:
@@ -83,7 +85,7 @@ def funding_mix(
     check_positive("limit", limit)
     chosen = filters or Filters()
     selected = chosen.apply(items)
-    selected, _ = one_per_government(selected, chosen, "a funding mix")
+    selected, choice = one_per_government(selected, chosen, "a funding mix")
     present = ibis.and_(*(selected[name].notnull() for name in FUNDING_COLUMNS))
     funded = sum(
         (ibis.coalesce(selected[name], 0) for name in FUNDING_COLUMNS[1:]), ibis.coalesce(selected.national, 0)
@@ -108,6 +110,8 @@ def funding_mix(
         total=total,
         groups=len(rows),
         flagged=tuple(flagged),
+        snapshot_ids=choice.snapshot_ids,
+        note=choice.note,
     )
 
 

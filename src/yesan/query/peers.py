@@ -91,6 +91,8 @@ class PerResidentReport:
     filters: Filters
     rows: tuple[PerResident, ...]  # highest per resident first; governments without population last
     without_population: tuple[str, ...]  # gov_codes with items but no population figure
+    snapshot_ids: tuple[int, ...] = ()  # the snapshots counted (one per government)
+    note: str | None = None  # how yesan chose them, when it did
 
     @property
     def measure(self) -> str:
@@ -115,7 +117,7 @@ def per_resident(
     check_amount(amount)
     chosen = filters or Filters()
     selected = chosen.apply(t.items)
-    selected, _ = one_per_government(selected, chosen, "a per-resident amount")
+    selected, choice = one_per_government(selected, chosen, "a per-resident amount")
     governments = records(
         selected.group_by("gov_code").aggregate(gov_name=selected.gov_name.max(), region=selected.parent_name.max())
     )
@@ -151,6 +153,8 @@ def per_resident(
         filters=chosen,
         rows=tuple(rows),
         without_population=tuple(sorted(r.gov_code for r in rows if not r.population)),
+        snapshot_ids=choice.snapshot_ids,
+        note=choice.note,
     )
 
 
@@ -185,6 +189,8 @@ class PeerComparison:
     group_size: int  # the government plus its peers
     median: Fraction  # exact median per resident of the peers (the government itself excluded)
     without_population: tuple[str, ...]  # members of the group left out for want of a population figure
+    snapshot_ids: tuple[int, ...] = ()
+    note: str | None = None
 
     @property
     def median_per_resident(self) -> int:
@@ -238,6 +244,8 @@ def peers(
         group_size=len(others) + 1,
         median=median,
         without_population=without,
+        snapshot_ids=report.snapshot_ids,
+        note=report.note,
     )
 
 

@@ -44,12 +44,6 @@ assert set(get_args(PeerGroup)) == set(PEER_GROUPS), "web.reports.PeerGroup is o
 Top = Annotated[int, Query(ge=0, le=1000, description="how many to list in the top lists")]
 
 
-def _fed(filters: Filters, items: Any) -> list[int]:
-    """The snapshots that the items ``filters`` select come from."""
-    selected = filters.apply(items)
-    return sorted(int(r["snapshot_id"]) for r in records(selected.select("snapshot_id").distinct()))
-
-
 def _filters_shown(filters: Filters) -> dict[str, Any]:
     return {k: v for k, v in plain(vars(filters)).items() if v is not None}
 
@@ -105,7 +99,7 @@ def compare_route(
     )
     with tables_for(request) as t:
         result = compare(t.items, before, after, level, amount=amount, top=top)
-        fed_before, fed_after = _fed(before, t.items), _fed(after, t.items)
+    fed_before, fed_after = list(result.before_snapshot_ids), list(result.after_snapshot_ids)
     totals = {"total_before": result.total_before, "total_after": result.total_after, "difference": result.difference}
     body = {
         "level": level,
@@ -113,6 +107,7 @@ def compare_route(
         "before": {"filters": _filters_shown(before), "snapshot_ids": fed_before},
         "after": {"filters": _filters_shown(after), "snapshot_ids": fed_after},
         "snapshot_ids": sorted({*fed_before, *fed_after}),
+        "notes": list(result.notes),
         **with_display(totals, list(totals)),
         "unreconciled": result.unreconciled,
         "exact": result.exact,
@@ -159,6 +154,7 @@ def execution_route(
         "min_budget": min_budget,
         "snapshot_ids": list(result.snapshot_ids),
         "parent": {**_execution_row(result.total), "snapshot_ids": list(result.snapshot_ids)},
+        "note": result.note,
         "lowest": [_execution_row(r) for r in result.lowest],
         "highest": [_execution_row(r) for r in result.highest],
     }
@@ -240,7 +236,7 @@ def funding_route(
         return cached
     with tables_for(request) as t:
         result = funding_mix(t.items, filters, level=level, sort=sort)
-        fed = _fed(filters, t.items)
+    fed = list(result.snapshot_ids)
     body = {
         "level": level,
         "filters": _filters_shown(filters),
@@ -248,6 +244,7 @@ def funding_route(
         "sources": list(FUNDING_COLUMNS),
         "snapshot_ids": fed,
         "parent": {**_funding_row(result.total), "snapshot_ids": fed},
+        "note": result.note,
         "balanced": result.balanced,
         "flagged": [_funding_row(r) for r in result.flagged[:100]],
         "flagged_total": len(result.flagged),
@@ -295,11 +292,11 @@ def per_resident_route(
         return cached
     with tables_for(request) as t:
         report = per_resident(t, filters, amount=amount, field_name=of_field, year=year, source=source)
-        fed = _fed(filters, t.items)
     body = {
         "measure": report.measure,
         "filters": _filters_shown(filters),
-        "snapshot_ids": fed,
+        "snapshot_ids": list(report.snapshot_ids),
+        "note": report.note,
         "without_population": list(report.without_population),
     }
     return page(request, etag, csv_wanted, body, report.rows, lambda r: _resident(r), limit=limit, offset=offset)
@@ -323,12 +320,12 @@ def peers_route(
         result = peers(
             t, of, group=group, filters=filters, amount=amount, field_name=of_field, year=year, source=source
         )
-        fed = _fed(filters, t.items)
     body = {
         "group": result.group,
         "group_value": result.group_value,
         "measure": result.measure,
-        "snapshot_ids": fed,
+        "snapshot_ids": list(result.snapshot_ids),
+        "note": result.note,
         "government": _resident(result.government),
         "rank": result.rank,
         "group_size": result.group_size,
