@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,11 +18,14 @@ import pytest
 from conftest import run_cli
 from yesan.bundled import SNAPSHOT_FILE, data_path
 from yesan.errors import QueryError
-from yesan.query import Filters, drilldown, open_backend, tables
+from yesan.query import Filters, compare, drilldown, open_backend, tables
 from yesan.query.rollup import Rollups
 from yesan.query.snapshots import SnapshotInfo, choose, stage_rank
 
 pytestmark = pytest.mark.slow
+
+# The package exports the function `compare`, which hides the module of the same name.
+compare_module = importlib.import_module("yesan.query.compare")
 
 
 def later_snapshot(path: Path, gov_codes: list[str]) -> Path:
@@ -141,3 +145,29 @@ def test_latest_means_year_then_stage_then_date() -> None:
     assert choice.note is not None and "1 government(s) with no 2026 snapshot left out" in choice.note
     assert choose({1: ["A"], 3: ["B"]}, infos, explicit=False, what="x").pairs is None  # no overlap: nothing chosen
     assert stage_rank("추경2") > stage_rank("추경1") > stage_rank("본예산") > stage_rank("예산안")
+
+
+def comparison(result: Any) -> tuple[Any, ...]:
+    rows = sorted(
+        (repr(sorted(r.key.items())), r.before, r.after, r.status, r.match, repr(r.before_key), repr(r.after_key))
+        for r in result.rows
+    )
+    return (result.total_before, result.total_after, rows, result.counts, result.matched_by, result.unreconciled)
+
+
+def test_item_comparisons_matched_here_equal_those_matched_by_joins(
+    store: tuple[Any, Rollups, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items, _, later = store
+    cases = [
+        (Filters(snapshot_ids=(1,), gov_codes=(later[0],)), Filters(snapshot_ids=(2,), gov_codes=(later[0],))),
+        (Filters(snapshot_ids=(1,), region="부산광역시"), Filters(snapshot_ids=(2,), region="부산광역시")),
+        (Filters(snapshot_ids=(1,), gov_codes=(later[0],)), Filters(snapshot_ids=(1,), gov_codes=(later[1],))),
+    ]
+    here = [compare(items, before, after, "item", amount="spent") for before, after in cases]
+    monkeypatch.setattr(compare_module, "LOCAL_ITEMS", -1)
+    joined = [compare(items, before, after, "item", amount="spent") for before, after in cases]
+    for mine, theirs in zip(here, joined, strict=True):
+        assert comparison(mine) == comparison(theirs)
+        assert mine.exact
+    assert here[0].counts["grown"] > 0 and here[2].counts["new"] > 0

@@ -30,6 +30,9 @@ from yesan.query.drilldown import Filters
 from yesan.query.snapshots import Choice, settle, snapshot_check
 
 STATUSES: Final = ("new", "removed", "grown", "cut", "unchanged")
+#: Item comparisons of selections up to this many items per side fetch the items and match them here (two
+#: simple queries); larger ones match in the backend with joins.
+LOCAL_ITEMS: Final = 200_000
 
 #: Characters dropped when normalizing an item name for matching: whitespace and punctuation
 #: (ASCII and the CJK/Korean marks seen in 세부사업 names). The same class is used in Python and in the
@@ -117,9 +120,11 @@ def compare(
     check_positive("top", top)
     if not isinstance(before, Filters) or not isinstance(after, Filters):
         raise QueryError("compare needs two Filters: the before selection and the after selection")
-    selected_before, total_before, choice_before = _side(items, before, amount, "the before side of a comparison")
-    selected_after, total_after, choice_after = _side(items, after, amount, "the after side of a comparison")
-    if level == "item":
+    selected_before, total_before, n_before, choice_before = _side(items, before, amount, "the before side")
+    selected_after, total_after, n_after, choice_after = _side(items, after, amount, "the after side")
+    if level == "item" and max(n_before, n_after) <= LOCAL_ITEMS:
+        rows = _compare_items_here(_item_rows(selected_before, amount), _item_rows(selected_after, amount))
+    elif level == "item":
         rows = _compare_items(selected_before, selected_after, amount)
     else:
         rows = _compare_groups(selected_before, selected_after, keys, amount)
@@ -154,14 +159,16 @@ def compare(
     )
 
 
-def _side(items: Any, filters: Filters, amount: str, what: str) -> tuple[Any, int, Choice]:
-    """One side's selection (one snapshot per government), its total and how its snapshots were chosen."""
+def _side(items: Any, filters: Filters, amount: str, what: str) -> tuple[Any, int, int, Choice]:
+    """One side's selection (one snapshot per government), its total, its item count and how its snapshots
+    were chosen."""
     selected = filters.apply(items)
-    record = records(selected.aggregate(value=selected[amount].sum(), **snapshot_check(selected)))[0]
-    selected, choice, changed = settle(selected, record, filters, what)
+    sums = {"value": selected[amount].sum(), "n": selected.count()}
+    record = records(selected.aggregate(**sums, **snapshot_check(selected)))[0]
+    selected, choice, changed = settle(selected, record, filters, f"{what} of a comparison")
     if changed:
-        record = records(selected.aggregate(value=selected[amount].sum()))[0]
-    return selected, won(record["value"]), choice
+        record = records(selected.aggregate(value=selected[amount].sum(), n=selected.count()))[0]
+    return selected, won(record["value"]), int(record["n"]), choice
 
 
 def _status(before: int | None, after: int | None) -> str:
@@ -279,6 +286,88 @@ def _compare_items(before: Any, after: Any, amount: str) -> list[CompareRow]:
 
 def _item_key(record: dict[str, Any], prefix: str) -> dict[str, Any]:
     return {c: record[f"{prefix}{c}"] for c in _ITEM_SIDE_COLUMNS}
+
+
+# --- items, matched here: the same rules as _compare_items, for selections small enough to fetch ----------
+
+
+def _item_rows(selected: Any, amount: str) -> list[dict[str, Any]]:
+    return records(selected.select(*_ITEM_SIDE_COLUMNS, value=selected[amount]))
+
+
+class _Group:
+    """Sums of one side's items that share a key, with the key columns' largest values (as SQL's max())."""
+
+    __slots__ = ("columns", "n", "value")
+
+    def __init__(self) -> None:
+        self.value: int | None = None
+        self.n = 0
+        self.columns: dict[str, Any] = dict.fromkeys((*_ITEM_SIDE_COLUMNS, "k_name"))
+
+    def key(self) -> dict[str, Any]:
+        return {c: self.columns[c] for c in _ITEM_SIDE_COLUMNS}
+
+    def add(self, value: int | None, columns: dict[str, Any]) -> None:
+        if value is not None:
+            self.value = value if self.value is None else self.value + value
+        self.n += 1
+        for name, seen in columns.items():
+            mine = self.columns[name]
+            if seen is not None and (mine is None or seen > mine):
+                self.columns[name] = seen
+
+
+def _grouped(rows: list[dict[str, Any]], key: Any) -> dict[Any, _Group]:
+    groups: dict[Any, _Group] = {}
+    for row in rows:
+        k = key(row)
+        group = groups.get(k)
+        if group is None:
+            group = groups[k] = _Group()
+        group.add(row["value"], {c: row[c] for c in (*_ITEM_SIDE_COLUMNS, "k_name")})
+    return groups
+
+
+def _compare_items_here(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[CompareRow]:
+    """Match by (government, 회계, code), then the leftovers by normalized name, as ``_compare_items`` does in SQL."""
+
+    def code_key(row: dict[str, Any]) -> tuple[Any, ...]:
+        uncoded = row["k_name"] if row["item_code"] is None else NULL_KEY
+        return (row["gov_code"], row["account"] or NULL_KEY, row["item_code"], uncoded)
+
+    for row in (*before, *after):
+        row["k_name"] = normalize_item_name(row["item_name"])
+    b, a = _grouped(before, code_key), _grouped(after, code_key)
+    rows = []
+    left_b: list[dict[str, Any]] = []
+    left_a: list[dict[str, Any]] = []
+    for k, group in b.items():
+        match = a.get(k) if k[2] is not None else None  # a NULL code matches nothing, as in SQL
+        if match is not None:
+            rows.append(_row(group.key(), match.key(), group.value, match.value, "code"))
+        else:
+            left_b.append({**group.columns, "value": group.value})
+    for k, group in a.items():
+        if k[2] is None or k not in b:
+            left_a.append({**group.columns, "value": group.value})
+
+    def name_key(row: dict[str, Any]) -> tuple[Any, ...]:
+        return (row["gov_code"], row["account"] or NULL_KEY, row["k_name"])
+
+    nb, na = _grouped(left_b, name_key), _grouped(left_a, name_key)
+    for k in [*nb, *(k for k in na if k not in nb)]:
+        gb, ga = nb.get(k), na.get(k)
+        rows.append(
+            _row(
+                gb.key() if gb else None,
+                ga.key() if ga else None,
+                gb.value if gb else None,
+                ga.value if ga else None,
+                "name",
+            )
+        )
+    return rows
 
 
 __all__ = ["STATUSES", "CompareRow", "Comparison", "compare", "normalize_item_name"]
