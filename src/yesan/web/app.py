@@ -1,4 +1,8 @@
-"""The HTTP API's application: ``create_app(db)`` for ASGI servers and tests, ``serve(db)`` for ``yesan serve``.
+"""The web application: ``create_app(db)`` for ASGI servers and tests, ``serve(db)`` for ``yesan serve``/``yesan demo``.
+
+It serves the JSON API (``/api/…``, ``yesan.web.api`` and ``reports``), the explorer's pages (``yesan.web.views``),
+and the article check (``yesan.web.check_api``, when installed). Every response carries the security headers
+of ``SecurityHeaders``; errors are JSON for the API and an HTML page for the pages.
 
 The store is opened read-only once per app. DuckDB connections must not be used by two threads at
 once, and FastAPI runs the (sync) endpoints in a thread pool, so each request borrows one of a few
@@ -9,9 +13,12 @@ while the app runs: what the store holds (and so every ETag) is fixed for the ap
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import importlib.util
 import queue
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, Final
@@ -19,19 +26,25 @@ from typing import Any, Final
 import ibis
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
 
 from yesan.errors import StoreError, YesanError
 from yesan.query import Tables, open_backend, tables
-from yesan.web import api, reports
+from yesan.web import api, reports, views
 from yesan.web.responses import (
     ResponseCache,
     http_error_handler,
+    status_for,
     unexpected_error_handler,
     validation_error_handler,
+    validation_message,
     yesan_error_handler,
 )
+from yesan.web.views.catalog import CatalogHolder
+from yesan.web.views.common import warm
+from yesan.web.views.templating import render_error
 
 #: Cursors shared by the request threads; 1 means one connection behind a lock. On 2 cores, 2 cursors measured
 #: best (35 req/s uncached drill-downs vs 30 with a lock and 32 with 4, 50 clients on loopback).
@@ -112,18 +125,82 @@ class Backends:
         self.base.disconnect()
 
 
-def create_app(db: Path, *, connections: int = DEFAULT_CONNECTIONS, cache_entries: int = 512) -> FastAPI:
-    """The API over the store at ``db``, opened read-only now (a StoreError if it cannot be).
+#: The pages run no inline script and load nothing from elsewhere. Styles allow 'unsafe-inline' because
+#: plotly.js sets style attributes on the SVG it draws; scripts never do.
+CONTENT_SECURITY_POLICY: Final = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+#: FastAPI's /docs and /redoc pages load Swagger UI / ReDoc from a CDN with an inline script (they need internet).
+DOCS_CONTENT_SECURITY_POLICY: Final = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "font-src 'self' https://fonts.gstatic.com; "
+    "worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS: Final = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+)
 
-    ``cache_entries`` finished responses are kept by ETag (0: none).
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class SecurityHeaders:
+    """ASGI middleware: the security headers on every HTTP response (pages, API, static files, errors)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        policy = DOCS_CONTENT_SECURITY_POLICY if path in ("/docs", "/redoc") else CONTENT_SECURITY_POLICY
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                for name, value in ((b"content-security-policy", policy.encode()), *SECURITY_HEADERS):
+                    if name not in present:
+                        headers.append((name, value))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(
+    db: Path, *, connections: int = DEFAULT_CONNECTIONS, cache_entries: int = 512, warm_up: bool = True
+) -> FastAPI:
+    """The API and the pages over the store at ``db``, opened read-only now (a StoreError if it cannot be).
+
+    ``cache_entries`` finished responses are kept by ETag (0: none). ``warm_up`` builds the catalog and the
+    search index in a background thread as the app starts, so the first reader does not wait for them.
     """
     backends = Backends(db, connections)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        warming = threading.Thread(target=_warm, args=(app,), name="yesan-warm-up", daemon=True)
+        if warm_up:
+            warming.start()
         try:
             yield
         finally:
+            if warming.is_alive():
+                warming.join(timeout=60)  # a query still running on a closed connection would crash
             backends.close()
 
     app = FastAPI(
@@ -133,32 +210,93 @@ def create_app(db: Path, *, connections: int = DEFAULT_CONNECTIONS, cache_entrie
             "Amounts are integer won, each with a `_display` text (e.g. `113조 5,365억원`). "
             "Every list answers JSON or CSV (UTF-8 with BOM): add `.csv` to the path or send `Accept: text/csv`. "
             "Lists are paginated with `limit` (default 100, at most 1000) and `offset`; `next` is the next page. "
-            'Errors are always `{"ok": false, "error": "...", "status": 400}`.'
+            'Errors are always `{"ok": false, "error": "...", "status": 400}`. '
+            "The explorer's pages (`/`, `/explore`, `/compare`, `/search`, `/peers`, `/item/…`) answer their data "
+            "at the same path with `.json` (tag *pages*)."
         ),
         version=_version(),
         lifespan=lifespan,
     )
     app.state.backends = backends
     app.state.cache = ResponseCache(cache_entries)
+    app.state.catalog = CatalogHolder()
     app.include_router(api.router)
     app.include_router(reports.router)
-    app.add_api_route("/", _to_docs, methods=["GET"], include_in_schema=False)
-    app.add_exception_handler(YesanError, yesan_error_handler)
-    app.add_exception_handler(StarletteHTTPException, http_error_handler)
-    app.add_exception_handler(RequestValidationError, validation_error_handler)
-    app.add_exception_handler(Exception, unexpected_error_handler)
+    check_api = _check_api()
+    app.state.check_available = check_api is not None
+    if check_api is not None:
+        app.include_router(check_api.router)
+    app.include_router(views.router())
+    app.add_exception_handler(YesanError, _for_pages(yesan_error_handler))
+    app.add_exception_handler(StarletteHTTPException, _for_pages(http_error_handler))
+    app.add_exception_handler(RequestValidationError, _for_pages(validation_error_handler))
+    app.add_exception_handler(Exception, _for_pages(unexpected_error_handler))
+    app.add_middleware(SecurityHeaders)
     return app
 
 
-def _to_docs() -> RedirectResponse:
-    return RedirectResponse("/docs")
+def _check_api() -> Any:
+    """``yesan.web.check_api`` (the article check's API) if this installation has it."""
+    if importlib.util.find_spec("yesan.web.check_api") is None:
+        return None
+    return importlib.import_module("yesan.web.check_api")
 
 
-def serve(db: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the API over the store at ``db`` until interrupted (``yesan serve``)."""
+def _warm(app: FastAPI) -> None:
+    # Warming is an optimisation: if it fails, the first request builds what is missing (and reports why).
+    with contextlib.suppress(Exception):
+        warm(app)
+
+
+def is_page(request: Request) -> bool:
+    """A request for an HTML page (not the API, a ``.json``/``.csv`` twin, the docs or a static file)."""
+    path = request.url.path
+    if path.startswith(("/api", "/static/", "/docs", "/redoc", "/openapi")):
+        return False
+    return not path.endswith((".json", ".csv"))
+
+
+def _for_pages(
+    json_handler: Callable[[Request, Exception], Awaitable[Response]],
+) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """An error handler that answers the API's JSON error shape, or an HTML error page for a page."""
+
+    async def handler(request: Request, error: Exception) -> Response:
+        if not is_page(request):
+            return await json_handler(request, error)
+        if isinstance(error, YesanError):
+            status, message = status_for(error), str(error)
+        elif isinstance(error, StarletteHTTPException):
+            status = error.status_code
+            message = f"not found: {request.url.path}" if status == 404 else str(error.detail)
+        elif isinstance(error, RequestValidationError):
+            status, message = 400, validation_message(error.errors())
+        else:
+            status, message = 500, f"internal error ({type(error).__name__}); the server log has the details"
+        return HTMLResponse(render_error(request, status, message), status_code=status)
+
+    return handler
+
+
+def serve(db: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: bool = False) -> None:
+    """Serve the pages and the API over the store at ``db`` until interrupted (``yesan serve``, ``yesan demo``)."""
     import uvicorn
 
-    uvicorn.run(create_app(db), host=host, port=port)
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning" if quiet else "info")
+
+
+def available_port(host: str, preferred: int) -> int:
+    """``preferred`` if nothing listens there yet, otherwise a free port the system picks."""
+    import socket
+
+    for candidate in (preferred, 0):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            try:
+                probe.bind((host, candidate))
+            except OSError:
+                continue
+            return int(probe.getsockname()[1])
+    raise StoreError(f"no free port on {host}; pass --port")
 
 
 def _version() -> str:
@@ -170,4 +308,13 @@ def _version() -> str:
         return "0"
 
 
-__all__ = ["DEFAULT_CONNECTIONS", "Backends", "create_app", "serve"]
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "DEFAULT_CONNECTIONS",
+    "Backends",
+    "SecurityHeaders",
+    "available_port",
+    "create_app",
+    "is_page",
+    "serve",
+]

@@ -1,0 +1,82 @@
+"""What the page handlers share: the URL parameters that pick a scope, the catalog, links to items."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Annotated, Any, cast
+from urllib.parse import urlencode
+
+from fastapi import Query, Request
+from fastapi.responses import RedirectResponse
+
+from yesan.web.routing import rollups_for, tables_for
+from yesan.web.views.catalog import Catalog, CatalogHolder, GovernmentInfo
+
+GovParam = Annotated[
+    str | None, Query(description="government code (e.g. 4674000), or a name to look up (e.g. 고흥군)")
+]
+YearParam = Annotated[int | None, Query(description="fiscal year (default: the latest)")]
+SnapshotParam = Annotated[int | None, Query(description="snapshot id (default: the latest of the year)")]
+LangParam = Annotated[str | None, Query(description="ko (default) or en")]
+
+
+def catalog_of(request: Request) -> Catalog:
+    holder: CatalogHolder = request.app.state.catalog
+    with tables_for(request) as t:
+        return holder.get(t)
+
+
+def find_gov(request: Request, catalog: Catalog, gov: str | None) -> GovernmentInfo | RedirectResponse | None:
+    """The government a URL names; a redirect to the canonical URL (by code) when it names one by text.
+
+    Text that matches several governments sends the reader to the home page, which lists them.
+    """
+    if not gov:
+        return None
+    if gov in catalog.governments:
+        return catalog.governments[gov]
+    with tables_for(request) as t:
+        found = catalog.resolve(t, gov)
+    if isinstance(found, list):
+        lang = [("lang", "en")] if request.query_params.get("lang") == "en" else []
+        return RedirectResponse(link("/", {"gov": gov}, lang), status_code=303)
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "gov"]
+    return RedirectResponse(link(request.url.path, {"gov": found.code}, params), status_code=303)
+
+
+def link(path: str, params: dict[str, Any], keep: list[tuple[str, str]] | None = None) -> str:
+    """``path?params`` (empty values dropped) after the ``keep`` pairs; language-neutral (templates add ``lang``)."""
+    pairs = list(keep or [])
+    pairs += [(k, str(v)) for k, v in params.items() if v is not None and v != ""]
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+def item_url(snapshot_id: int, source_id: int, row_no: int) -> str:
+    return f"/item/{snapshot_id}/{source_id}/{row_no}"
+
+
+def warm(request_app: Any) -> None:
+    """Build the catalog and the search index before the first reader needs them."""
+    from yesan.query import Filters
+    from yesan.query.search import index_for
+
+    backends = request_app.state.backends
+    holder: CatalogHolder = request_app.state.catalog
+    with backends.tables() as t:
+        holder.get(t)
+    rollups_for(cast(Request, SimpleNamespace(app=request_app)))
+    with backends.search_tables() as t:
+        index_for(t.items, Filters())
+
+
+__all__ = [
+    "GovParam",
+    "LangParam",
+    "SnapshotParam",
+    "YearParam",
+    "catalog_of",
+    "find_gov",
+    "item_url",
+    "link",
+    "warm",
+]

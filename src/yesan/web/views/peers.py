@@ -1,0 +1,118 @@
+"""One government against its peer group (same kind, same 광역 or similar population), per resident.
+
+Every per-resident figure names the population it divides by (year and source). Peers are counted in
+the snapshot the page is "as of" (by default the government's latest).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from yesan.query import Filters, peers
+from yesan.query.peers import PerResident
+from yesan.web.routing import tables_for
+from yesan.web.views.common import GovParam, LangParam, SnapshotParam, YearParam, catalog_of, find_gov, link
+from yesan.web.views.i18n import text, won
+from yesan.web.views.page import Column, Page, Table, lang_of, page_route
+
+router = APIRouter()
+
+Group = Literal["type", "region", "band"]
+Amount = Literal["budget", "spent", "national", "provincial", "municipal", "other", "allocated"]
+
+
+@page_route(router, "/peers", summary="A government against its peer group, per resident")
+def peers_page(
+    request: Request,
+    gov: GovParam = None,
+    year: YearParam = None,
+    snapshot: SnapshotParam = None,
+    group: Annotated[Group, Query(description="same kind (type), same 광역 (region) or population band")] = "type",
+    amount: Annotated[Amount, Query(description="the amount to divide by the population")] = "budget",
+    field: Annotated[str | None, Query(description="count only this 분야's amount")] = None,
+    lang: LangParam = None,
+) -> Page | Response:
+    catalog = catalog_of(request)
+    found = find_gov(request, catalog, gov)
+    if isinstance(found, Response):
+        return found
+    lang = lang_of(request)
+    data: dict[str, Any] = {
+        "page": "peers",
+        "query": {"gov": gov, "year": year, "snapshot": snapshot, "group": group, "amount": amount, "field": field},
+        "choices": catalog.choices(),
+        "scope": None,
+        "result": None,
+    }
+    if found is None:
+        return Page("peers.html", data, [])
+    scope = catalog.scope(found.code, year, snapshot)
+    with tables_for(request) as t:
+        result = peers(
+            t,
+            found.code,
+            group=group,
+            filters=Filters(snapshot_ids=scope.snapshot_ids),
+            amount=amount,
+            field_name=field or None,
+        )
+    median = result.median_per_resident
+    members = sorted([result.government, *result.peers], key=lambda r: -(r.exact or 0))
+    rows = [_row(request, r, median, found.code, scope.snapshot.id) for r in members]
+    for position, row in enumerate(rows, start=1):
+        row["rank"] = position
+    measure = f"{field + ' ' if field else ''}{text(lang, amount)}"
+    data.update(
+        {
+            "scope": scope.as_dict(),
+            "measure": measure,
+            "result": {
+                "group": result.group,
+                "group_value": result.group_value,
+                "rank": result.rank,
+                "group_size": result.group_size,
+                "median_per_resident": median,
+                "median_exact": f"{result.median.numerator}/{result.median.denominator}",
+                "government": _row(request, result.government, median, found.code, scope.snapshot.id),
+                "without_population": list(result.without_population),
+            },
+            "chart": {
+                "bars": [
+                    {"label": r["government"], "value": r["per_resident"], "text": won(lang, r["per_resident"]),
+                     "me": r["highlight"], "url": r["url"]}
+                    for r in rows
+                ],
+                "median": median,
+                "median_text": won(lang, median),
+            },
+        }
+    )  # fmt: skip
+    columns = [
+        Column("rank", "peers.rank_col", "int"),
+        Column("government", "government", link="url"),
+        Column("amount", "peers.amount", "won"),
+        Column("population", "population", "int"),
+        Column("per_resident", "per_resident", "won"),
+        Column("vs_median", "peers.vs_median", "signed_pct"),
+    ]
+    caption = text(lang, "peers.chart", measure=measure)
+    return Page("peers.html", data, [Table("peers", caption, columns, rows)], scripts=("plotly", "bars"))
+
+
+def _row(request: Request, r: PerResident, median: int, me: str, snapshot: int) -> dict[str, Any]:
+    per = r.per_resident
+    return {
+        "government": f"{r.region} {r.gov_name}" if r.region and r.region != r.gov_name else r.gov_name,
+        "gov_code": r.gov_code,
+        "amount": r.amount,
+        "population": r.population,
+        "population_year": r.population_year,
+        "population_source": r.population_source,
+        "per_resident": per,
+        "vs_median": (per - median) / median if per is not None and median else None,
+        "highlight": r.gov_code == me,
+        "url": link("/peers", {"gov": r.gov_code, "snapshot": snapshot}),
+    }
