@@ -127,6 +127,10 @@ def test_drilldown_filters_mirror_the_query_layer(small: httpx.Client) -> None:
     assert waste["filters"] == {"field_name": "환경"}
     assert ok(small.get("/api/drilldown?level=item&gov=4712000"))["total"] == 2
     assert ok(small.get("/api/drilldown?level=item&gov=4711000,4712000"))["total"] == 6
+    by_name = ok(small.get("/api/drilldown", params={"level": "item", "gov": "가나군"}))
+    assert by_name["filters"] == {"gov_codes": ["4711000"]} and by_name["total"] == 4
+    unknown = small.get("/api/drilldown", params={"gov": "없는군"})
+    assert unknown.status_code == 400 and "no government '없는군'" in unknown.json()["error"]
     assert ok(small.get("/api/drilldown?level=item&account_type=기금"))["parent"]["budget"] == 70_000_000
     national = ok(small.get("/api/drilldown?level=item&funding=national"))
     assert {r["item_name"] for r in national["rows"]} == {"경로당 난방비 지원", "하수관로 정비"}

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from yesan.query import Filters, Tables
+from yesan.query.lookup import find_government
 from yesan.query.rollup import Rollups
 from yesan.web.responses import (
     CSV_MEDIA_TYPE,
@@ -28,7 +29,10 @@ if TYPE_CHECKING:
 Limit = Annotated[int, Query(ge=1, le=1000, description="rows per page (at most 1000)")]
 Offset = Annotated[int, Query(ge=0, description="rows to skip")]
 Snapshot = Annotated[list[int] | None, Query(description="snapshot ids (repeat for several); default: all")]
-Gov = Annotated[list[str] | None, Query(description="government codes, e.g. 4711000 (repeat or comma-separate)")]
+Gov = Annotated[
+    list[str] | None,
+    Query(description="governments by code or name: 4711000, 포항시, 부산광역시 동구 (repeat or comma-separate)"),
+]
 Funding = Literal["national", "provincial", "municipal", "other"]
 
 Handler = Callable[..., Response]
@@ -143,7 +147,29 @@ def records(expr: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def government_codes(request: Request, values: list[str] | None) -> tuple[str, ...] | None:
+    """Codes for what the client sent: codes pass through, names are looked up (once per app) and an unknown or
+    ambiguous name is a 400 that lists the candidates."""
+    wanted = codes(values)
+    if wanted is None:
+        return None
+    known: dict[str, str] | None = getattr(request.app.state, "government_names", None)
+    if known is None:
+        known = request.app.state.government_names = {}
+    found = []
+    for value in wanted:
+        if value.isdigit():
+            found.append(value)
+            continue
+        if value not in known:
+            with tables_for(request) as t:
+                known[value] = find_government(t.governments, value).code
+        found.append(known[value])
+    return tuple(found)
+
+
 def item_filters(
+    request: Request,
     gov: Gov = None,
     region: Annotated[str | None, Query(description="광역 name, e.g. 전라남도")] = None,
     field: Annotated[str | None, Query(description="분야, e.g. 사회복지")] = None,
@@ -160,7 +186,7 @@ def item_filters(
         snapshot_ids=tuple(snapshot) if snapshot else None,
         fiscal_year=fiscal_year,
         stage=stage,
-        gov_codes=codes(gov),
+        gov_codes=government_codes(request, gov),
         region=region,
         account_type=account_type,
         account=account,
