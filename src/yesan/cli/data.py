@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -288,10 +289,18 @@ def export(
 
 
 @app.command()
-def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Build the store from the bundled real data if needed, then show the main view.
+def demo(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    serve: Annotated[
+        bool | None,
+        typer.Option("--serve/--no-serve", help="Then start the web explorer (default: when run in a terminal)."),
+    ] = None,
+    port: Annotated[int, typer.Option(help="Port for the web explorer (another free one if taken).")] = 8000,
+) -> None:
+    """Build the store from the bundled real data if needed, show the main view, then open the web explorer.
 
-    Example: yesan demo
+    Example: yesan demo --no-serve
     """
     from yesan.bundled import load_bundled
     from yesan.store import Store
@@ -309,6 +318,17 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
         return
     _print_info(data, governments=False)
     _print_demo_view(data)
+    if serve if serve is not None else (sys.stdin.isatty() and sys.stdout.isatty()):
+        _serve_demo(Path(data["db"]), port)
+
+
+def _serve_demo(db: Path, port: int) -> None:
+    from yesan.web.app import available_port
+    from yesan.web.app import serve as run_server
+
+    chosen = available_port("127.0.0.1", port)
+    out.print(f"\n[bold]web explorer:[/] http://127.0.0.1:{chosen}/  (Ctrl+C stops it; --no-serve only prints)")
+    run_server(db, port=chosen, quiet=True)
 
 
 def _print_demo_view(data: dict[str, Any]) -> None:

@@ -94,7 +94,7 @@ def load(name: str) -> Asset:
     return asset
 
 
-@router.get("/static/{name:path}", include_in_schema=False)
+@router.api_route("/static/{name:path}", methods=["GET", "HEAD"], include_in_schema=False)
 def static(request: Request, name: str) -> Response:
     asset = load(name)
     headers = {

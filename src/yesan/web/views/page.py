@@ -105,7 +105,7 @@ def page_route(router: APIRouter, path: str, *, summary: str) -> Callable[[PageH
         router.add_api_route(
             twin_path(path, ".csv"),
             _endpoint(handler, "csv"),
-            methods=["GET"],
+            methods=["GET", "HEAD"],
             include_in_schema=False,
             response_class=Response,
             response_model=None,
@@ -113,7 +113,7 @@ def page_route(router: APIRouter, path: str, *, summary: str) -> Callable[[PageH
         router.add_api_route(
             path,
             _endpoint(handler, "html"),
-            methods=["GET"],
+            methods=["GET", "HEAD"],
             include_in_schema=False,
             response_class=HTMLResponse,
             response_model=None,
