@@ -220,15 +220,18 @@ def choose_params(con: Any, n: int, seed: int) -> Params:
 # --- yesan through Ibis (DuckDB or PostgreSQL) ------------------------------------------------------
 
 
-def yesan_ops(items: Any) -> dict[str, Callable[[Any], Any]]:
+def yesan_ops(items: Any, rollups: Any = None) -> dict[str, Callable[[Any], Any]]:
+    """yesan's functions; with ``rollups`` (as the API holds them) drill-downs read pre-summed rows."""
     from yesan.query import Filters, compare, drilldown
 
     return {
-        "drill-field": lambda g: drilldown(items, "field", Filters(fiscal_year=2026, gov_codes=(g,))),
+        "drill-field": lambda g: drilldown(items, "field", Filters(fiscal_year=2026, gov_codes=(g,)), rollups=rollups),
         "drill-sector": lambda p: drilldown(
-            items, "sector", Filters(fiscal_year=2026, gov_codes=(p[0],), field_name=p[1])
+            items, "sector", Filters(fiscal_year=2026, gov_codes=(p[0],), field_name=p[1]), rollups=rollups
         ),
-        "drill-region": lambda p: drilldown(items, "region", Filters(fiscal_year=p[0], field_name=p[1])),
+        "drill-region": lambda p: drilldown(
+            items, "region", Filters(fiscal_year=p[0], field_name=p[1]), rollups=rollups
+        ),
         "compare-items": lambda g: compare(
             items, Filters(fiscal_year=2025, gov_codes=(g,)), Filters(fiscal_year=2026, gov_codes=(g,)), "item", top=10
         ),
@@ -524,9 +527,39 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def _drive(base: str, paths: list[str], clients: int) -> tuple[list[float], int, float]:
-    import httpx
+async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, path: str) -> int:
+    """One GET on a kept-alive HTTP/1.1 connection: the status code (the body is read and dropped)."""
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: application/json\r\n\r\n".encode())
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    length = 0
+    chunked = False
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+        elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
+            chunked = True
+    if chunked:
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    else:
+        await reader.readexactly(length)
+    return status
 
+
+async def _drive(base: str, paths: list[str], clients: int) -> tuple[list[float], int, float]:
+    """``clients`` concurrent keep-alive connections, each sending its next request when the last one is answered.
+
+    A minimal HTTP/1.1 client on asyncio streams: httpx spends more CPU per request than the server does, and
+    on a 2-core machine the load generator's CPU is taken from the server.
+    """
+    host, port = base.removeprefix("http://").split(":")
     queue: asyncio.Queue[str] = asyncio.Queue()
     for path in paths:
         queue.put_nowait(path)
@@ -535,17 +568,20 @@ async def _drive(base: str, paths: list[str], clients: int) -> tuple[list[float]
 
     async def client() -> None:
         nonlocal errors
-        async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
             while True:
                 try:
                     path = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
                 started = time.perf_counter()
-                response = await http.get(path)
+                status = await _get(reader, writer, host, path)
                 latencies.append((time.perf_counter() - started) * 1000)
-                if response.status_code != 200:
+                if status != 200:
                     errors += 1
+        finally:
+            writer.close()
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
@@ -587,7 +623,7 @@ def bench_api(db: Path, params: Params, requests: int, clients: int) -> tuple[Ti
         timing = Timing("api-drilldown", "yesan", latencies)
         note = (
             f"API: {len(latencies):,} GET /api/drilldown (distinct gov × year × level, so the response cache "
-            f"never answers) from {clients} concurrent httpx clients on loopback, uvicorn 1 worker: "
+            f"never answers) from {clients} concurrent keep-alive connections on loopback, uvicorn 1 worker: "
             f"{len(latencies) / wall:.1f} requests/s, {errors} errors"
         )
         log(f"  api-drilldown   p50 {timing.p50:.1f} ms  p95 {timing.p95:.1f}  p99 {timing.p99:.1f}; {note}")
@@ -763,7 +799,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per operation and engine (min 5 calls)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--engines", default="yesan,duckdb-sql,rollup-sql,pandas,sqlite,postgres,api")
+    parser.add_argument("--engines", default="yesan,yesan-items,duckdb-sql,rollup-sql,pandas,sqlite,postgres,api")
     parser.add_argument("--pg-timeout", type=float, default=180.0, help="skip PostgreSQL if the copy takes longer")
     parser.add_argument("--api-requests", type=int, default=2000)
     parser.add_argument("--api-clients", type=int, default=50)
@@ -824,11 +860,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     extras: list[str] = []
     w, b = args.warmup, args.budget
 
-    log("yesan (Ibis on DuckDB) …")
-    ops = yesan_ops(items)
+    log("yesan (Ibis on DuckDB, drill-downs from in-memory rollups) …")
+    from yesan.query.rollup import Rollups
+
+    started = time.perf_counter()
+    rollups = Rollups.build(items)
+    rollups_s = time.perf_counter() - started
+    notes.append(
+        f"yesan: drill-downs from `Rollups` built once in {rollups_s:.1f} s "
+        f"({rollups.rows if rollups else 0:,} rows; the API builds them on its first drill-down); "
+        "yesan-items: the same functions without rollups (one SQL statement per call through Ibis)"
+    )
+    ops = yesan_ops(items, rollups)
     if "yesan" in engines:
         for op, fn in ops.items():
             timings.append(time_calls(op, "yesan", fn, _op_params(params, op), w, b))
+    if "yesan-items" in engines:
+        for op, fn in yesan_ops(items).items():
+            if op.startswith("drill"):
+                timings.append(time_calls(op, "yesan-items", fn, _op_params(params, op), w, b))
     if "duckdb-sql" in engines:
         log("hand-written SQL on the same DuckDB connection …")
 

@@ -168,7 +168,7 @@ def government_codes(request: Request, values: list[str] | None) -> tuple[str, .
     return tuple(found)
 
 
-def item_filters(
+async def item_filters(
     request: Request,
     gov: Gov = None,
     region: Annotated[str | None, Query(description="광역 name, e.g. 전라남도")] = None,
@@ -181,7 +181,10 @@ def item_filters(
     stage: Annotated[str | None, Query(description="예산안, 본예산, 추경1, …, 결산, 현액")] = None,
     funding: Annotated[Funding | None, Query(description="only items with this funding source > 0")] = None,
 ) -> Filters:
-    """The query parameters every item selection understands, as ``yesan.query.Filters``."""
+    """The query parameters every item selection understands, as ``yesan.query.Filters``.
+
+    ``async`` so that FastAPI runs it on the event loop instead of a worker thread (it only blocks on the first
+    lookup of a government name, which is then remembered)."""
     return Filters(
         snapshot_ids=tuple(snapshot) if snapshot else None,
         fiscal_year=fiscal_year,
