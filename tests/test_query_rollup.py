@@ -171,3 +171,26 @@ def test_item_comparisons_matched_here_equal_those_matched_by_joins(
         assert comparison(mine) == comparison(theirs)
         assert mine.exact
     assert here[0].counts["grown"] > 0 and here[2].counts["new"] > 0
+
+
+def test_rollups_step_aside_when_their_sums_could_overflow(tmp_path: Path) -> None:
+    header = (
+        "fyr,exe_ymd,wa_laf_hg_nm,laf_cd,laf_hg_nm,acnt_dv_nm,fld_nm,part_nm,dbiz_cd,dbiz_nm,"
+        "bdg_cash_amt,bdg_ntep,capep,sggep,etc_amt,ep_amt,cpl_amt"
+    )
+    huge = 3_000_000_000_000_000_000  # two of them are past 2**62
+    rows = [
+        f"2026,20260705,가나도,4711000,가나군,일반회계,환경,폐기물,100{n},큰 사업 {n},{huge},0,0,{huge},0,0,{huge}"
+        for n in (1, 2)
+    ]
+    source = tmp_path / "huge.csv"
+    source.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    db = tmp_path / "huge.duckdb"
+    run_cli("load", str(source), db=db, check=True)
+    backend = open_backend(db)
+    try:
+        items = tables(backend).items
+        assert Rollups.build(items) is None
+        assert drilldown(items, "field", rollups=None).total.budget == 2 * huge  # SQL sums exactly
+    finally:
+        backend.disconnect()
