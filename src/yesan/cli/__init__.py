@@ -34,6 +34,8 @@ err = Console(stderr=True, highlight=False)
 class _State:
     db: Path | None = None
     debug: bool = False
+    engine: str | None = None  # see yesan.query.engine.parse_engine; None: the DuckDB store
+    parquet: str | None = None  # the partitioned Parquet layout the Spark engine reads
 
 
 state = _State()
@@ -50,10 +52,27 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable
 @app.callback()
 def _root(
     db: DbOption = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            envvar="YESAN_ENGINE",
+            help="Engine for tree, top, item, compare and search: duckdb (the store, default), "
+            "postgresql://user@host:port/db, or spark:local[2] / spark://host:7077 with --parquet.",
+        ),
+    ] = None,
+    parquet: Annotated[
+        str | None,
+        typer.Option(
+            "--parquet", envvar="YESAN_PARQUET", help="Layout written by `yesan export --format partitioned DIR`."
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")] = False,
 ) -> None:
     state.db = db
     state.debug = debug
+    state.engine = engine
+    state.parquet = parquet
 
 
 def _print_json(data: Any) -> None:

@@ -264,8 +264,17 @@ def _print_info(data: dict[str, Any], governments: bool) -> None:
 
 @app.command()
 def export(
-    out_path: Annotated[Path, typer.Argument(metavar="OUT", help="File (csv, parquet) or folder (fdp) to write.")],
-    fmt: Annotated[str, typer.Option("--format", help="csv (UTF-8 with BOM, for Excel), parquet or fdp.")] = "csv",
+    out_path: Annotated[
+        Path, typer.Argument(metavar="OUT", help="File (csv, parquet) or folder (fdp, partitioned) to write.")
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="csv (UTF-8 with BOM, for Excel), parquet, fdp, or partitioned (Parquet by year, snapshot and 광역 "
+            "for Spark and other engines; incremental).",
+        ),
+    ] = "csv",
     snapshot: Annotated[list[int] | None, typer.Option(help="Snapshot id(s) to export (default: all).")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -277,12 +286,32 @@ def export(
     from yesan.export import export as run_export
     from yesan.store import Store
 
+    if fmt == "partitioned":
+        _export_partitioned(out_path, snapshot, db, as_json)
+        return
+
     with Store.open(db or state.db, read_only=True) as store:
         written = run_export(store, out_path, fmt=fmt, snapshot_ids=snapshot)
     if as_json:
         _print_json({"written": str(written), "format": fmt})
     else:
         out.print(f"wrote {written}")
+
+
+def _export_partitioned(root: Path, snapshot: list[int] | None, db: Path | None, as_json: bool) -> None:
+    from yesan.export_partitioned import export_partitioned
+    from yesan.store import default_db_path
+
+    with _progress(not as_json) as step:
+        report = export_partitioned(db or state.db or default_db_path(), root, snapshot_ids=snapshot, on_step=step)
+    if as_json:
+        _print_json(report.as_dict())
+        return
+    out.print(
+        f"{root}: {len(report.written)} snapshot(s) written ({report.rows_written:,} items, {report.files_written:,} "
+        f"files, {report.bytes_written / 1e6:,.1f} MB), {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed, in {report.seconds:.1f} s"
+    )
 
 
 # --- demo ----------------------------------------------------------------------------------------

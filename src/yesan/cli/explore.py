@@ -27,10 +27,11 @@ SnapshotOption = Annotated[
 
 @contextmanager
 def _tables(db: Path | None) -> Iterator[Any]:
-    from yesan.query import open_backend, tables
+    from yesan.query import tables
+    from yesan.query.engine import open_engine
     from yesan.store import default_db_path
 
-    backend = open_backend(db or state.db or default_db_path())
+    backend = open_engine(state.engine, db=db or state.db or default_db_path(), parquet=state.parquet)
     try:
         yield tables(backend)
     finally:
@@ -237,9 +238,12 @@ def serve(
 
     Example: yesan serve --port 8000
     """
+    from yesan.errors import StoreError
     from yesan.store import default_db_path
     from yesan.web.app import serve as run_server
 
+    if state.engine not in (None, "", "duckdb"):
+        raise StoreError("yesan serve answers from the DuckDB store only; drop --engine (or unset $YESAN_ENGINE)")
     run_server(db or state.db or default_db_path(), host=host, port=port)
 
 

@@ -1,26 +1,137 @@
-"""Where the query layer gets its tables: an Ibis backend over the store (DuckDB by default).
+"""Where the query layer gets its tables: an Ibis backend over DuckDB (the store, default), PostgreSQL or Spark.
 
 Every query function takes Ibis table expressions, never a connection or SQL, so the same code
-runs on any backend that holds yesan's tables (DuckDB file, PostgreSQL, Spark).
+runs on any backend that holds yesan's tables. ``open_engine`` picks the backend from one spec:
+
+- a store file, ``duckdb`` (the store given separately) or ``duckdb:PATH``: DuckDB, read-only,
+  with a memory limit (``DUCKDB_MEMORY_LIMIT``, ``$YESAN_DUCKDB_MEMORY_LIMIT``);
+- ``postgresql://user@host:port/database``: PostgreSQL holding a copy of the store
+  (``yesan.query.postgres.copy_store_to_postgres``);
+- ``spark:local[2]``, ``spark:yarn``, ``spark://host:7077`` …: Apache Spark over the partitioned
+  Parquet layout written by ``yesan export --format partitioned`` (``yesan.query.spark``).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import ibis
 
 from yesan.errors import StoreError
 
+ENGINES: Final = ("duckdb", "postgres", "spark")
+#: DuckDB's buffer pool for a store opened read-only: caps what queries hold in memory (a serving process over
+#: 100M items stays under 2 GB RSS with it; see docs/scale.md). ``$YESAN_DUCKDB_MEMORY_LIMIT`` overrides it.
+DUCKDB_MEMORY_LIMIT: Final = "1GB"
+MEMORY_LIMIT_VARIABLE: Final = "YESAN_DUCKDB_MEMORY_LIMIT"
+_POSTGRES_PREFIXES: Final = ("postgresql://", "postgres://")
 
-def open_backend(db: Path | str, *, read_only: bool = True) -> Any:
-    """An Ibis DuckDB backend over a yesan store file."""
+
+def duckdb_memory_limit() -> str:
+    """The memory limit for DuckDB stores opened read-only: ``$YESAN_DUCKDB_MEMORY_LIMIT`` or the default."""
+    return os.environ.get(MEMORY_LIMIT_VARIABLE, "").strip() or DUCKDB_MEMORY_LIMIT
+
+
+def open_backend(db: Path | str, *, read_only: bool = True, memory_limit: str | None = None) -> Any:
+    """An Ibis DuckDB backend over a yesan store file (read-only ones get ``duckdb_memory_limit()``)."""
     path = Path(db)
     if not path.exists():
         raise StoreError(f"no store at {path}; create it with `yesan demo` or `yesan load FILE`")
-    return ibis.duckdb.connect(str(path), read_only=read_only)
+    limit = memory_limit or (duckdb_memory_limit() if read_only else None)
+    options = {"memory_limit": limit} if limit else {}
+    try:
+        return ibis.duckdb.connect(str(path), read_only=read_only, **options)
+    except Exception as error:  # DuckDB raises its own types (bad limit, lock held, not a database)
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        hint = f"; check ${MEMORY_LIMIT_VARIABLE} (e.g. 1GB)" if "memory" in first.lower() else ""
+        raise StoreError(f"cannot open the store {path}: {first}{hint}") from None
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """Which backend to open: ``kind`` (one of ENGINES) and ``target``: a store, a PostgreSQL URL or a Spark master."""
+
+    kind: str
+    target: str
+    parquet: str | None = None  # the partitioned Parquet layout (Spark only)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "postgres":
+            return "postgres " + _hide_password(self.target)
+        if self.kind == "spark":
+            return f"spark {self.target} over {self.parquet}"
+        return f"duckdb {self.target}"
+
+
+def parse_engine(
+    spec: str | Path | None, *, db: Path | str | None = None, parquet: Path | str | None = None
+) -> EngineSpec:
+    """Read an engine spec (see the module docstring); ``db`` is the store for ``duckdb`` or no spec at all."""
+    text = str(spec).strip() if spec is not None else ""
+    root = str(parquet) if parquet is not None and str(parquet).strip() else None
+    if text in ("", "duckdb"):
+        if db is None:
+            raise StoreError("the DuckDB engine needs a store: give --db PATH (or $YESAN_DB)")
+        return EngineSpec("duckdb", str(db))
+    if text.startswith("duckdb:"):
+        return EngineSpec("duckdb", text.removeprefix("duckdb:"))
+    if text.startswith(_POSTGRES_PREFIXES):
+        return EngineSpec("postgres", text)
+    if text == "spark" or text.startswith("spark:"):
+        master = "local[*]" if text == "spark" else text if text.startswith("spark://") else text.removeprefix("spark:")
+        if not master:
+            raise StoreError("an empty Spark master in --engine; use e.g. spark:local[2] or spark://host:7077")
+        if root is None:
+            raise StoreError(
+                f"the Spark engine ({text}) reads the partitioned Parquet layout: give --parquet DIR "
+                "(or $YESAN_PARQUET), written by `yesan export --format partitioned DIR`"
+            )
+        return EngineSpec("spark", master, root)
+    if "://" in text:
+        scheme = text.split("://", 1)[0]
+        raise StoreError(
+            f"unknown engine {scheme}:// in {_hide_password(text)!r}; use a store path, duckdb, "
+            "postgresql://user@host:port/db or spark:local[2] / spark://host:7077"
+        )
+    return EngineSpec("duckdb", text)  # a path to a store file
+
+
+def open_engine(
+    spec: str | Path | EngineSpec | None = None,
+    *,
+    db: Path | str | None = None,
+    parquet: Path | str | None = None,
+    spark_config: dict[str, str] | None = None,
+) -> Any:
+    """An Ibis backend for ``spec`` (an EngineSpec or its text form); ``tables(open_engine(...))`` gives the tables.
+
+    DuckDB stores are opened read-only. Close the backend with ``backend.disconnect()``.
+    """
+    chosen = spec if isinstance(spec, EngineSpec) else parse_engine(spec, db=db, parquet=parquet)
+    if chosen.kind == "duckdb":
+        return open_backend(chosen.target)
+    if chosen.kind == "postgres":
+        from yesan.query.postgres import open_postgres
+
+        try:
+            return open_postgres(chosen.target)
+        except StoreError:
+            raise
+        except Exception as error:  # psycopg's connection errors
+            raise StoreError(
+                f"cannot connect to {chosen.label}: {str(error).strip() or type(error).__name__}"
+            ) from None
+    if chosen.kind == "spark":
+        from yesan.query.spark import open_spark
+
+        assert chosen.parquet is not None
+        return open_spark(chosen.parquet, master=chosen.target, config=spark_config)
+    raise StoreError(f"unknown engine {chosen.kind!r}; use one of {', '.join(ENGINES)}")
 
 
 def items_table(backend: Any) -> Any:
@@ -30,7 +141,11 @@ def items_table(backend: Any) -> Any:
 
 @dataclass(frozen=True)
 class Tables:
-    """The store's tables as Ibis expressions (see ``yesan.store.schema`` for their columns)."""
+    """The store's tables as Ibis expressions (see ``yesan.store.schema`` for their columns).
+
+    Fields without a default are required; fields with a default (None) are optional and stay None
+    when the backend does not hold that table.
+    """
 
     items: Any
     snapshots: Any
@@ -40,7 +155,23 @@ class Tables:
 
 
 def tables(backend: Any) -> Tables:
-    return Tables(*(_table(backend, name) for name in ("items", "snapshots", "sources", "governments", "population")))
+    """Every field of ``Tables`` looked up by name on ``backend``; missing optional tables are None."""
+    found: dict[str, Any] = {}
+    for spec in dataclasses.fields(Tables):
+        optional = spec.default is not dataclasses.MISSING or spec.default_factory is not dataclasses.MISSING
+        if not optional:
+            found[spec.name] = _table(backend, spec.name)
+        elif (table := optional_table(backend, spec.name)) is not None:
+            found[spec.name] = table
+    return Tables(**found)
+
+
+def optional_table(backend: Any, name: str) -> Any | None:
+    """Table ``name`` of ``backend``, or None when it has none (e.g. a store written by an older yesan)."""
+    try:
+        return backend.table(name)
+    except Exception:  # backends raise their own "table not found" types
+        return None
 
 
 def _table(backend: Any, name: str) -> Any:
@@ -48,3 +179,28 @@ def _table(backend: Any, name: str) -> Any:
         return backend.table(name)
     except Exception as error:  # backends raise their own "table not found" types
         raise StoreError(f"the database has no yesan {name} table ({error}); is it a yesan store?") from None
+
+
+def _hide_password(url: str) -> str:
+    """``postgresql://user:secret@host/db`` → ``postgresql://user:***@host/db`` for messages."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, at, host = rest.rpartition("@")
+    user, colon, _password = credentials.partition(":")
+    return f"{scheme}://{user}{':***' if colon else ''}{at}{host}"
+
+
+__all__ = [
+    "DUCKDB_MEMORY_LIMIT",
+    "ENGINES",
+    "EngineSpec",
+    "Tables",
+    "duckdb_memory_limit",
+    "items_table",
+    "open_backend",
+    "open_engine",
+    "optional_table",
+    "parse_engine",
+    "tables",
+]
