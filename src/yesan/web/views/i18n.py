@@ -46,6 +46,7 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     "snapshot": ("기준 시점", "Snapshot"),
     "choose": ("보기", "Show"),
     "any": ("전체", "All"),
+    "latest": ("최신", "Latest"),
     "budget": ("예산현액", "Current budget"),
     "spent": ("지출액", "Spent"),
     "allocated": ("편성액", "Allocated"),

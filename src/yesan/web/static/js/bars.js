@@ -21,8 +21,8 @@
       return seen[label] > 1 ? label + " (" + seen[label] + ")" : label;
     });
     var colors = bars.map(function (bar) {
-      if (bar.me) return "#c0641b";
-      if (data.diverging) return bar.value >= 0 ? "#a3261c" : "#0d6b3a";
+      if (bar.me) return "#a14a00";
+      if (data.diverging) return bar.value >= 0 ? "#0b5cad" : "#c0641b";
       return "#5b8fd0";
     });
     var trace = {
