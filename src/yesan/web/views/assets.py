@@ -57,7 +57,7 @@ _lock = threading.Lock()
 
 
 @functools.cache
-def _names() -> frozenset[str]:
+def names() -> frozenset[str]:
     """Every file under ``static/`` (relative names), found once: nothing else can be asked for."""
     root = resources.files("yesan.web") / "static"
     found: set[str] = set()
@@ -75,7 +75,7 @@ def _names() -> frozenset[str]:
 
 def load(name: str) -> Asset:
     """The asset ``name`` (read and compressed on first use), or NotFoundError."""
-    if name not in _names():
+    if name not in names():
         raise NotFoundError(f"no static file {name!r}")
     with _lock:
         if name in _assets:
@@ -110,4 +110,4 @@ def static(request: Request, name: str) -> Response:
     return Response(asset.body, media_type=asset.media_type, headers=headers)
 
 
-__all__ = ["LONG_CACHE", "PLOTLY", "load", "plotly_path", "router"]
+__all__ = ["LONG_CACHE", "PLOTLY", "load", "names", "plotly_path", "router"]

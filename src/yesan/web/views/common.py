@@ -56,15 +56,23 @@ def item_url(snapshot_id: int, source_id: int, row_no: int) -> str:
 
 
 def warm(request_app: Any) -> None:
-    """Build the catalog and the search index before the first reader needs them."""
-    from yesan.query import Filters
+    """Build the catalog, rollups, templates, assets and the search index before the first reader needs them."""
+    from yesan.query import Filters, per_resident
     from yesan.query.search import index_for
+    from yesan.web.views import assets, templating
 
     backends = request_app.state.backends
     holder: CatalogHolder = request_app.state.catalog
     with backends.tables() as t:
-        holder.get(t)
+        catalog = holder.get(t)
+        if catalog.snapshots:  # the first per-resident question pays for compiling its queries: pay it now
+            per_resident(t, catalog.scope().filters())
     rollups_for(cast(Request, SimpleNamespace(app=request_app)))
+    environment = templating.environment()
+    for name in environment.list_templates(extensions=["html"]):
+        environment.get_template(name)  # compiled once, here rather than on a reader's first visit
+    for name in assets.names():
+        templating.asset_url(name)  # reads (and compresses) plotly.js once
     with backends.search_tables() as t:
         index_for(t.items, Filters())
 

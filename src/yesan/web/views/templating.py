@@ -34,6 +34,7 @@ def environment() -> jinja2.Environment:
     return env
 
 
+@functools.cache
 def asset_url(name: str) -> str:
     """``/static/<name>?v=<digest>``: the digest changes with the file, so it can be cached for a year."""
     from yesan.web.views.assets import load
