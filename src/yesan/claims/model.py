@@ -72,6 +72,9 @@ class Evidence:
     citation: str  # e.g. "지방재정365 QWGJK, 2026-07-05 기준, row 1234" or a reported figure's sources
     details: dict[str, Any] = field(default_factory=dict)
 
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
 
 @dataclass(frozen=True)
 class Judgement:
@@ -82,3 +85,14 @@ class Judgement:
     rule: str  # a short, human explanation, e.g. "equal at the claim's precision (억)"
     evidence: tuple[Evidence, ...] = ()
     difference_krw: int | None = None  # claim − evidence, when one figure decided it
+    notes: tuple[str, ...] = ()  # further remarks: other figures it fits, a borrowed subject, the data's definition
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "claim": self.claim.as_dict(),
+            "verdict": self.verdict,
+            "rule": self.rule,
+            "evidence": [e.as_dict() for e in self.evidence],
+            "difference_krw": self.difference_krw,
+            "notes": list(self.notes),
+        }

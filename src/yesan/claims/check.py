@@ -1,0 +1,281 @@
+"""Checking an article end to end: text → claims → matches → verdicts, plus the text's own arithmetic.
+
+``check(text, tables, government=..., year=...)`` returns a :class:`CheckReport`; ``check_path`` reads a
+file (HTML, plain text or a corpus file with a ``# key: value`` header) first. The government and year
+come from the arguments, else from the text: the government (of the store's, or of the loaded reported
+figures) named most often, and the year most of the claims are about.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Final
+
+import ibis
+
+from yesan.claims.arithmetic import ArithmeticCheck, DataFigures, check_arithmetic
+from yesan.claims.judge import judge, judge_claims
+from yesan.claims.model import VERDICTS, Claim, Judgement
+from yesan.claims.reference import Reference, government_aliases
+from yesan.claims.rules import CONSISTENT
+from yesan.errors import QueryError, YesanError
+
+__all__ = ["CheckReport", "CheckTimeout", "check", "check_path", "detect_government", "detect_year"]
+
+#: A text longer than this is refused (characters; about 1 MB of Korean in UTF-8).
+MAX_TEXT_CHARS: Final = 400_000
+_YEAR_IN_TEXT: Final = re.compile(r"((?:19|20)[0-9]{2})\s*년도?\s*(?:예산|본예산|예산안|추경)")
+
+
+class CheckTimeout(YesanError):
+    """Checking took longer than allowed."""
+
+
+@dataclass
+class CheckReport:
+    """Everything ``yesan check`` found in one text."""
+
+    source: str | None
+    government: str | None
+    government_code: str | None
+    year: int | None
+    judgements: list[Judgement]
+    checks: list[ArithmeticCheck]
+    reference: dict[str, Any] = field(default_factory=dict)  # what the claims were checked against
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def claims(self) -> list[Claim]:
+        return [j.claim for j in self.judgements]
+
+    def counts(self) -> dict[str, int]:
+        """Claims per verdict, every verdict listed (in ``VERDICTS`` order)."""
+        found: Counter[str] = Counter(j.verdict for j in self.judgements)
+        return {verdict: found[verdict] for verdict in VERDICTS}
+
+    def check_counts(self) -> dict[str, int]:
+        found: Counter[str] = Counter(c.verdict for c in self.checks)
+        return {verdict: found[verdict] for verdict in VERDICTS if found[verdict]}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "government": self.government,
+            "government_code": self.government_code,
+            "year": self.year,
+            "counts": self.counts(),
+            "judgements": [j.as_dict() for j in self.judgements],
+            "checks": [c.as_dict() for c in self.checks],
+            "reference": self.reference,
+            "warnings": list(self.warnings),
+        }
+
+
+Extractor = Callable[[str], list[Claim]]
+
+
+def default_extractor() -> Extractor:
+    """``yesan.claims.extract.extract``: the claim extraction of this package."""
+    try:
+        module = importlib.import_module("yesan.claims.extract")
+    except ImportError as error:
+        raise YesanError(f"claim extraction (yesan.claims.extract) is not available: {error}") from None
+    extract: Extractor = module.extract
+    return extract
+
+
+def _deadline_check(deadline: float | None, what: str) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise CheckTimeout(f"checking took too long (stopped while {what}); try a shorter text")
+
+
+def check(
+    text: str,
+    tables: Any,
+    *,
+    government: str | None = None,
+    year: int | None = None,
+    source: str | None = None,
+    claims: Sequence[Claim] | None = None,
+    extractor: Extractor | None = None,
+    deadline: float | None = None,
+) -> CheckReport:
+    """Check every money figure of ``text`` against the store behind ``tables`` (``yesan.query.tables``).
+
+    ``claims`` skips extraction (e.g. claims built by hand); ``deadline`` is a ``time.monotonic()`` value
+    after which a :class:`CheckTimeout` is raised.
+    """
+    if len(text) > MAX_TEXT_CHARS:
+        raise QueryError(f"the text has {len(text):,} characters; at most {MAX_TEXT_CHARS:,} are checked at once")
+    found = list(claims) if claims is not None else (extractor or default_extractor())(text)
+    _deadline_check(deadline, "extracting claims")
+    warnings: list[str] = []
+    gov_text = government or detect_government(text, tables)
+    if gov_text is None:
+        warnings.append("no government named in the text; give one (--government) to check against the data")
+    chosen_year = year or detect_year(found, text)
+    reference = Reference.build(tables, government=gov_text, year=chosen_year)
+    if gov_text is not None and not reference.reported and not reference.has_items:
+        warnings.append(
+            f"nothing to check against for {gov_text} {chosen_year or ''}: no reported figures and no line items "
+            "(load some with `yesan load`)"
+        )
+    _deadline_check(deadline, "looking up the data")
+    matches, judgements = judge_claims(found, reference)
+    _deadline_check(deadline, "matching claims")
+    checks = check_arithmetic(
+        found,
+        year=chosen_year,
+        data=[_data_of(j) for j in judgements],
+        judged=[j.verdict != "확인 불가" for j in judgements],
+        totals=_totals(reference),
+        figures=[DataFigures(f"{f.subject} ({f.stage_label})", f.citation(), f.amount) for f in reference.reported
+                 if f.kind in ("total", "allocation")],
+    )  # fmt: skip
+    judgements = _with_checks(matches, judgements, checks)
+    gov = reference.government
+    return CheckReport(
+        source=source,
+        government=gov.name if gov else gov_text,
+        government_code=gov.code if gov else None,
+        year=chosen_year,
+        judgements=judgements,
+        checks=checks,
+        reference=_summary(reference),
+        warnings=warnings,
+    )
+
+
+def check_path(
+    path: str | Path,
+    tables: Any,
+    *,
+    government: str | None = None,
+    year: int | None = None,
+    extractor: Extractor | None = None,
+    deadline: float | None = None,
+) -> CheckReport:
+    """Read a file (HTML or text; ``-`` for standard input) and :func:`check` its body."""
+    from yesan.claims.text import read_document
+
+    document = read_document(path)
+    return check(
+        document.text, tables, government=government, year=year, source=str(path), extractor=extractor,
+        deadline=deadline,
+    )  # fmt: skip
+
+
+# --- what the checks use ---------------------------------------------------------------------------
+
+
+def _data_of(judgement: Judgement) -> DataFigures | None:
+    """What the reported figure a claim agreed with says of its subject (for the text's arithmetic)."""
+    if judgement.verdict not in CONSISTENT or not judgement.evidence:
+        return None
+    evidence = judgement.evidence[0]
+    if evidence.source != "reported":
+        return None
+    details = evidence.details
+    label = f"{details.get('subject')} ({details.get('stage') or '기타 단계'})"
+    return DataFigures(
+        label, evidence.citation, details.get("amount"), details.get("prior_amount"), details.get("change_amount")
+    )
+
+
+def _totals(reference: Reference) -> list[DataFigures]:
+    totals = [
+        DataFigures(f"{f.subject} ({f.stage_label})", f.citation(), f.amount)
+        for f in reference.reported
+        if f.kind == "total"
+    ]
+    if reference.has_items and reference.government is not None:
+        total = reference.level("field").total
+        what = f"{reference.government.name} 예산현액 합계"
+        totals.append(DataFigures(what, reference.items_citation(what, total.items), total.budget))
+    return totals
+
+
+def _with_checks(matches: Sequence[Any], judgements: list[Judgement], checks: list[ArithmeticCheck]) -> list[Judgement]:
+    """Verdicts for claims only the text's arithmetic could check, and notes naming each claim's checks."""
+    result = []
+    for index, (match, judgement) in enumerate(zip(matches, judgements, strict=True)):
+        deciding = [c for c in checks if c.decides == index and c.evidence]
+        if judgement.verdict == "확인 불가" and deciding and not judgement.evidence:
+            judgement = judge(match, text_checks=[(c.outcome(), c.evidence[0]) for c in deciding])
+        notes = [f"{c.kind} {c.stated}: {c.verdict} ({c.computed})" for c in checks if index in c.claims]
+        if notes:
+            judgement = replace(judgement, notes=(*judgement.notes, *notes))
+        result.append(judgement)
+    return result
+
+
+def _summary(reference: Reference) -> dict[str, Any]:
+    return {
+        "government": reference.government.name if reference.government else None,
+        "year": reference.year,
+        "reported_figures": len(reference.reported),
+        "reported_datasets": sorted({f.dataset for f in reference.reported}),
+        "items_snapshot": reference.snapshot_id,
+        "items_as_of": reference.snapshot_date,
+    }
+
+
+# --- government and year from the text -------------------------------------------------------------
+
+
+def detect_government(text: str, tables: Any) -> str | None:
+    """The government the text names most often (of the store's and the reported figures'), or None."""
+    names: dict[str, str] = {}  # name → what to look it up by
+    governments = tables.governments.select("code", "name", "parent_name").to_pyarrow().to_pylist()
+    counts = Counter(g["name"] for g in governments)
+    for g in governments:
+        if counts[g["name"]] > 1:  # 동구, 중구 …: only with their 광역 named in the text
+            if g["parent_name"] and any(alias in text for alias in government_aliases(g["parent_name"])):
+                names[g["name"]] = g["code"]
+            continue
+        names[g["name"]] = g["code"]
+    backend = ibis.get_backend(tables.items)
+    try:
+        reported = backend.table("reported_figures").select("gov_name").distinct().to_pyarrow().to_pylist()
+    except Exception:  # a store without reported figures
+        reported = []
+    for row in reported:
+        names.setdefault(row["gov_name"], row["gov_name"])
+    best: tuple[int, str] | None = None
+    for name, key in names.items():
+        aliases = [a for a in government_aliases(name) if len(a) >= 2]
+        hits = _count_aliases(text, aliases)
+        if hits and (best is None or hits > best[0]):
+            best = (hits, key)
+    return best[1] if best else None
+
+
+def _count_aliases(text: str, aliases: list[str]) -> int:
+    """Occurrences of any alias, longest first, each place counted once (서울특별시 is not also 서울)."""
+    taken = [False] * len(text)
+    total = 0
+    for alias in sorted(aliases, key=len, reverse=True):
+        for match in re.finditer(re.escape(alias), text):
+            if not any(taken[match.start() : match.end()]):
+                total += 1
+                for i in range(match.start(), match.end()):
+                    taken[i] = True
+    return total
+
+
+def detect_year(claims: Sequence[Claim], text: str) -> int | None:
+    """The year most claims are about (``total``/``allocation`` first), else the first ``YYYY년 예산`` in the text."""
+    levels = Counter(c.year for c in claims if c.year is not None and c.kind in ("total", "allocation"))
+    if levels:
+        return levels.most_common(1)[0][0]
+    years = Counter(c.year for c in claims if c.year is not None and c.kind != "prior")
+    if years:
+        return years.most_common(1)[0][0]
+    match = _YEAR_IN_TEXT.search(text)
+    return int(match.group(1)) if match else None

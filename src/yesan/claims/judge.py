@@ -1,0 +1,290 @@
+"""Judging: one verdict per claim from its candidates, with the rule that decided it and the evidence.
+
+The amount rules are in ``claims.rules``. Which candidate decides (``judge``):
+
+1. Candidates whose subject matches (score ≥ ``MATCH_MIN``, not a mere part of a listing subject) and
+   are within ``TIE`` of the best are the *contenders*. When they all give the same verdict, that is the
+   verdict and they are all evidence (e.g. one subject in the proposal and the enacted budget).
+2. When they disagree: if they are one subject at several stages, or the claim's subject only says
+   "the budget", the strictest verdict that holds wins and the rule says which figure it read the claim
+   as; otherwise, when exactly one is equal to the won, it wins; otherwise the claim is ``모호`` and the
+   contenders are listed.
+3. A ``불일치`` whose subject only says "the budget" is re-read as any other matching figure that holds
+   (a different definition of the total); any other ``불일치`` notes the other matching figures that
+   would hold and, for a reported figure, its other columns (prior year, change) that equal the claim.
+4. Without a matching subject, a weaker subject match (score ≥ ``WEAK_MIN``) or a figure naming only
+   a part of the claim's subject counts only when the figures agree; a part that disagrees leaves the
+   claim ``확인 불가`` (the data has only a part of what the text adds up).
+5. Checks inside the text (``claims.arithmetic``) decide claims nothing else could check.
+6. Otherwise ``확인 불가``: nothing to check against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Final
+
+from yesan.claims.match import (
+    KEEP_MIN,
+    MATCH_MIN,
+    TIE,
+    WEAK_MIN,
+    Candidate,
+    Match,
+    anchor_of,
+    match_claim,
+    match_claims,
+)
+from yesan.claims.model import Claim, Evidence, Judgement
+from yesan.claims.reference import Reference, ReportedFigure
+from yesan.claims.rules import CONSISTENT, Outcome, compare_amount, won_text
+from yesan.claims.subjects import similarity
+from yesan.errors import MoneyError
+from yesan.money import parse
+
+__all__ = ["STRICTNESS", "claim_precision", "judge", "judge_claims", "outcome"]
+
+#: Verdicts from the strictest to the loosest.
+STRICTNESS: Final = ("일치", "반올림 일치", "근사", "범위 일치", "불일치", "모호", "확인 불가")
+#: How many contenders a 모호 verdict lists.
+MAX_LISTED: Final = 6
+#: A mismatch is re-read as another matching figure equal to the won only if its subject is this close.
+SWITCH_MARGIN: Final = 0.25
+
+
+def claim_precision(claim: Claim) -> int:
+    """The precision of the claim's figure as written (``yesan.money``), 1 won when it cannot be re-read."""
+    try:
+        return parse(claim.amount_text).precision
+    except MoneyError:
+        try:
+            return parse(claim.amount_text.rstrip(" 원") + "원").precision
+        except MoneyError:
+            return 1
+
+
+def outcome(claim: Claim, evidence: Evidence, *, role: str = "level") -> Outcome:
+    """The amount rules applied to a claim and one figure (changes compared as magnitudes)."""
+    claimed = claim.amount_krw
+    actual = evidence.amount_krw
+    if role in ("change", "revision"):
+        claimed, actual = abs(claimed), abs(actual)
+    return compare_amount(claimed, claim_precision(claim), claim.qualifier, actual)
+
+
+def _rank(verdict: str) -> int:
+    return STRICTNESS.index(verdict)
+
+
+def _note(candidate: Candidate) -> str:
+    return f"{candidate.evidence.label} = {won_text(candidate.evidence.amount_krw)}"
+
+
+def _with(evidence: Evidence, result: Outcome, candidate: Candidate) -> Evidence:
+    details = {**evidence.details, "verdict": result.verdict, "rule": result.rule}
+    return replace(evidence, details=details)
+
+
+def judge(match: Match, *, text_checks: Sequence[tuple[Outcome, Evidence]] = ()) -> Judgement:
+    """The verdict on ``match.claim`` (see the module docstring); ``text_checks`` come from ``claims.arithmetic``."""
+    claim = match.claim
+    generic = match.generic
+    strong = [c for c in match.candidates if c.score >= MATCH_MIN and not c.partial]
+    if strong:
+        return _from_strong(match, strong, generic)
+    weak = [c for c in match.candidates if c.score >= WEAK_MIN or c.partial]
+    agreeing = [(c, outcome(claim, c.evidence, role=match.role)) for c in match.candidates]
+    agreeing = [
+        (c, o)
+        for c, o in agreeing
+        if (o.verdict in CONSISTENT and c in weak) or (o.verdict == "일치" and c.score >= KEEP_MIN)
+    ]
+    if agreeing:
+        candidate, result = min(agreeing, key=lambda pair: (_rank(pair[1].verdict), -pair[0].score))
+        why = "names a part of" if candidate.partial else "partly matches"
+        rule = f"{result.rule}; the data's subject {why} the text's (score {candidate.score:.2f})"
+        return _decided(match, result, rule, (_with(candidate.evidence, result, candidate),))
+    parts = [c for c in weak if c.partial]
+    if parts:
+        listed = "; ".join(_note(c) for c in parts[:MAX_LISTED])
+        rule = f"the data has only a part of what the text's figure covers ({listed}); it cannot confirm the total"
+        return Judgement(claim, "확인 불가", rule, tuple(c.evidence for c in parts[:MAX_LISTED]), notes=_notes(match))
+    checks = [(o, e) for o, e in text_checks if o.verdict != "확인 불가"]
+    if checks:
+        result, evidence = min(checks, key=lambda pair: _rank(pair[0].verdict))
+        return _decided(match, result, f"in the text: {result.rule}", (evidence,))
+    subject = f" for '{match.subject}'" if match.subject else ""
+    rule = f"no figure{subject} in the data or in the text to check against"
+    return Judgement(claim, "확인 불가", rule, notes=_notes(match))
+
+
+def _notes(match: Match) -> tuple[str, ...]:
+    notes = list(match.notes)
+    if match.borrowed and match.subject:
+        notes.append(f"subject taken from the figure it qualifies: '{match.subject}'")
+    return tuple(notes)
+
+
+def _decided(match: Match, result: Outcome, rule: str, evidence: tuple[Evidence, ...]) -> Judgement:
+    # The data's own caveats (e.g. the store holds 예산현액, the text speaks of the 본예산) go with the verdict.
+    caveats = tuple(dict.fromkeys(str(e.details["note"]) for e in evidence if e.details.get("note")))
+    return Judgement(match.claim, result.verdict, rule, evidence, result.difference, (*_notes(match), *caveats))
+
+
+def _from_strong(match: Match, strong: list[Candidate], generic: bool) -> Judgement:
+    claim = match.claim
+    best = strong[0].score
+    contenders = [c for c in strong if c.score >= best - TIE]
+    results = [(c, outcome(claim, c.evidence, role=match.role)) for c in contenders]
+    verdicts = {r.verdict for _c, r in results}
+    if len(verdicts) == 1 and not (verdicts == {"불일치"} and _several_figures(contenders)):
+        verdict = verdicts.pop()
+        unique = _distinct(results)
+        candidate, result = unique[0]
+        rule = result.rule
+        if len(unique) > 1:
+            rule += f" (also {', '.join(_note(c) for c, _r in unique[1:MAX_LISTED])})"
+        evidence = tuple(_with(c.evidence, r, c) for c, r in unique[:MAX_LISTED])
+        judgement = _decided(match, result, rule, evidence)
+        if verdict == "불일치":
+            return _second_look(match, judgement, strong, generic)
+        if verdict != "일치":
+            exact = [
+                c for c in strong if c not in contenders and outcome(claim, c.evidence, role=match.role).difference == 0
+            ]
+            if exact:
+                note = f"it equals {_note(exact[0])} to the won (a less close subject)"
+                judgement = replace(judgement, notes=(*judgement.notes, note))
+        return judgement
+    holding = sorted(
+        ((c, r) for c, r in results if r.verdict in CONSISTENT),
+        key=lambda pair: (_rank(pair[1].verdict), -pair[0].score),
+    )
+    if holding:
+        # Equally good subjects, figures that disagree: the one the claim's figure fits is the one it is about.
+        candidate, result = holding[0]
+        others = [c for c, _r in results if c is not candidate]
+        one_subject = len({c.group for c in contenders}) == 1
+        why = (
+            "the stage is not stated" if one_subject
+            else "the text's subject only says 'the budget'" if generic
+            else "its subject fits several figures equally"
+        )  # fmt: skip
+        names = ", ".join(_note(c) for c in others[:MAX_LISTED])
+        rule = f"{result.rule}; read as {candidate.evidence.label} ({why}; others: {names})"
+        return _decided(match, result, rule, (_with(candidate.evidence, result, candidate),))
+    listed = _distinct(results)[:MAX_LISTED]
+    rule = "several figures match the subject equally and none agrees: " + "; ".join(
+        f"{c.evidence.label} {won_text(c.evidence.amount_krw)}" for c, _r in listed
+    )
+    return Judgement(claim, "모호", rule, tuple(_with(c.evidence, r, c) for c, r in listed), notes=_notes(match))
+
+
+def _several_figures(contenders: list[Candidate]) -> bool:
+    """Contenders of different subjects with different figures (which one the text means is unclear)."""
+    return len({c.group for c in contenders}) > 1 and len({c.evidence.amount_krw for c in contenders}) > 1
+
+
+def _equal(claim: Claim, candidate: Candidate, role: str) -> bool:
+    return outcome(claim, candidate.evidence, role=role).verdict == "일치"
+
+
+def _distinct(results: list[tuple[Candidate, Outcome]]) -> list[tuple[Candidate, Outcome]]:
+    """Results ordered strictest first, one per (label, amount)."""
+    seen: set[tuple[str, int]] = set()
+    unique: list[tuple[Candidate, Outcome]] = []
+    for candidate, result in sorted(results, key=lambda pair: (_rank(pair[1].verdict), -pair[0].score)):
+        key = (candidate.evidence.label, candidate.evidence.amount_krw)
+        if key not in seen:
+            seen.add(key)
+            unique.append((candidate, result))
+    return unique
+
+
+def _second_look(match: Match, judgement: Judgement, strong: list[Candidate], generic: bool) -> Judgement:
+    """A mismatch: is there another matching figure (or another column of the same one) the claim fits?"""
+    claim = match.claim
+    decided = {(e.label, e.amount_krw) for e in judgement.evidence}
+    others = []
+    best = strong[0].score
+    for candidate in strong:
+        if (candidate.evidence.label, candidate.evidence.amount_krw) in decided:
+            continue
+        result = outcome(claim, candidate.evidence, role=match.role)
+        if result.verdict in CONSISTENT:
+            others.append((candidate, result))
+    others.sort(key=lambda pair: (_rank(pair[1].verdict), -pair[0].score))
+    first = judgement.evidence[0]
+    close = others and best - others[0][0].score <= SWITCH_MARGIN
+    if others and (generic or (others[0][1].verdict == "일치" and close)):
+        # A subject that only says "the budget" fits whichever total agrees (a different definition); any
+        # other subject switches only to a matching figure equal to the won (a coincidence is unlikely).
+        candidate, result = others[0]
+        why = "a different definition of the total" if generic else "equal to the won, with a matching subject"
+        rule = (
+            f"{result.rule}; read as {candidate.evidence.label}, {why} "
+            f"(not {first.label} = {won_text(first.amount_krw)})"
+        )
+        return _decided(match, result, rule, (_with(candidate.evidence, result, candidate),))
+    notes = list(judgement.notes)
+    if others:
+        notes.append("it fits " + "; ".join(f"{_note(c)} ({r.verdict})" for c, r in others[:3]))
+    notes.extend(_other_columns(claim, judgement.evidence[0]))
+    return replace(judgement, notes=tuple(notes))
+
+
+def _other_columns(claim: Claim, evidence: Evidence) -> list[str]:
+    """A reported figure's other columns (amount, prior year, change) that the claim equals."""
+    if evidence.source != "reported":
+        return []
+    details = evidence.details
+    found = []
+    for column, what in (("amount", "the figure itself"), ("prior_amount", "its prior-year figure"),
+                         ("change_amount", "its change on the prior year")):  # fmt: skip
+        value = details.get(column)
+        if value is None or value == evidence.amount_krw:
+            continue
+        result = compare_amount(abs(claim.amount_krw), claim_precision(claim), claim.qualifier, int(value))
+        if result.verdict in CONSISTENT:
+            found.append(f"the text's figure fits {what} ({won_text(int(value))}, {result.verdict})")
+    return found
+
+
+def judge_claims(claims: Sequence[Claim], reference: Reference) -> tuple[list[Match], list[Judgement]]:
+    """Match and judge every claim of one text: level figures first, then the change and prior-year figures,
+    each also compared with the reported figure its level figure was matched to (``match.anchor_of``)."""
+    matches = match_claims(claims, reference)
+    judgements: list[Judgement | None] = [None] * len(claims)
+    for index, match in enumerate(matches):
+        if match.role == "level":
+            judgements[index] = judge(match)
+    for index, match in enumerate(matches):
+        if match.role == "level":
+            continue
+        anchor = anchor_of(claims, index, reference.year)
+        figures = _figures_of(judgements[anchor], reference) if anchor is not None else []
+        if figures and anchor is not None:
+            names = reference.government.aliases if reference.government else ()
+            own, theirs = claims[index].subject or "", claims[anchor].subject or ""
+            same = similarity(own, theirs, government_names=names).score >= MATCH_MIN
+            match = match_claim(
+                claims[index], reference, subject=match.subject, borrowed=match.borrowed, anchors=figures,
+                same_subject=same,
+            )  # fmt: skip
+            matches[index] = match
+        judgements[index] = judge(match)
+    return matches, [j for j in judgements if j is not None]
+
+
+def _figures_of(judgement: Judgement | None, reference: Reference) -> list[ReportedFigure]:
+    """The reported figures a judgement agreed with."""
+    if judgement is None or judgement.verdict not in CONSISTENT:
+        return []
+    found = []
+    for evidence in judgement.evidence:
+        if evidence.source == "reported":
+            figure = reference.figure(str(evidence.details.get("dataset")), int(evidence.details.get("row") or 0))
+            if figure is not None:
+                found.append(figure)
+    return found

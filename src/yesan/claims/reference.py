@@ -1,0 +1,272 @@
+"""What an article's figures are checked against, for one government and year.
+
+``Reference.build(tables, government=..., year=...)`` gathers, through Ibis (so any backend works):
+
+* the **reported figures** loaded with ``yesan load FILE --kind reported`` for that government and year
+  (each citing its sources and the file and row it was read from);
+* the store's **line items** (세부사업) of that government and year, when it has any: a search index of
+  their names, their 분야/부문 totals and the government's total (from ``yesan.query.drilldown``), from the
+  latest snapshot of that government and year.
+
+A government is given by name or code (``서울특별시``, ``서울시``, ``4711000``); it need not be in the
+store's ``governments`` table when reported figures name it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Final
+
+import ibis
+
+from yesan.errors import QueryError, StoreError
+from yesan.query.drilldown import DrillDown, Filters, drilldown
+from yesan.query.items import ItemRecord, find_items
+from yesan.query.search import SearchIndex, index_for
+
+__all__ = ["GovernmentName", "Reference", "ReportedFigure", "government_aliases", "load_reported_figures"]
+
+_SUFFIXES: Final = ("특별자치시", "특별자치도", "특별시", "광역시")
+_ITEM_LABEL: Final = "lofin365 예산현액"
+
+
+@dataclass(frozen=True)
+class ReportedFigure:
+    """One row of a reported-figures dataset, with where it was read from."""
+
+    dataset: str
+    gov_code: str | None
+    gov_name: str
+    fiscal_year: int
+    stage: str | None  # canonical stage name; None for other stages (e.g. a council committee's figure)
+    subject: str
+    kind: str
+    amount: int
+    amount_text: str | None
+    prior_amount: int | None
+    change_amount: int | None
+    change_pct: Decimal | None
+    cited_sources: str | None
+    prior_sources: str | None
+    conflicting: str | None
+    notes: str | None
+    source_file: str
+    sha256: str
+    row_no: int
+
+    @property
+    def stage_label(self) -> str:
+        return self.stage or "기타 단계"
+
+    def citation(self, *, prior: bool = False) -> str:
+        """``reported figures 'reference' (reference.csv row 12, sha256 0a1b2c3d4e5f…); sources: 01, 02``."""
+        cited = self.prior_sources if prior else self.cited_sources
+        tail = f"; sources: {cited}" if cited else "; no source listed"
+        file = self.source_file.rsplit("/", 1)[-1]
+        return f"reported figures {self.dataset!r} ({file} row {self.row_no:,}, sha256 {self.sha256[:12]}…){tail}"
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "row": self.row_no,
+            "file": self.source_file,
+            "subject": self.subject,
+            "kind": self.kind,
+            "stage": self.stage,
+            "fiscal_year": self.fiscal_year,
+            "amount": self.amount,
+            "prior_amount": self.prior_amount,
+            "change_amount": self.change_amount,
+            "change_pct": None if self.change_pct is None else str(self.change_pct.normalize()),
+            "sources": self.cited_sources,
+            "conflicting": self.conflicting,
+            "notes": self.notes,
+        }
+
+
+@dataclass(frozen=True)
+class GovernmentName:
+    """A government as the checks know it: its name, code (when the store knows it) and how texts call it."""
+
+    name: str
+    code: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+def government_aliases(name: str) -> tuple[str, ...]:
+    """How articles call a government: ``서울특별시`` → 서울특별시, 서울시, 서울; ``고흥군`` → 고흥군, 고흥."""
+    found = [name]
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = name[: -len(suffix)]
+            found += [stem + ("도" if suffix.endswith("도") else "시"), stem]
+            break
+    else:
+        if len(name) >= 3 and name[-1] in "시군구도":
+            found.append(name[:-1])
+    return tuple(dict.fromkeys(found))
+
+
+def _table_or_none(backend: Any, name: str) -> Any:
+    try:
+        return backend.table(name)
+    except Exception:  # a store from before reported figures (schema 1), or another backend's error type
+        return None
+
+
+def load_reported_figures(
+    tables: Any, *, government: str | None = None, year: int | None = None
+) -> list[ReportedFigure]:
+    """Reported figures in the store (optionally of one government, by name or alias, and one year)."""
+    backend = ibis.get_backend(tables.items)
+    figures = _table_or_none(backend, "reported_figures")
+    if figures is None:
+        return []
+    if year is not None:
+        figures = figures.filter(figures.fiscal_year == year)
+    if government is not None:
+        figures = figures.filter(figures.gov_name.isin(list(_names_for(tables, government))))
+    sources = tables.sources.select("source_id", "file", "sha256")
+    joined = figures.join(sources, "source_id").order_by(["dataset", "gov_name", "fiscal_year", "row_no"])
+    rows = joined.to_pyarrow().to_pylist()
+    return [_figure(r) for r in rows]
+
+
+def _figure(r: dict[str, Any]) -> ReportedFigure:
+    return ReportedFigure(
+        dataset=r["dataset"], gov_code=r["gov_code"], gov_name=r["gov_name"], fiscal_year=int(r["fiscal_year"]),
+        stage=r["stage"], subject=r["subject"], kind=r["kind"], amount=int(r["amount"]),
+        amount_text=r["amount_text"], prior_amount=_int(r["prior_amount"]), change_amount=_int(r["change_amount"]),
+        change_pct=r["change_pct"], cited_sources=r["cited_sources"], prior_sources=r["prior_sources"],
+        conflicting=r["conflicting"], notes=r["notes"], source_file=r["file"], sha256=r["sha256"],
+        row_no=int(r["row_no"]),
+    )  # fmt: skip
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _names_for(tables: Any, government: str) -> set[str]:
+    """Every name ``government`` may be stored under: itself, its aliases, and the store's name for a code."""
+    wanted = government.strip()
+    names = {wanted, *government_aliases(wanted)}
+    if wanted.isdigit():
+        govs = tables.governments
+        names |= {r["name"] for r in govs.filter(govs.code == wanted).select("name").to_pyarrow().to_pylist()}
+    backend = ibis.get_backend(tables.items)
+    figures = _table_or_none(backend, "reported_figures")
+    if figures is not None:
+        stored = figures.select("gov_name").distinct().to_pyarrow().to_pylist()
+        names |= {r["gov_name"] for r in stored if wanted in government_aliases(r["gov_name"])}
+    return names
+
+
+@dataclass
+class Reference:
+    """The figures one article is checked against (see the module docstring)."""
+
+    government: GovernmentName | None
+    year: int | None
+    reported: list[ReportedFigure] = field(default_factory=list)
+    tables: Any = None  # yesan.query.Tables, when the store has items for the government and year
+    snapshot_id: int | None = None
+    snapshot_date: str | None = None
+    _index: SearchIndex | None = None
+    _levels: dict[str, DrillDown] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, tables: Any, *, government: str | None, year: int | None) -> Reference:
+        """The reported figures and items of ``government`` (name, alias or code) in ``year``."""
+        if government is None:
+            return cls(None, year)
+        gov = _resolve_government(tables, government)
+        reported = load_reported_figures(tables, government=gov.name, year=year)
+        reference = cls(gov, year, reported)
+        if gov.code is not None:
+            reference._attach_items(tables)
+        return reference
+
+    def figure(self, dataset: str, row_no: int) -> ReportedFigure | None:
+        """The reported figure read from ``row_no`` of ``dataset``, if it is one of this reference's."""
+        for figure in self.reported:
+            if figure.dataset == dataset and figure.row_no == row_no:
+                return figure
+        return None
+
+    # --- items -----------------------------------------------------------------------------------
+
+    def _attach_items(self, tables: Any) -> None:
+        assert self.government is not None and self.government.code is not None
+        items = tables.items
+        selected = items.filter(items.gov_code == self.government.code)
+        if self.year is not None:
+            selected = selected.filter(selected.fiscal_year == self.year)
+        snaps = selected.select("snapshot_id").distinct().join(tables.snapshots, "snapshot_id")
+        rows = snaps.select("snapshot_id", "exe_ymd").to_pyarrow().to_pylist()
+        if not rows:
+            return
+        latest = max(rows, key=lambda r: (r["exe_ymd"] is not None, r["exe_ymd"] or 0, r["snapshot_id"]))
+        self.tables = tables
+        self.snapshot_id = int(latest["snapshot_id"])
+        self.snapshot_date = None if latest["exe_ymd"] is None else str(latest["exe_ymd"])
+
+    @property
+    def has_items(self) -> bool:
+        return self.tables is not None
+
+    def _filters(self) -> Filters:
+        assert self.government is not None and self.government.code is not None
+        snapshots = (self.snapshot_id,) if self.snapshot_id else None
+        return Filters(snapshot_ids=snapshots, gov_codes=(self.government.code,))
+
+    def index(self) -> SearchIndex:
+        """The search index of this government's item names (built on first use, cached by the query layer)."""
+        if self._index is None:
+            self._index = index_for(self.tables.items, self._filters())
+        return self._index
+
+    def level(self, level: str) -> DrillDown:
+        """Totals of this government's items by ``field`` (분야) or ``sector`` (부문), cached."""
+        if level not in self._levels:
+            self._levels[level] = drilldown(self.tables.items, level, self._filters())
+        return self._levels[level]
+
+    def item_record(self, snapshot_id: int, source_id: int, row_no: int) -> ItemRecord:
+        found = find_items(self.tables, row=(snapshot_id, source_id, row_no), limit=1)
+        if not found:
+            raise QueryError(f"item row {snapshot_id}/{source_id}/{row_no} is not in the store")
+        return found[0]
+
+    def items_citation(self, what: str, count: int) -> str:
+        """Citation of an aggregate of items: dataset, snapshot date, how many rows, snapshot id."""
+        date = f", {self.snapshot_date} 기준" if self.snapshot_date else ""
+        return f"{_ITEM_LABEL}{date}: {what}, sum of {count:,} items (snapshot {self.snapshot_id})"
+
+
+def _resolve_government(tables: Any, text: str) -> GovernmentName:
+    """A government by code or name: the store's, else the name the reported figures use, else as typed."""
+    from yesan.query.lookup import find_government
+
+    wanted = text.strip()
+    if not wanted:
+        raise QueryError("give a government name or code, e.g. 서울특별시 or 4711000")
+    candidates = [wanted, *government_aliases(wanted)[1:]]
+    for candidate in candidates:
+        try:
+            found = find_government(tables.governments, candidate)
+        except QueryError as error:
+            if "ambiguous" in str(error):
+                raise
+            continue
+        except StoreError:
+            break
+        return GovernmentName(found.name, found.code, government_aliases(found.name))
+    stored = sorted({f.gov_name for f in load_reported_figures(tables, government=wanted)})
+    if stored:  # the name the reported figures use (서울특별시 for 서울시), with all its aliases
+        return GovernmentName(stored[0], None, government_aliases(stored[0]))
+    if re.fullmatch(r"[0-9]{7}", wanted):
+        raise QueryError(f"no government {wanted} in the store; `yesan info` lists them")
+    return GovernmentName(wanted, None, government_aliases(wanted))
