@@ -238,6 +238,16 @@ def won(lang: str, amount: int | None) -> str:
     return format_won(rounded, precision="man")
 
 
+def precise_won(lang: str, amount: int | None) -> str:
+    """Money as a journalist quotes one item: to the 만 in Korean (``38억 6,545만원``); as ``won`` in English."""
+    if amount is None:
+        return "—"
+    value = int(amount)
+    if lang == "en":
+        return won(lang, value)
+    return format_won(value, precision="man" if abs(value) >= 10**4 else "won")
+
+
 def signed_won(lang: str, amount: int | None) -> str:
     """A change in money, with its sign: ``+3억원``, ``-1,200만원``."""
     if amount is None:
@@ -257,4 +267,4 @@ def number(value: int | None) -> str:
     return "—" if value is None else f"{value:,}"
 
 
-__all__ = ["LANGS", "TEXT", "Lang", "number", "percent", "signed_won", "text", "won"]
+__all__ = ["LANGS", "TEXT", "Lang", "number", "percent", "precise_won", "signed_won", "text", "won"]

@@ -16,11 +16,11 @@ from yesan.query import Filters
 from yesan.query.common import ratio
 from yesan.query.items import ItemRecord, find_items
 from yesan.query.search import EXACT, SYNONYM, index_for
-from yesan.web.responses import NotFoundError, display_won
+from yesan.web.responses import NotFoundError
 from yesan.web.routing import backends_of, tables_for
 from yesan.web.views.catalog import Catalog
 from yesan.web.views.common import LangParam, catalog_of, item_url, link
-from yesan.web.views.i18n import text
+from yesan.web.views.i18n import precise_won, text
 from yesan.web.views.lookups import NULL_PARAM
 from yesan.web.views.page import Column, Page, Table, lang_of, page_route
 
@@ -134,7 +134,7 @@ def _citation(record: ItemRecord, snapshot: Any, lang: str) -> str:
         )
     as_of = f", {date} 기준" if date else ""
     return (
-        f"{description}{as_of}, {where} 「{f['item_name']}」 예산현액 {display_won(budget)}({budget:,}원) — "
+        f"{description}{as_of}, {where} 「{f['item_name']}」 예산현액 {precise_won('ko', budget)}({budget:,}원) — "
         f"{record.source_file} row {f['row_no']:,}, sha256 {record.sha256[:12]}"
     )
 

@@ -132,6 +132,7 @@ def _context(request: Request) -> dict[str, Any]:
         "t": functools.partial(i18n.text, lang),
         "won": functools.partial(i18n.won, lang),
         "signed_won": functools.partial(i18n.signed_won, lang),
+        "precise_won": functools.partial(i18n.precise_won, lang),
         "cell": functools.partial(cell, lang),
         "links": links,
         "href": links.href,
