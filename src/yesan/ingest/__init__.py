@@ -40,6 +40,11 @@ def read_path(path: Path, options: ReadOptions | None = None) -> list[Batch | Po
         raise LoadError(f"unknown input kind {opts.kind!r}; use one of {', '.join(KINDS)}")
     if not path.exists():
         raise LoadError(f"{path}: no such file or folder")
+    if not path.is_dir():
+        from yesan.ingest.limits import check_gzip_start, require_regular_file
+
+        require_regular_file(path)  # devices, pipes and empty files
+        check_gzip_start(path, str(path))
     kind = opts.kind if opts.kind != "auto" else detect_kind(path)
     if kind == "qwgjk":
         from yesan.ingest.lofin365 import read_qwgjk

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import threading
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,10 +62,13 @@ class ProblemLog:
         raise LoadError(f"{self.file}: {what}; nothing was loaded", self.errors, hint=hint)
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: Path, stop: threading.Event | None = None) -> str:
+    """The file's sha256 (hex); ``stop`` set by another thread ends the work early ("" is returned then)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
+            if stop is not None and stop.is_set():
+                return ""
             digest.update(chunk)
     return digest.hexdigest()
 
@@ -78,5 +83,5 @@ def read_head(path: Path, size: int = 65536) -> bytes:
             handle.seek(0)
             with gzip.open(handle) as unzipped:
                 return unzipped.read(size)
-    except (OSError, EOFError):
+    except (OSError, EOFError, zlib.error):
         return b""

@@ -87,6 +87,10 @@ def amounts(
         ints = pc.cast(column, pa.int64())
         result = ints if scale == 1 else _scaled(ints, scale, name, log, row_offset)
         return _check_required(result, name, log, row_offset, required)
+    plain_ints = _plain_digits(column)
+    if plain_ints is not None:
+        result = plain_ints if scale == 1 else _scaled(plain_ints, scale, name, log, row_offset)
+        return _check_required(result, name, log, row_offset, required)
     text = to_text(column)
     plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_INT), True)
     if pc.all(plain).as_py():
@@ -113,6 +117,25 @@ def amounts(
             reported.add(index)
     result = pa.array(values, pa.int64())
     return _check_required(result, name, log, row_offset, required, reported)
+
+
+def _plain_digits(column: Column) -> Column | None:
+    """The column as int64 when every cell is ASCII digits after an optional ``-`` (or empty); else None.
+
+    The common case for a clean export, checked without regular expressions or trimming. Casting text to
+    int64 directly would also take hexadecimal and padded cells, so the digits are checked first.
+    """
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return None
+    # ``all`` skips nulls (empty cells). Negative amounts are rare: the minus sign is only stripped when needed.
+    if not pc.all(pc.ascii_is_decimal(column)).as_py():
+        unsigned = pc.utf8_ltrim(column, characters="-")
+        if not pc.all(pc.ascii_is_decimal(unsigned)).as_py():
+            return None
+    try:
+        return pc.cast(column, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # "--5", more than 18 digits: the cell-by-cell path names them
 
 
 def _scaled(ints: pa.Array, scale: int, name: str, log: ProblemLog, row_offset: int) -> pa.Array:

@@ -64,6 +64,13 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
         return text, "utf-8-sig"
     if data.startswith(_UTF16_BOMS):
         raise LoadError(f"{file}: the file is UTF-16 text, which yesan does not read. {_FIX_HINT}")
+    head = data[:_MOJIBAKE_WINDOW]
+    nuls = head.count(b"\x00")
+    if nuls > max(8, len(head) // 100):
+        raise LoadError(
+            f"{file}: not text: {nuls:,} NUL bytes in the first {len(head):,} bytes (binary data such as an image, "
+            f"an archive or a database, or UTF-16 text without a byte order mark). {_FIX_HINT}"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as utf8_error:

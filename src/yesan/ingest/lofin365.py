@@ -7,8 +7,8 @@ the Parquet form yesan bundles. This module is the one place that knows QWGJK's 
 
 from __future__ import annotations
 
-import gzip
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,6 +23,16 @@ import pyarrow.parquet as pq
 from yesan.errors import LoadError
 from yesan.ingest import columns
 from yesan.ingest.batch import Batch, ProblemLog, file_sha256, read_head
+from yesan.ingest.encoding import decode
+from yesan.ingest.limits import (
+    MAX_LINE_BYTES,
+    damaged_gzip,
+    locate_bad_utf8,
+    locate_field_count,
+    locate_long_line,
+    read_bounded,
+    require_regular_file,
+)
 from yesan.model import ITEM_SCHEMA, account_type
 
 DATASET: Final = "lofin365.QWGJK"
@@ -72,27 +82,50 @@ def looks_like_qwgjk(names: Iterable[str]) -> bool:
 def read_qwgjk(path: Path) -> Batch:
     """Read one QWGJK file into a validated Batch, or raise LoadError listing every problem."""
     name = str(path)
-    if not path.is_file():
+    if not path.exists():
         raise LoadError(f"{name}: no such file")
+    require_regular_file(path, name)
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".parquet":
         raw, source_file, sha256 = _read_parquet(path)
     else:
         source_file = name
-        # Hash the file on a second thread while Arrow parses it (hashlib releases the GIL).
+        # Hash the file on a second thread while Arrow parses it (hashlib releases the GIL); a file that
+        # fails to parse stops the hashing too, so a refused 2 GB file is not read to its end.
+        stop = threading.Event()
         with ThreadPoolExecutor(max_workers=1) as pool:
-            digest = pool.submit(file_sha256, path)
-            if _looks_like_json(read_head(path, 64)):
-                raw = _rows_to_table(_json_rows(_read_bytes(path), name), name)
-            else:
-                raw = _read_csv(path, name)
+            digest = pool.submit(file_sha256, path, stop)
+            try:
+                head = read_head(path)
+                _check_head_text(head, name)
+                if _looks_like_json(head):
+                    raw = _rows_to_table(_json_rows(_read_bytes(path), name), name)
+                else:
+                    raw = _read_csv(path, name)
+            except BaseException:
+                stop.set()
+                raise
             sha256 = digest.result()
     return normalize(raw, source_file=source_file, sha256=sha256)
+
+
+def _check_head_text(head: bytes, name: str) -> None:
+    """Wrong encodings and mojibake (``°¡³ª±º`` for ``가나군``) in the first 64 KB, named before parsing."""
+    end = head.rfind(b"\n") + 1
+    if end == 0 and len(head) >= 65536:
+        return  # no whole line in the head: the parser reports the long line
+    decode(head[:end] if end else head, file=name)
 
 
 def normalize(raw: pa.Table, *, source_file: str, sha256: str) -> Batch:
     """Turn a table of QWGJK fields into yesan's ITEM_SCHEMA, checking every cell."""
     log = ProblemLog(source_file)
+    repeated = sorted({name for name in raw.column_names if raw.column_names.count(name) > 1})
+    if repeated:
+        raise LoadError(
+            f"{source_file}: the header names the column(s) {', '.join(repeated)} more than once; nothing was loaded",
+            hint="remove the repeated column(s) so that each QWGJK field appears once",
+        )
     missing = [field for field in REQUIRED if field not in raw.column_names]
     if missing:
         raise LoadError(
@@ -251,13 +284,8 @@ def _soft_checks(table: pa.Table, log: ProblemLog) -> dict[str, int]:
 
 
 def _read_bytes(path: Path) -> bytes:
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(data)
-        except (OSError, EOFError) as error:
-            raise LoadError(f"{path}: the gzip file is damaged or truncated ({error}); nothing was loaded") from None
-    return data
+    # JSON is parsed whole, so its size is bounded (a gzip bomb stops at the bound, not at the end).
+    return read_bounded(path, str(path), max_line=None, what="JSON file")
 
 
 def _looks_like_json(data: bytes) -> bool:
@@ -271,45 +299,68 @@ def _open_stream(path: Path) -> pa.NativeFile:
     return pa.input_stream(str(path), compression="gzip" if gzipped else None)
 
 
-#: Column types tried first: amounts as int64 straight from the parser (the fast path); any cell
-#: that is not a plain integer makes the reader fall back to text, checked cell by cell.
-#: Fields with few distinct values are read dictionary-encoded, so cleaning and checking them costs
-#: one pass over the distinct values instead of one per row.
+#: Every field is read as text. Amounts are not parsed by Arrow as int64: its integer parser also takes
+#: hexadecimal (``0x1F`` → 31, ``0x8000000000000000`` → a negative number), which is not an amount; they are
+#: checked and converted in ``columns.amounts`` (plain digits straight to int64, anything else cell by cell),
+#: which costs about what Arrow's own integer parsing did. Fields with few distinct values are read
+#: dictionary-encoded, so cleaning and checking them costs one pass over the distinct values, not one per row.
 _REPEATED_FIELDS: Final = ("fyr", "exe_ymd", "wa_laf_hg_nm", "laf_cd", "laf_hg_nm", "acnt_dv_nm", "fld_nm", "part_nm")
 _TEXT_TYPES: Final = {f: columns.STRING_DICTIONARY if f in _REPEATED_FIELDS else pa.string() for f in FIELDS}
-_FAST_TYPES: Final = _TEXT_TYPES | {f: pa.int64() for f in AMOUNTS}
 
 
 def _read_csv(path: Path, name: str) -> pa.Table:
     """Parse a QWGJK CSV with Arrow: UTF-8 first (validated by Arrow), cp949 if that fails."""
-    attempts = (_FAST_TYPES, _TEXT_TYPES)
     for encoding in ("utf8", "cp949"):
-        for types in attempts:
-            try:
-                with _open_stream(path) as stream:
-                    return pacsv.read_csv(
-                        stream,
-                        read_options=pacsv.ReadOptions(encoding=encoding, block_size=1 << 24),
-                        parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                        convert_options=pacsv.ConvertOptions(
-                            column_types=types, null_values=[""], strings_can_be_null=True
-                        ),
-                    )
-            except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as error:
-                reason = _arrow_reason(error)
-                if "conversion error to int64" in reason:
-                    continue  # a cell that is not a plain integer: read amounts as text instead
-                if "invalid UTF8" in reason or isinstance(error, UnicodeDecodeError):
-                    break  # not UTF-8: try cp949
-                if isinstance(error, OSError) or "gzip" in reason.lower() or "zlib" in reason.lower():
-                    raise LoadError(
-                        f"{name}: the gzip file is damaged or truncated ({reason}); nothing was loaded"
+        try:
+            with _open_stream(path) as stream:
+                return pacsv.read_csv(
+                    stream,
+                    read_options=pacsv.ReadOptions(encoding=encoding, block_size=MAX_LINE_BYTES),
+                    parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types=_TEXT_TYPES, null_values=[""], strings_can_be_null=True
+                    ),
+                )
+        except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as error:
+            reason = _arrow_reason(error)
+            if "invalid UTF8" in reason or isinstance(error, UnicodeDecodeError):
+                if read_head(path, 3).startswith(b"\xef\xbb\xbf"):
+                    raise _not_utf8(
+                        path, name, "it starts with a UTF-8 byte order mark, so it says it is UTF-8"
                     ) from None
-                raise LoadError(f"{name}: not a readable CSV file ({reason}); nothing was loaded") from None
-    raise LoadError(
-        f"{name}: the file is neither UTF-8 nor cp949 text; nothing was loaded",
-        hint="re-export it as CSV in UTF-8",
+                continue  # not UTF-8: try cp949
+            if isinstance(error, OSError) or "gzip" in reason.lower() or "zlib" in reason.lower():
+                raise damaged_gzip(name, error) from None
+            raise _csv_problem(path, name, "utf-8" if encoding == "utf8" else encoding, reason) from None
+    raise _not_utf8(path, name, "it is not CP949 (EUC-KR) either")
+
+
+def _not_utf8(path: Path, name: str, also: str) -> LoadError:
+    """The file is not UTF-8 (and ``also`` says why CP949 is no answer): name the first bad byte and its line."""
+    found = locate_bad_utf8(path, name)
+    where = f" at byte offset {found[0]:,} (line {found[1]:,})" if found else ""
+    mixed = " (the lines before it are UTF-8: a file of mixed encodings?)" if found and found[1] > 2 else ""
+    return LoadError(
+        f"{name}: not UTF-8 text: the first byte that is not UTF-8 is{where}{mixed}; {also}; nothing was loaded",
+        hint="export the file again as CSV in UTF-8 (in Excel: 'CSV UTF-8')",
     )
+
+
+def _csv_problem(path: Path, name: str, encoding: str, reason: str) -> LoadError:
+    """Arrow's complaint in rows and lines: a line longer than a block, or a row with the wrong number of fields."""
+    if "straddl" in reason or "block" in reason:
+        long_line = locate_long_line(path, name)
+        if long_line is not None:
+            return long_line
+    if "Expected" in reason and "columns" in reason:
+        found = locate_field_count(path, name, encoding)
+        if found is not None:
+            row, fields, expected = found
+            return LoadError(
+                f"{name}: row {row:,} has {fields} fields but the header has {expected}; nothing was loaded",
+                hint='a cell with a comma or a line break must be quoted ("..."); check that row and the one before',
+            )
+    return LoadError(f"{name}: not a readable CSV file ({reason}); nothing was loaded")
 
 
 def _arrow_reason(error: Exception) -> str:
@@ -317,9 +368,19 @@ def _arrow_reason(error: Exception) -> str:
 
 
 def _json_rows(data: bytes, name: str) -> Iterator[dict[str, Any]]:
-    text = data.decode("utf-8-sig", errors="strict") if data else ""
+    try:
+        text = data.decode("utf-8-sig", errors="strict") if data else ""
+    except UnicodeDecodeError as error:
+        bad_line = data.count(b"\n", 0, error.start) + 1
+        raise LoadError(
+            f"{name}: not UTF-8 text: byte 0x{data[error.start]:02X} at byte offset {error.start:,} "
+            f"(line {bad_line:,}) does not fit; JSON is always UTF-8; nothing was loaded",
+            hint="fetch or export the file again",
+        ) from None
     try:
         documents: list[Any] = [json.loads(text)]
+    except RecursionError:
+        raise _too_deep(name) from None
     except json.JSONDecodeError:
         documents = []
         for line_no, line in enumerate(text.splitlines(), start=1):
@@ -327,6 +388,8 @@ def _json_rows(data: bytes, name: str) -> Iterator[dict[str, Any]]:
                 continue
             try:
                 documents.append(json.loads(line))
+            except RecursionError:
+                raise _too_deep(name) from None
             except json.JSONDecodeError as error:
                 raise LoadError(
                     f"{name}: line {line_no:,} is not valid JSON ({error.msg} at column {error.colno}); "
@@ -358,6 +421,10 @@ def _json_rows(data: bytes, name: str) -> Iterator[dict[str, Any]]:
         )
 
 
+def _too_deep(name: str) -> LoadError:
+    return LoadError(f"{name}: the JSON is nested too deeply to be QWGJK rows or API pages; nothing was loaded")
+
+
 def _envelope_rows(body: Any, name: str, page: int) -> tuple[int, list[dict[str, Any]]]:
     total: int | None = None
     rows: list[dict[str, Any]] = []
@@ -365,28 +432,48 @@ def _envelope_rows(body: Any, name: str, page: int) -> tuple[int, list[dict[str,
     for part in parts:
         if not isinstance(part, dict):
             continue
-        for head in part.get("head", []):
+        heads = part.get("head", [])
+        for head in heads if isinstance(heads, list) else [heads]:
+            if not isinstance(head, dict):
+                raise LoadError(f"{name}: QWGJK page {page}: the head holds {type(head).__name__}, not objects")
             if "list_total_count" in head:
-                total = int(head["list_total_count"])
+                total = _count(head["list_total_count"], name, page)
             if "RESULT" in head:
                 _check_result(head["RESULT"], name, page)
         if "row" in part:
+            if not isinstance(part["row"], list):
+                raise LoadError(f'{name}: QWGJK page {page}: "row" must be a list of rows')
             rows.extend(part["row"])
     if total is None:
         raise LoadError(f"{name}: QWGJK page {page} has no list_total_count in its head; is the file complete?")
     return total, rows
 
 
+def _count(value: Any, name: str, page: int) -> int:
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise LoadError(f"{name}: QWGJK page {page}: list_total_count {value!r} is not a count of rows")
+    return int(text)
+
+
 def _check_result(result: Any, name: str, page: int) -> None:
-    code = str((result or {}).get("CODE", ""))
+    if not isinstance(result, dict):
+        raise LoadError(
+            f"{name}: page {page}: the API RESULT is {str(result)[:60]!r}, not an object with CODE and MESSAGE"
+        )
+    code = str(result.get("CODE", ""))
     if code in _OK_CODES or code in _EMPTY_CODES:
         return
-    message = str((result or {}).get("MESSAGE", "")).strip()
+    message = str(result.get("MESSAGE", "")).strip()[:200]
     advice = _CODE_ADVICE.get(code) or _CODE_ADVICE.get(code.replace("INFO-", "ERROR-"))
     raise LoadError(
         f"{name}: page {page} is an API error, not data: CODE {code} {message!r}; nothing was loaded",
         hint=advice,
     )
+
+
+#: More distinct field names than this in JSON rows is not QWGJK (which has 17); refusing early keeps memory bounded.
+_MAX_JSON_FIELDS: Final = 1000
 
 
 def _rows_to_table(rows: Iterable[dict[str, Any]], name: str) -> pa.Table:
@@ -396,6 +483,11 @@ def _rows_to_table(rows: Iterable[dict[str, Any]], name: str) -> pa.Table:
         if not isinstance(row, dict):
             raise LoadError(f"{name}: row {count:,} is not a JSON object")
         for key in row.keys() - columns_.keys():
+            if len(columns_) >= _MAX_JSON_FIELDS:
+                raise LoadError(
+                    f"{name}: the rows use more than {_MAX_JSON_FIELDS:,} different field names (row {count:,} "
+                    f"adds {key[:40]!r}); QWGJK rows have {len(FIELDS)}; nothing was loaded"
+                )
             columns_[key] = [None] * (count - 1)
         for key, values in columns_.items():
             value = row.get(key)

@@ -18,6 +18,8 @@ import pyarrow as pa
 
 from yesan.errors import LoadError
 from yesan.ingest.batch import ProblemLog, file_sha256
+from yesan.ingest.encoding import decode
+from yesan.ingest.limits import read_bounded
 from yesan.model import government_level, parent_code
 
 _CENSUS_COLUMN = re.compile(r"^population_(\d{4})_census$")
@@ -38,13 +40,9 @@ def looks_like_population(header: list[str]) -> bool:
 
 def read_population(path: Path, *, source: str | None = None) -> PopulationBatch:
     name = str(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise LoadError(f"{name}: not UTF-8 text (bad byte at offset {error.start:,})") from None
-    except OSError as error:
-        raise LoadError(f"{name}: cannot read the file ({error.strerror})") from None
-    reader = csv.DictReader(io.StringIO(text))
+    text, _encoding = decode(read_bounded(path, name, what="population table"), file=name)
+    csv.field_size_limit(1 << 24)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = list(reader.fieldnames or [])
     if not looks_like_population(header):
         raise LoadError(
@@ -55,7 +53,11 @@ def read_population(path: Path, *, source: str | None = None) -> PopulationBatch
     rows: list[dict[str, object]] = []
     governments: list[dict[str, object]] = []
     census = {h: int(m.group(1)) for h in header if (m := _CENSUS_COLUMN.match(h))}
-    for row_no, record in enumerate(reader, start=1):
+    try:
+        records = list(reader)
+    except csv.Error as error:
+        raise LoadError(f"{name}: line {reader.line_num:,}: not valid CSV ({error})") from None
+    for row_no, record in enumerate(records, start=1):
         code = (record.get("gov_code") or record.get("laf_cd") or "").strip()
         if not re.fullmatch(r"[0-9]{7}", code):
             log.error(row_no, "laf_cd" if "laf_cd" in record else "gov_code", code, "자치단체 code must be 7 digits")
@@ -81,6 +83,7 @@ def read_population(path: Path, *, source: str | None = None) -> PopulationBatch
                 continue
             label = (record.get("source") or "").strip() or source or "unspecified"
             _add(rows, log, row_no, "population", record.get("population"), code, int(year_text), label)
+    _check_repeats(rows, log)
     log.raise_if_errors()
     if not rows:
         raise LoadError(f"{name}: the file holds no population figures")
@@ -114,7 +117,32 @@ def _add(
     value = (cell or "").strip().replace(",", "")
     if not value:
         return
-    if not value.isdigit():
+    if not value.isascii() or not value.isdigit():
         log.error(row_no, column, cell, "population must be a whole number of people")
         return
-    rows.append({"gov_code": code, "year": year, "population": int(value), "source": source})
+    if len(value) > 10:
+        log.error(row_no, column, cell, "population is too large (more than 10 digits)")
+        return
+    rows.append({"gov_code": code, "year": year, "population": int(value), "source": source, "row": row_no})
+
+
+def _check_repeats(rows: list[dict[str, object]], log: ProblemLog) -> None:
+    """One figure per government, year and source: a repeat with another figure is an error, an exact one is dropped."""
+    seen: dict[tuple[object, object, object], dict[str, object]] = {}
+    kept: list[dict[str, object]] = []
+    for row in rows:
+        first = seen.setdefault((row["gov_code"], row["year"], row["source"]), row)
+        row_no, first_row = int(row["row"]), int(first["row"])  # type: ignore[call-overload]
+        if first is row:
+            kept.append(row)
+        elif first["population"] != row["population"]:
+            log.error(
+                row_no,
+                "population",
+                str(row["population"]),
+                f"{row['gov_code']} {row['year']} ({row['source']}) already has population {first['population']} "
+                f"at row {first_row:,}; keep one of the two rows",
+            )
+        else:
+            log.warn(row_no, "population", str(row["population"]), f"repeats row {first_row:,}")
+    rows[:] = [{k: v for k, v in row.items() if k != "row"} for row in kept]

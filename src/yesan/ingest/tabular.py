@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Final
 
 from yesan.errors import LoadError
-from yesan.ingest.batch import Batch, ProblemLog
+from yesan.ingest.batch import Batch, ProblemLog, file_sha256
 from yesan.ingest.encoding import decode
+from yesan.ingest.limits import MAX_LINE_BYTES, is_gzip, read_bounded, require_regular_file
 from yesan.ingest.mapping import (
     ColumnPlan,
     is_item_name_header,
@@ -41,6 +42,8 @@ EXCEL_SUFFIXES: Final = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 #: How far down the header row is looked for.
 HEADER_SEARCH_ROWS: Final = 50
 _DELIMITERS: Final = (",", "\t", ";")
+#: The start of an HTML or XML document (what many portals send under an .xls name).
+_MARKUP: Final = re.compile(rb"\s*<(?:\?xml|!doctype|html|head|body|table|meta|!--)", re.IGNORECASE)
 _TITLE_YEAR: Final = re.compile(r"((?:19|20)\d{2})\s*(?:년|회계\s*연도)")
 _UNIT_CELL: Final = re.compile(r"^[(\[<]?\s*(?:단위\s*[:：]?\s*)?[^()\[\]<>]{0,6}원\s*[)\]>]?$")
 #: Columns whose merged (Excel) cells are filled downwards: labels, never amounts.
@@ -64,6 +67,8 @@ class Grid:
     encoding: str | None = None
     delimiter: str | None = None
     merged: list[tuple[int, int, int]] = field(default_factory=list)  # (column, first row, last row)
+    #: Cells merged across columns: (first row, last row, first column, last column).
+    merged_across: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 def read_table(
@@ -96,10 +101,23 @@ def read_table(
     log = ProblemLog(file)
     validate_mapping(mapping or {}, "mapping")
     columns_map, defaults = split_mapping(mapping)
+    require_regular_file(path, file)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            magic = handle.read(1024)
     except OSError as error:
         raise LoadError(f"{file}: cannot read the file ({error.strerror or error})") from error
+    if _MARKUP.match(magic.removeprefix(b"\xef\xbb\xbf")):
+        raise LoadError(
+            f"{file}: this is a web page (HTML/XML markup), not a spreadsheet or CSV file; nothing was loaded",
+            hint="portals often save an HTML table under an .xls name: open it in Excel and save it as .xlsx "
+            "or 'CSV UTF-8', then load that",
+        )
+    # Read in bounded memory: a 2 GB line or a gzip bomb is refused at the bound, not read whole.
+    if _is_workbook(path, magic):
+        data = read_bounded(path, file, max_line=None, what="workbook")
+    else:
+        data = read_bounded(path, file, what="table")
     if sheet is None and _is_workbook(path, data):
         sheet = defaults.get("sheet")
     grid = read_grid(path, data, sheet=sheet, mapping=columns_map)
@@ -118,6 +136,7 @@ def read_table(
             f"(headers: {', '.join(repr(h) for h in plan.headers if h)})",
             hint="map the amount column, e.g. --map budget=<header>",
         )
+    _refuse_merged_headers(file, grid, plan, header_at, has_data)
     _fill_merged(grid, plan, data_start)
     title = [cell for row in grid.rows[:header_at] for cell in row if cell]
     settings = table_settings(file, log, plan, title, defaults, fiscal_year, stage, government, unit)
@@ -132,7 +151,7 @@ def read_table(
     return Batch(
         dataset=dataset or defaults.get("dataset") or f"table:{path.stem}",
         source_file=file,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=file_sha256(path) if is_gzip(path) else hashlib.sha256(data).hexdigest(),
         items=items,
         warnings=log.warnings,
         counts=counts,
@@ -159,8 +178,11 @@ def _is_workbook(path: Path, data: bytes) -> bool:
 
 def _read_csv(file: str, data: bytes, mapping: Mapping[str, str] | None) -> Grid:
     text, encoding = decode(data, file=file)
-    delimiter = sniff_delimiter(text, mapping)
-    csv.field_size_limit(1 << 24)
+    csv.field_size_limit(MAX_LINE_BYTES)
+    try:
+        delimiter = sniff_delimiter(text, mapping)
+    except csv.Error as error:
+        raise LoadError(f"{file}: not valid CSV in its first {HEADER_SEARCH_ROWS} lines ({error})") from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str | None]] = []
     try:
@@ -174,7 +196,7 @@ def _read_csv(file: str, data: bytes, mapping: Mapping[str, str] | None) -> Grid
 def sniff_delimiter(text: str, mapping: Mapping[str, str] | None = None) -> str:
     """Pick ``,``, tab or ``;``: the one whose split of the first rows shows a header row with the
     most recognised headers; without one, the one giving the most columns consistently."""
-    head = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    head = _first_lines(text, HEADER_SEARCH_ROWS)
     scored: list[tuple[int, int, int, str]] = []
     for rank, delimiter in enumerate(_DELIMITERS):
         records = list(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
@@ -188,6 +210,16 @@ def sniff_delimiter(text: str, mapping: Mapping[str, str] | None = None) -> str:
         width, times = widths.most_common(1)[0] if widths else (1, 0)
         scored.append((score, width * times, -rank, delimiter))
     return max(scored)[3]
+
+
+def _first_lines(text: str, count: int) -> str:
+    """The first ``count`` lines of ``text`` (without splitting all of it)."""
+    end = 0
+    for _ in range(count):
+        end = text.find("\n", end) + 1
+        if end == 0:
+            return text
+    return text[:end]
 
 
 def _read_excel(path: Path, sheet: str | None, mapping: Mapping[str, str] | None) -> Grid:
@@ -221,7 +253,8 @@ def _excel_sheet(path: Path, workbook: object, name: str) -> Grid:
         raise LoadError(f"{path}: cannot read sheet {name!r} ({error})") from error
     rows = [[_excel_text(value) for value in row] for row in values]
     spans = [(c0, r0, r1) for (r0, c0), (r1, _c1) in merged if r1 > r0]
-    return Grid(rows=rows, sheet=name, merged=spans)
+    across = [(r0, r1, c0, c1) for (r0, c0), (r1, c1) in merged if c1 > c0]
+    return Grid(rows=rows, sheet=name, merged=spans, merged_across=across)
 
 
 def _excel_text(value: object) -> str | None:
@@ -243,6 +276,40 @@ def _excel_text(value: object) -> str | None:
 def _clean(cell: str) -> str | None:
     text = cell.strip()
     return text or None
+
+
+def _refuse_merged_headers(file: str, grid: Grid, plan: ColumnPlan, header_at: int, has_data: list[bool]) -> None:
+    """A header cell merged across columns that hold data, with nothing naming those columns: which is the amount?
+
+    Without this, the columns under the merge would have no header and be left out with a warning, so an
+    amount could be taken from the wrong column of a group.
+    """
+    for first_row, last_row, first, last in grid.merged_across:
+        if not first_row <= header_at <= last_row:
+            continue
+        label = grid.rows[first_row][first] if first < len(grid.rows[first_row]) else None
+        unnamed = [
+            c
+            for c in range(first + 1, last + 1)
+            if c < len(has_data) and has_data[c] and (c >= len(plan.headers) or not plan.headers[c])
+        ]
+        if label and unnamed:
+            letters = f"{_column_letter(first)}–{_column_letter(last)}"
+            raise LoadError(
+                f"{file}: the header cell {label!r} (row {first_row + 1}{_sheet_note(grid)}) is merged across columns "
+                f"{letters}, and column {_column_letter(unnamed[0])} below it holds data but has no header of its own: "
+                "yesan cannot tell which column is which; nothing was loaded",
+                hint="unmerge the header and name every column (e.g. 예산액, 국비), or add a second header row",
+            )
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _fill_merged(grid: Grid, plan: ColumnPlan, data_start: int) -> None:

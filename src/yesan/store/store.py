@@ -292,9 +292,10 @@ class Store:
             if self._digest("(SELECT * FROM items WHERE snapshot_id = ?)", [old_id]) == new_digest:
                 return SnapshotResult(old_id, dataset, fiscal_year, stage, exe_ymd, rows, "unchanged")
             if not replace:
+                files = ", ".join(sorted({part.batch.source_file for part in parts}))
                 raise LoadError(
-                    f"{dataset} {fiscal_year} {stage} {exe_ymd or ''} is already in the store (snapshot {old_id}) "
-                    "with different rows; nothing was loaded",
+                    f"{files}: {dataset} {fiscal_year} {stage} {exe_ymd or ''} is already in the store "
+                    f"(snapshot {old_id}) with different rows; nothing was loaded",
                     hint="pass --replace to replace it, or load it under another dataset name",
                 )
             self.con.execute("DELETE FROM items WHERE snapshot_id = ?", [old_id])
@@ -477,9 +478,9 @@ class Store:
                         [source_id, dataset, gov_name, int(fiscal_year)],
                     )
                     results.append(ReportedResult(dataset, gov_name, int(fiscal_year), int(count), status))
-            self.con.execute("CHECKPOINT")
+            self._checkpoint()
         finally:
-            self.con.unregister("_yesan_reported")
+            self._unregister("_yesan_reported")
         return results
 
     def _reported_source(self, source_file: str, sha256: str, rows: int, now: dt.datetime) -> int:
