@@ -38,7 +38,7 @@ SHOTS = (
     ("06-search.png", "bundled", "/search?q=경노당&region=전라남도", False),
     ("07-peers.png", "bundled", f"/peers?gov={GOHEUNG}", False),
     ("08-compare.png", "example", "/compare?gov=4711000", False),
-    ("09-check.png", "bundled", "/check", False),
+    ("09-check.png", "bundled", "check:", False),
 )
 
 FIELDS = [
@@ -145,6 +145,25 @@ def item_path(page: object, base: str, name: str) -> str:
     return str(href)
 
 
+# Our own sentences (never an article's), quoting figures the way the news does.
+ARTICLE = (
+    "전라남도 고흥군은 올해 경로당 시설 지원에 38억6545만원을 편성했다. 사회복지 분야에는 2644억원이 "
+    "배정돼 전체 예산 1조3928억원의 19%를 차지한다.\n노인일자리 및 사회활동 지원 확대 사업에는 약 200억원이 "
+    "들어간다. 군은 청년 정착 지원에도 50억원을 쓰겠다고 밝혔다."
+)
+
+
+def fill_check(page: object, base: str) -> None:
+    """The check page after checking ``ARTICLE`` for 고흥군, with the second figure's evidence open."""
+    page.goto(f"{base}/check", wait_until="networkidle")  # type: ignore[attr-defined]
+    page.fill("#text", ARTICLE)  # type: ignore[attr-defined]
+    page.fill("#government", "고흥군")  # type: ignore[attr-defined]
+    page.click("button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_selector("a.claim", timeout=120_000)  # type: ignore[attr-defined]
+    page.locator("a.claim").nth(1).click()  # type: ignore[attr-defined]
+    page.locator("#verdicts").scroll_into_view_if_needed()  # type: ignore[attr-defined]
+
+
 def take(out: Path, bases: dict[str, str]) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
@@ -159,7 +178,11 @@ def take(out: Path, bases: dict[str, str]) -> list[Path]:
             base = bases[store]
             if path.startswith("item:"):
                 path = item_path(page, base, path.removeprefix("item:"))
-            page.goto(f"{base}{path}", wait_until="networkidle")
+            if path == "check:":
+                fill_check(page, base)
+                path = "/check (an example text, checked)"
+            else:
+                page.goto(f"{base}{path}", wait_until="networkidle")
             page.wait_for_timeout(400)  # plotly's transitions
             target = out / name
             page.screenshot(path=str(target), full_page=full)

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from test_web_pages import GOHEUNG, SCRIPT_NAME, served, small_store
+from test_web_pages import ARTICLE, CHECK_AVAILABLE, GOHEUNG, SCRIPT_NAME, served, small_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -243,3 +243,24 @@ def test_the_keyboard_reaches_the_skip_link_and_the_table(watched: Watched, bund
         raise AssertionError("Tab never reached the table's links")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"field="))
+
+
+@pytest.mark.skipif(not CHECK_AVAILABLE, reason="yesan.web.check_api (issue #5) is not installed")
+def test_checking_an_article_shows_the_evidence_of_a_clicked_figure(watched: Watched, bundled_url: str) -> None:
+    page = watched.open(f"{bundled_url}/check")
+    page.get_by_label("기사 본문").fill(ARTICLE)
+    page.get_by_label("지자체 (비우면 기사에서 찾음)").fill("고흥군")
+    page.get_by_role("button", name="검증하기").click()
+    page.wait_for_selector("a.claim")
+    claims = page.locator("a.claim")
+    assert claims.count() == 2
+    assert page.get_by_text(SCRIPT_NAME, exact=False).first.is_visible()
+    claims.nth(1).click()
+    second, first = page.locator("#ev-1"), page.locator("#ev-0")
+    assert second.is_visible() and not first.is_visible()
+    assert "반올림 일치" in second.inner_text() and "2644억원" in second.inner_text()
+    claims.nth(0).click()
+    assert first.is_visible() and "row 103,607" in first.inner_text()
+    first.get_by_role("link").first.click()
+    page.wait_for_url(re.compile(r"/item/1/1/103607"))
+    assert page.locator("h1").inner_text() == "경로당 시설 지원"

@@ -8,6 +8,7 @@ Browser behaviour (clicks, charts, console) is in ``test_browser_pages.py``.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import re
 import socket
@@ -279,7 +280,8 @@ def test_explore_walks_down_from_fields_to_items(bundled: httpx.Client, bundled_
     assert top["level"] == "field"
     welfare = next(r for r in top["tables"]["rows"]["rows"] if r["name"] == "사회복지")
     middle = bundled.get(welfare["url"].replace("/explore?", "/explore.json?")).json()
-    assert middle["level"] == "sector" and [c["label"] for c in middle["breadcrumbs"]][1:] == ["사회복지"]
+    crumbs = [c["label"] for c in middle["breadcrumbs"]]
+    assert middle["level"] == "sector" and crumbs == ["전체 지자체", "전라남도 고흥군", "사회복지"]
     elderly = next(r for r in middle["tables"]["rows"]["rows"] if r["name"] == "노인")
     bottom = bundled.get(elderly["url"].replace("/explore?", "/explore.json?")).json()
     # QWGJK has no 정책/단위사업: the page goes straight from 부문 to 세부사업.
@@ -550,3 +552,64 @@ def test_yesan_demo_serves_the_explorer_and_prints_its_url(bundled_db: Path, tmp
     finally:
         demo.terminate()
         demo.wait(timeout=30)
+
+
+def test_across_all_governments_the_level_below_a_sector_is_the_governments(bundled: httpx.Client) -> None:
+    data = bundled.get("/explore.json", params={"field": "사회복지", "sector": "노인"}).json()
+    assert data["level"] == "government"
+    assert data["tables"]["rows"]["total"] == 106
+    rows = bundled.get("/explore.json", params={"field": "사회복지", "sector": "노인", "offset": 100}).json()
+    rows = data["tables"]["rows"]["rows"] + rows["tables"]["rows"]["rows"]
+    assert len(rows) == 106 and sum(r["budget"] for r in rows) == data["parent"]["budget"]
+    goheung = next(r for r in rows if r["gov_code"] == GOHEUNG)
+    assert goheung["name"] == "전라남도 고흥군"
+    deeper = bundled.get(goheung["url"].replace("/explore?", "/explore.json?")).json()
+    assert deeper["level"] == "item" and deeper["parent"]["budget"] == goheung["budget"]
+
+
+# --- the article check ------------------------------------------------------------------------------
+
+CHECK_AVAILABLE = importlib.util.find_spec("yesan.web.check_api") is not None
+needs_check = pytest.mark.skipif(not CHECK_AVAILABLE, reason="yesan.web.check_api (issue #5) is not installed")
+# Our own sentences, in the way articles quote budgets: one exact to the 만, one rounded to the 억.
+ARTICLE = (
+    "고흥군은 올해 경로당 시설 지원에 38억6545만원을 편성했다. 사회복지 분야에는 2644억원이 배정됐다.\n"
+    "군 관계자는 <script>alert(1)</script> 같은 문구를 남겼다."
+)
+
+
+@needs_check
+def test_the_check_page_highlights_each_figure_with_its_verdict(bundled: httpx.Client) -> None:
+    answer = bundled.post("/check", files={"file": ("", b"")}, data={"text": ARTICLE, "government": "고흥군"})
+    assert answer.status_code == 200, answer.text[-2000:]
+    html = answer.text
+    claims = re.findall(r'<a class="claim v-(\w+)" href="#ev-(\d+)"[^>]*>([^<]+)<span', html)
+    assert [(style, figure) for style, _, figure in claims] == [("match", "38억6545만원"), ("match", "2644억원")]
+    assert "반올림 일치" in html
+    evidence = html[html.index('id="ev-0"') :]
+    assert "row 103,607" in evidence or "103607" in evidence
+    assert re.search(r'href="/item/1/1/103607"', evidence)
+    assert SCRIPT_NAME not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@needs_check
+def test_an_uploaded_file_is_checked_like_pasted_text(bundled: httpx.Client) -> None:
+    upload = ("article.txt", ARTICLE.encode("cp949", errors="replace"), "text/plain")
+    answer = bundled.post("/check", files={"file": upload}, data={"text": "", "government": "고흥군"})
+    assert answer.status_code == 200
+    assert len(re.findall(r'<a class="claim ', answer.text)) == 2
+
+
+@needs_check
+def test_the_check_refuses_empty_and_oversized_articles(bundled: httpx.Client) -> None:
+    empty = bundled.post("/check", files={"file": ("", b"")}, data={"text": "  "})
+    assert empty.status_code == 400 and "paste an article" in empty.text
+    huge = ("big.txt", ("예산 1억원. " * 200_000).encode("utf-8"), "text/plain")
+    too_big = bundled.post("/check", files={"file": huge})
+    assert too_big.status_code == 413 and "at most" in too_big.text
+    assert "security-policy" in " ".join(too_big.headers).lower()
+
+
+@pytest.mark.skipif(CHECK_AVAILABLE, reason="the article check is installed")
+def test_without_the_article_check_the_page_says_so(bundled: httpx.Client) -> None:
+    assert "아직 이 버전에 들어 있지 않습니다" in bundled.get("/check").text

@@ -130,6 +130,9 @@ class Catalog:
             )
         )[0]
         self.has_level = {"program": bool(present["programs"]), "unit": bool(present["units"])}
+        self.source_ids: dict[str, int] = {
+            str(r["file"]): int(r["source_id"]) for r in records(t.sources.select("source_id", "file"))
+        }
 
     # --- governments ------------------------------------------------------------------------------
 

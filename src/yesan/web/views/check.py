@@ -1,24 +1,243 @@
-"""Check the figures in an article (issue #5): paste text or upload a file; each figure is highlighted with its
-verdict, and a click shows the evidence and its citation.
+"""Check the figures in an article (issue #5): paste the text or upload a file; the article comes back with each
+figure highlighted and a verdict badge, and a click on a figure shows its evidence and citation.
 
-The judging is ``yesan.web.check_api`` (``POST /api/check``); this page is its interface. Without that
-module the page says the check is not available.
+The judging is ``yesan.claims.check.check`` — the same as ``POST /api/check`` (``yesan.web.check_api``),
+whose size and time limits this page shares. The page posts a form to itself and renders the article
+on the server from the text the claims' offsets index (the plain text of an HTML page, a corpus file
+without its ``# key: value`` header), so it works without scripts; ``check.js`` only turns the evidence
+list into a panel. Without ``check_api`` installed the page says the check is not available.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import AsyncGenerator
+from typing import Any, Final
 
 from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 
-from yesan.web.views.common import LangParam
-from yesan.web.views.page import Page, page_route
+from yesan.errors import YesanError
+from yesan.web.routing import backends_of
+from yesan.web.views.catalog import Catalog
+from yesan.web.views.common import LangParam, catalog_of, item_url
+from yesan.web.views.i18n import precise_won, text
+from yesan.web.views.page import Page, lang_of, page_route
+from yesan.web.views.templating import render
 
 router = APIRouter()
 
+#: How each verdict is shown: a colour class and its English name.
+VERDICT_STYLE: Final = {
+    "일치": ("match", "matches"),
+    "반올림 일치": ("match", "matches when rounded"),
+    "범위 일치": ("match", "within the stated range"),
+    "근사": ("near", "close"),
+    "불일치": ("mismatch", "does not match"),
+    "확인 불가": ("unknown", "cannot be checked"),
+    "모호": ("unknown", "ambiguous"),
+}
+DEFAULT_BODY_BYTES: Final = 1 << 20
+DEFAULT_TIME_LIMIT_S: Final = 30.0
 
-@page_route(router, "/check", summary="Check the figures in an article")
+
+class CheckRefused(YesanError):
+    """A submitted article this page cannot check; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def limits() -> tuple[int, float]:
+    """(largest body in bytes, seconds per check): those of ``POST /api/check``, so the two agree."""
+    try:
+        from yesan.web import check_api
+
+        return int(check_api.MAX_BODY_BYTES), float(check_api.TIME_LIMIT_S)
+    except (ImportError, AttributeError):
+        return DEFAULT_BODY_BYTES, DEFAULT_TIME_LIMIT_S
+
+
+def available(request: Request) -> bool:
+    return bool(getattr(request.app.state, "check_available", False))
+
+
+@page_route(router, "/check", summary="Check the figures in an article (the form)")
 def check_page(request: Request, lang: LangParam = None) -> Page:
-    available = bool(getattr(request.app.state, "check_available", False))
-    data: dict[str, Any] = {"page": "check", "available": available}
-    return Page("check.html", data, [], scripts=("check",) if available else ())
+    data: dict[str, Any] = _base(request)
+    return Page("check.html", data, [], scripts=("check",) if data["available"] else ())
+
+
+@router.post("/check", response_class=HTMLResponse, include_in_schema=False)
+async def check_submit(request: Request) -> Response:
+    """The form's answer: the article with its figures judged (or the form again with what went wrong)."""
+    data = _base(request)
+    if not data["available"]:
+        return HTMLResponse(render(request, Page("check.html", data, [])), status_code=503)
+    try:
+        article, government, year = await _read_form(request, data["max_bytes"])
+        data["text"] = article
+        data["government"] = government or ""
+        data["year"] = year
+        catalog = await run_in_threadpool(catalog_of, request)
+        data["result"] = await run_in_threadpool(_run, request, catalog, article, government, year)
+        data["text"] = data["result"]["body"]
+        status = 200
+    except CheckRefused as error:
+        data["error"], status = str(error), error.status
+    except YesanError as error:
+        name = type(error).__name__
+        data["error"], status = str(error), 504 if name == "CheckTimeout" else 400
+    return HTMLResponse(render(request, Page("check.html", data, [], scripts=("check",))), status_code=status)
+
+
+def _base(request: Request) -> dict[str, Any]:
+    max_bytes, seconds = limits()
+    return {
+        "page": "check",
+        "available": available(request),
+        "max_bytes": max_bytes,
+        "max_size": f"{max_bytes // 1024:,} KB",
+        "time_limit_s": seconds,
+        "text": "",
+        "government": "",
+        "year": None,
+        "result": None,
+        "error": None,
+    }
+
+
+async def _read_form(request: Request, max_bytes: int) -> tuple[str, str | None, int | None]:
+    """(article, government, year) from the form: the uploaded file if one was chosen, else the text box."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise CheckRefused(413, f"the article is {int(declared):,} bytes; at most {max_bytes:,} can be checked")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise CheckRefused(413, f"the article is larger than {max_bytes:,} bytes; send a shorter text")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+
+    async def stream() -> AsyncGenerator[bytes, None]:
+        yield body
+
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "multipart/form-data":
+        raise CheckRefused(400, "send the form as multipart/form-data (the page's form does)")
+    parser = MultiPartParser(request.headers, stream(), max_files=1, max_fields=8, max_part_size=max_bytes)
+    try:
+        form = await parser.parse()
+    except MultiPartException as error:
+        raise CheckRefused(400, f"the form could not be read: {error.message}") from None
+    article = ""
+    upload = form.get("file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        article = _decode(await upload.read(), upload.filename)
+        await upload.close()
+    if not article.strip():
+        typed = form.get("text")
+        article = typed if isinstance(typed, str) else ""
+    if not article.strip():
+        raise CheckRefused(400, "paste an article into the box or choose a file to check")
+    government = form.get("government")
+    year = form.get("year")
+    year_text = year.strip() if isinstance(year, str) else ""
+    if year_text and not (year_text.isdigit() and 1900 <= int(year_text) <= 2100):
+        raise CheckRefused(400, f"bad year {year_text!r}: give a year such as 2026, or leave it empty")
+    return (
+        article.replace("\r\n", "\n").replace("\r", "\n"),
+        government.strip() if isinstance(government, str) and government.strip() else None,
+        int(year_text) if year_text else None,
+    )
+
+
+def _decode(data: bytes, name: str) -> str:
+    for encoding in ("utf-8-sig", "cp949"):  # as yesan.claims.text.read_document
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CheckRefused(400, f"{name} is neither UTF-8 nor CP949 text; save it as UTF-8 and try again")
+
+
+def _run(request: Request, catalog: Catalog, article: str, government: str | None, year: int | None) -> dict[str, Any]:
+    from yesan.claims.check import check
+    from yesan.claims.text import to_document
+
+    _, seconds = limits()
+    body = to_document(article, source="form").text  # the text the claims' offsets index
+    with backends_of(request).tables() as t:
+        report = check(article, t, government=government, year=year, source="form", deadline=time.monotonic() + seconds)
+    return present(report.as_dict(), body, catalog, lang_of(request))
+
+
+def present(report: dict[str, Any], body: str, catalog: Catalog, lang: str) -> dict[str, Any]:
+    """The report as the page shows it: the article cut into plain text and judged figures, and the evidence."""
+    judged = []
+    for index, judgement in enumerate(report["judgements"]):
+        claim = judgement["claim"]
+        style, english = VERDICT_STYLE.get(judgement["verdict"], ("unknown", judgement["verdict"]))
+        judged.append(
+            {
+                "index": index,
+                "verdict": judgement["verdict"],
+                "verdict_label": english if lang == "en" else judgement["verdict"],
+                "style": style,
+                "rule": judgement["rule"],
+                "notes": judgement["notes"],
+                "claim": claim,
+                "claim_display": precise_won(lang, claim["amount_krw"]),
+                "difference": judgement["difference_krw"],
+                "evidence": [_evidence(e, catalog, lang) for e in judgement["evidence"]],
+            }
+        )
+    return {
+        **{k: report[k] for k in ("government", "government_code", "year", "counts", "reference", "warnings")},
+        "body": body,
+        "segments": segments(body, judged),
+        "judgements": judged,
+        "checks": [
+            {**c, "style": VERDICT_STYLE.get(c["verdict"], ("unknown", ""))[0], "claims": [i + 1 for i in c["claims"]]}
+            for c in report["checks"]
+        ],
+        "summary": text(lang, "check.summary", n=len(judged)),
+    }
+
+
+def _evidence(evidence: dict[str, Any], catalog: Catalog, lang: str) -> dict[str, Any]:
+    details = evidence.get("details") or {}
+    url = None
+    source_id = catalog.source_ids.get(str(details.get("file"))) if details.get("file") else None
+    if details.get("level") == "item" and details.get("snapshot_id") and details.get("row") and source_id:
+        url = item_url(int(details["snapshot_id"]), source_id, int(details["row"]))
+    return {
+        "label": evidence["label"],
+        "amount": evidence["amount_krw"],
+        "amount_display": precise_won(lang, evidence["amount_krw"]),
+        "source": evidence["source"],
+        "citation": evidence["citation"],
+        "url": url,
+    }
+
+
+def segments(body: str, judged: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``body`` as consecutive pieces, each plain text or one judged figure (by its offsets, in order)."""
+    pieces: list[dict[str, Any]] = []
+    at = 0
+    for item in sorted(judged, key=lambda j: (j["claim"]["start"], j["claim"]["end"])):
+        start, end = int(item["claim"]["start"]), int(item["claim"]["end"])
+        if start < at or end > len(body) or start >= end:
+            continue  # overlapping or outside the text: listed below, not highlighted
+        if start > at:
+            pieces.append({"text": body[at:start], "claim": None})
+        pieces.append({"text": body[start:end], "claim": item["index"]})
+        at = end
+    if at < len(body):
+        pieces.append({"text": body[at:], "claim": None})
+    return pieces

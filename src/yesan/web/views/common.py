@@ -75,6 +75,11 @@ def warm(request_app: Any) -> None:
         templating.asset_url(name)  # reads (and compresses) plotly.js once
     with backends.search_tables() as t:
         index_for(t.items, Filters())
+    if getattr(request_app.state, "check_available", False):
+        from yesan.claims.check import check
+
+        with backends.tables() as t:  # the first check loads the claim extractor's models and rules
+            check("2026년 예산은 1억원이다.", t, source="warm-up")
 
 
 __all__ = [

@@ -3,6 +3,8 @@ down on click, with breadcrumbs and its table (amount, share, Δ against the pre
 
 Each view is one URL: ``/explore?gov=4674000&field=사회복지&sector=노인``. Levels with no data at all
 (QWGJK has no 정책/단위사업) are skipped, and so is a level whose only group has no code and no name.
+Across all governments the level below 부문 is the governments (who spends it), then that government's
+items: thousands of items of a hundred governments in one treemap would say nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ router = APIRouter()
 
 #: The hierarchy the page walks down, and the URL parameter that selects a group at each level.
 PATH: Final = ("field", "sector", "program", "unit", "item")
+#: Across all governments: 분야 → 부문 → government (whose page continues with 정책 → 단위 → 세부사업).
+ALL_PATH: Final = ("field", "sector", "government")
 #: At most this many tiles in the treemap (the rest are one grey tile; the table lists every row).
 TILES: Final = 150
 
@@ -61,7 +65,8 @@ def explore(
             field_name=_value(chosen.get("field")),
             sector_name=_value(chosen.get("sector")),
         )
-        level, result = _level_below(catalog, items, filters, chosen, rollups)
+        path = PATH if scope.gov else ALL_PATH
+        level, result = _level_below(catalog, items, filters, chosen, rollups, path)
         deltas: dict[tuple[Any, ...], Any] = {}
         if previous is not None:
             before = previous.filters(
@@ -72,7 +77,8 @@ def explore(
         refs = row_refs(filters.apply(items)) if level == "item" else {}
     lang = lang_of(request)
     keep = {"gov": scope.gov.code if scope.gov else None, "snapshot": snapshot, "year": year, "region": region}
-    rows = _rows(request, level, result, deltas, refs, chosen, keep, scope)
+    labels = {code: g.label for code, g in catalog.governments.items()}
+    rows = _rows(request, level, result, deltas, refs, chosen, keep, scope, labels)
     data: dict[str, Any] = {
         "page": "explore",
         "scope": scope.as_dict(),
@@ -131,15 +137,22 @@ def _value(param: str | None) -> str | None:
 
 
 def _level_below(
-    catalog: Catalog, items: Any, filters: Any, chosen: dict[str, str], rollups: Rollups | None
+    catalog: Catalog,
+    items: Any,
+    filters: Any,
+    chosen: dict[str, str],
+    rollups: Rollups | None,
+    path: tuple[str, ...],
 ) -> tuple[str, DrillDown]:
-    """The first level below the chosen groups that splits them (or the 세부사업 level)."""
+    """The first level of ``path`` below the chosen groups that splits them (or the last level)."""
     deepest = max((PATH.index(name) for name in chosen), default=-1)
-    for level in PATH[deepest + 1 :]:
+    below = [level for level in path if level not in PATH or PATH.index(level) > deepest]
+    for level in below:
         if level in ("program", "unit") and not catalog.has_level[level]:
             continue
         result = drilldown(items, level, filters, rollups=rollups)
-        if level == "item" or not (result.groups == 1 and all(v is None for v in result.rows[0].key.values())):
+        only_nameless = result.groups == 1 and all(v is None for v in result.rows[0].key.values())
+        if level in ("item", "government") or not only_nameless:
             return level, result
     return "item", drilldown(items, "item", filters)
 
@@ -161,6 +174,7 @@ def _rows(
     chosen: dict[str, str],
     keep: dict[str, Any],
     scope: Scope,
+    labels: dict[str, str],
 ) -> list[dict[str, Any]]:
     rows = []
     for row in result.rows:
@@ -171,9 +185,12 @@ def _rows(
             url = item_url(*ref) if ref else None
         else:
             url = link("/explore", {**keep, **chosen, level: group_param(level, row.key)})
+        if level == "government":
+            url = link("/explore", {**keep, **chosen, "gov": row.key["gov_code"]})
+        name = labels.get(str(row.key.get("gov_code"))) if level == "government" else _name(level, row.key)
         rows.append(
             {
-                "name": _name(level, row.key) or "—",
+                "name": name or "—",
                 **{k: row.key[k] for k in LEVELS[level]},
                 "budget": row.budget,
                 "share": row.share,
@@ -192,8 +209,11 @@ def _rows(
 def _breadcrumbs(
     request: Request, scope: Scope, region: str | None, chosen: dict[str, str], keep: dict[str, Any], lang: str
 ) -> list[dict[str, Any]]:
-    top = scope.gov.label if scope.gov else region or text(lang, "all_govs")
-    crumbs = [{"label": top, "level": None, "url": link("/explore", keep)}]
+    crumbs = [
+        {"label": region or text(lang, "all_govs"), "level": None, "url": link("/explore", {**keep, "gov": None})}
+    ]
+    if scope.gov:
+        crumbs.append({"label": scope.gov.label, "level": None, "url": link("/explore", keep)})
     walked: dict[str, str] = {}
     for name, value in chosen.items():
         walked[name] = value

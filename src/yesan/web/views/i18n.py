@@ -196,6 +196,25 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     "peers.without": ("인구 자료가 없어 빠진 곳: {codes}", "Left out for want of a population figure: {codes}"),
     # check
     "check.title": ("기사 속 숫자 검증", "Check the figures in an article"),
+    "check.intro": (
+        "기사를 붙여 넣거나 파일로 올리면, 기사 속 금액마다 저장소의 공식 자료와 맞는지 판정하고 "
+        "근거와 출처를 보여 줍니다.",
+        "Paste an article or upload it: every amount in it is checked against the official data in the store, "
+        "with the evidence and where it comes from.",
+    ),
+    "check.government": ("지자체 (비우면 기사에서 찾음)", "Government (found in the text if empty)"),
+    "check.year": ("연도 (비우면 기사에서 찾음)", "Year (found in the text if empty)"),
+    "check.summary": ("금액 {n}개를 찾았습니다.", "{n} amounts found."),
+    "check.against": ("비교 대상", "Checked against"),
+    "check.article": ("판정이 표시된 기사", "The article, with verdicts"),
+    "check.claim": ("기사 속 금액", "Amount in the text"),
+    "check.difference": ("차이", "Difference"),
+    "check.notes": ("참고", "Notes"),
+    "check.no_evidence": ("비교할 자료를 찾지 못했습니다.", "Nothing in the data to compare it with."),
+    "check.arithmetic": ("기사 속 계산", "The article's own arithmetic"),
+    "check.figure_no": ("금액 {n}", "Amount {n}"),
+    "check.items_as_of": ("세부사업 자료 {date} 기준", "line items as of {date}"),
+    "check.reported": ("보도·발표 수치 {n}건", "{n} reported figures"),
     "check.text": ("기사 본문", "Article text"),
     "check.file": ("또는 파일 올리기 (.txt, 최대 {size})", "or upload a file (.txt, at most {size})"),
     "check.go": ("검증하기", "Check"),
