@@ -26,7 +26,7 @@ from yesan.claims.reference import Reference, government_aliases
 from yesan.claims.rules import CONSISTENT
 from yesan.errors import QueryError, YesanError
 
-__all__ = ["CheckReport", "CheckTimeout", "check", "check_path", "detect_government", "detect_year"]
+__all__ = ["MAX_TEXT_CHARS", "CheckReport", "CheckTimeout", "check", "check_path", "detect_government", "detect_year"]
 
 #: A text longer than this is refused (characters; about 1 MB of Korean in UTF-8).
 MAX_TEXT_CHARS: Final = 400_000
@@ -54,6 +54,10 @@ class CheckReport:
     def claims(self) -> list[Claim]:
         return [j.claim for j in self.judgements]
 
+    @property
+    def government_aliases(self) -> tuple[str, ...]:
+        return government_aliases(self.government) if self.government else ()
+
     def counts(self) -> dict[str, int]:
         """Claims per verdict, every verdict listed (in ``VERDICTS`` order)."""
         found: Counter[str] = Counter(j.verdict for j in self.judgements)
@@ -80,14 +84,21 @@ class CheckReport:
 Extractor = Callable[[str], list[Claim]]
 
 
-def default_extractor() -> Extractor:
-    """``yesan.claims.extract.extract``: the claim extraction of this package."""
+def _text_module() -> Any:
     try:
-        module = importlib.import_module("yesan.claims.extract")
+        return importlib.import_module("yesan.claims.text")
+    except ImportError as error:
+        raise YesanError(f"article reading (yesan.claims.text) is not available: {error}") from None
+
+
+def _extract(document: Any) -> tuple[str, list[Claim]]:
+    """The article's body (HTML made plain, a corpus header dropped) and its claims (``claims.extract``)."""
+    try:
+        extract_module = importlib.import_module("yesan.claims.extract")
     except ImportError as error:
         raise YesanError(f"claim extraction (yesan.claims.extract) is not available: {error}") from None
-    extract: Extractor = module.extract
-    return extract
+    claims: list[Claim] = extract_module.extract_document(document)
+    return str(document.text), claims
 
 
 def _deadline_check(deadline: float | None, what: str) -> None:
@@ -106,20 +117,39 @@ def check(
     extractor: Extractor | None = None,
     deadline: float | None = None,
 ) -> CheckReport:
-    """Check every money figure of ``text`` against the store behind ``tables`` (``yesan.query.tables``).
+    """Check every money figure of ``text`` (HTML or plain text) against the store behind ``tables``.
 
-    ``claims`` skips extraction (e.g. claims built by hand); ``deadline`` is a ``time.monotonic()`` value
-    after which a :class:`CheckTimeout` is raised.
+    ``tables`` are ``yesan.query.tables(backend)``. ``claims`` skips extraction (claims whose offsets
+    index ``text``); ``extractor`` replaces ``yesan.claims.extract`` (it gets the plain text);
+    ``deadline`` is a ``time.monotonic()`` value after which a :class:`CheckTimeout` is raised.
     """
     if len(text) > MAX_TEXT_CHARS:
         raise QueryError(f"the text has {len(text):,} characters; at most {MAX_TEXT_CHARS:,} are checked at once")
-    found = list(claims) if claims is not None else (extractor or default_extractor())(text)
+    if claims is not None:
+        body, found = text, list(claims)
+    elif extractor is not None:
+        body, found = text, extractor(text)
+    else:
+        body, found = _extract(_text_module().to_document(text, source=source))
+    return _check_body(body, found, tables, government=government, year=year, source=source, deadline=deadline)
+
+
+def _check_body(
+    body: str,
+    found: list[Claim],
+    tables: Any,
+    *,
+    government: str | None,
+    year: int | None,
+    source: str | None,
+    deadline: float | None,
+) -> CheckReport:
     _deadline_check(deadline, "extracting claims")
     warnings: list[str] = []
-    gov_text = government or detect_government(text, tables)
+    gov_text = government or detect_government(body, tables)
     if gov_text is None:
         warnings.append("no government named in the text; give one (--government) to check against the data")
-    chosen_year = year or detect_year(found, text)
+    chosen_year = year or detect_year(found, body)
     reference = Reference.build(tables, government=gov_text, year=chosen_year)
     if gov_text is not None and not reference.reported and not reference.has_items:
         warnings.append(
@@ -127,7 +157,7 @@ def check(
             "(load some with `yesan load`)"
         )
     _deadline_check(deadline, "looking up the data")
-    matches, judgements = judge_claims(found, reference)
+    matches, judgements = judge_claims(found, reference, text=body)
     _deadline_check(deadline, "matching claims")
     checks = check_arithmetic(
         found,
@@ -158,17 +188,11 @@ def check_path(
     *,
     government: str | None = None,
     year: int | None = None,
-    extractor: Extractor | None = None,
     deadline: float | None = None,
 ) -> CheckReport:
-    """Read a file (HTML or text; ``-`` for standard input) and :func:`check` its body."""
-    from yesan.claims.text import read_document
-
-    document = read_document(path)
-    return check(
-        document.text, tables, government=government, year=year, source=str(path), extractor=extractor,
-        deadline=deadline,
-    )  # fmt: skip
+    """Read a file (HTML or text; ``-`` for standard input; UTF-8 or CP949) and :func:`check` it."""
+    body, found = _extract(_text_module().read_document(path))
+    return _check_body(body, found, tables, government=government, year=year, source=str(path), deadline=deadline)
 
 
 # --- what the checks use ---------------------------------------------------------------------------
@@ -230,7 +254,11 @@ def _summary(reference: Reference) -> dict[str, Any]:
 
 
 def detect_government(text: str, tables: Any) -> str | None:
-    """The government the text names most often (of the store's and the reported figures'), or None."""
+    """The government the text names most often (of the store's and the reported figures'), or None.
+
+    Names are found longest first, each place in the text counted once (``가나시`` is not also ``가나``, the
+    stem of ``가나도``); a tie goes to a government with data to check against.
+    """
     names: dict[str, str] = {}  # name → what to look it up by
     governments = tables.governments.select("code", "name", "parent_name").to_pyarrow().to_pylist()
     counts = Counter(g["name"] for g in governments)
@@ -240,6 +268,7 @@ def detect_government(text: str, tables: Any) -> str | None:
                 names[g["name"]] = g["code"]
             continue
         names[g["name"]] = g["code"]
+    with_data = {str(r["gov_code"]) for r in tables.items.select("gov_code").distinct().to_pyarrow().to_pylist()}
     backend = ibis.get_backend(tables.items)
     try:
         reported = backend.table("reported_figures").select("gov_name").distinct().to_pyarrow().to_pylist()
@@ -247,26 +276,29 @@ def detect_government(text: str, tables: Any) -> str | None:
         reported = []
     for row in reported:
         names.setdefault(row["gov_name"], row["gov_name"])
-    best: tuple[int, str] | None = None
-    for name, key in names.items():
-        aliases = [a for a in government_aliases(name) if len(a) >= 2]
-        hits = _count_aliases(text, aliases)
-        if hits and (best is None or hits > best[0]):
-            best = (hits, key)
-    return best[1] if best else None
-
-
-def _count_aliases(text: str, aliases: list[str]) -> int:
-    """Occurrences of any alias, longest first, each place counted once (서울특별시 is not also 서울)."""
+        with_data.add(row["gov_name"])
+    aliases = sorted(
+        ((alias, key) for name, key in names.items() for alias in government_aliases(name) if len(alias) >= 2),
+        key=lambda pair: -len(pair[0]),
+    )
+    hits: Counter[str] = Counter()
     taken = [False] * len(text)
-    total = 0
-    for alias in sorted(aliases, key=len, reverse=True):
+    claimed: dict[tuple[int, int], str] = {}
+    for alias, key in aliases:
         for match in re.finditer(re.escape(alias), text):
-            if not any(taken[match.start() : match.end()]):
-                total += 1
-                for i in range(match.start(), match.end()):
-                    taken[i] = True
-    return total
+            span = (match.start(), match.end())
+            if span in claimed and claimed[span] != key:  # the same word names two governments: both count
+                hits[key] += 1
+                continue
+            if any(taken[match.start() : match.end()]):
+                continue
+            hits[key] += 1
+            claimed[span] = key
+            for i in range(match.start(), match.end()):
+                taken[i] = True
+    if not hits:
+        return None
+    return max(hits, key=lambda key: (hits[key], key in with_data, key))
 
 
 def detect_year(claims: Sequence[Claim], text: str) -> int | None:

@@ -12,9 +12,11 @@ The amount rules are in ``claims.rules``. Which candidate decides (``judge``):
 3. A ``불일치`` whose subject only says "the budget" is re-read as any other matching figure that holds
    (a different definition of the total); any other ``불일치`` notes the other matching figures that
    would hold and, for a reported figure, its other columns (prior year, change) that equal the claim.
-4. Without a matching subject, a weaker subject match (score ≥ ``WEAK_MIN``) or a figure naming only
-   a part of the claim's subject counts only when the figures agree; a part that disagrees leaves the
-   claim ``확인 불가`` (the data has only a part of what the text adds up).
+4. Without a matching subject, a weaker subject match (score ≥ ``WEAK_MIN``), a figure named just
+   before the claim, or a figure naming only a part of the claim's subject counts only when the figures
+   agree closely (``CLOSE``: not a mere bound, which too many figures satisfy); one equal to the won
+   counts from ``KEEP_MIN``. A part that disagrees leaves the claim ``확인 불가`` (the data has only a
+   part of what the text adds up).
 5. Checks inside the text (``claims.arithmetic``) decide claims nothing else could check.
 6. Otherwise ``확인 불가``: nothing to check against.
 """
@@ -33,6 +35,7 @@ from yesan.claims.match import (
     Candidate,
     Match,
     anchor_of,
+    context_of,
     match_claim,
     match_claims,
 )
@@ -49,6 +52,8 @@ __all__ = ["STRICTNESS", "claim_precision", "judge", "judge_claims", "outcome"]
 STRICTNESS: Final = ("일치", "반올림 일치", "근사", "범위 일치", "불일치", "모호", "확인 불가")
 #: How many contenders a 모호 verdict lists.
 MAX_LISTED: Final = 6
+#: A weak subject match counts only with these verdicts: a bound (``1조원 이상``) fits too many figures.
+CLOSE: Final = frozenset({"일치", "반올림 일치", "근사"})
 #: A mismatch is re-read as another matching figure equal to the won only if its subject is this close.
 SWITCH_MARGIN: Final = 0.25
 
@@ -98,12 +103,15 @@ def judge(match: Match, *, text_checks: Sequence[tuple[Outcome, Evidence]] = ())
     agreeing = [
         (c, o)
         for c, o in agreeing
-        if (o.verdict in CONSISTENT and c in weak) or (o.verdict == "일치" and c.score >= KEEP_MIN)
+        if (o.verdict in CLOSE and c in weak) or (o.verdict == "일치" and c.score >= KEEP_MIN)
     ]
     if agreeing:
         candidate, result = min(agreeing, key=lambda pair: (_rank(pair[1].verdict), -pair[0].score))
-        why = "names a part of" if candidate.partial else "partly matches"
-        rule = f"{result.rule}; the data's subject {why} the text's (score {candidate.score:.2f})"
+        if candidate.evidence.details.get("named_nearby"):
+            rule = f"{result.rule}; the data's subject is named just before the figure, not in its own subject"
+        else:
+            why = "names a part of" if candidate.partial else "partly matches"
+            rule = f"{result.rule}; the data's subject {why} the text's (score {candidate.score:.2f})"
         return _decided(match, result, rule, (_with(candidate.evidence, result, candidate),))
     parts = [c for c in weak if c.partial]
     if parts:
@@ -116,6 +124,9 @@ def judge(match: Match, *, text_checks: Sequence[tuple[Outcome, Evidence]] = ())
         return _decided(match, result, f"in the text: {result.rule}", (evidence,))
     subject = f" for '{match.subject}'" if match.subject else ""
     rule = f"no figure{subject} in the data or in the text to check against"
+    near = [c for c in match.candidates if c.score >= WEAK_MIN][:3]
+    if near:
+        rule += "; the closest names disagree: " + ", ".join(_note(c) for c in near)
     return Judgement(claim, "확인 불가", rule, notes=_notes(match))
 
 
@@ -251,10 +262,13 @@ def _other_columns(claim: Claim, evidence: Evidence) -> list[str]:
     return found
 
 
-def judge_claims(claims: Sequence[Claim], reference: Reference) -> tuple[list[Match], list[Judgement]]:
+def judge_claims(
+    claims: Sequence[Claim], reference: Reference, *, text: str | None = None
+) -> tuple[list[Match], list[Judgement]]:
     """Match and judge every claim of one text: level figures first, then the change and prior-year figures,
-    each also compared with the reported figure its level figure was matched to (``match.anchor_of``)."""
-    matches = match_claims(claims, reference)
+    each also compared with the reported figure its level figure was matched to (``match.anchor_of``).
+    ``text`` is the body the claims' offsets index (for subjects named just before a figure)."""
+    matches = match_claims(claims, reference, text=text)
     judgements: list[Judgement | None] = [None] * len(claims)
     for index, match in enumerate(matches):
         if match.role == "level":
@@ -270,7 +284,7 @@ def judge_claims(claims: Sequence[Claim], reference: Reference) -> tuple[list[Ma
             same = similarity(own, theirs, government_names=names).score >= MATCH_MIN
             match = match_claim(
                 claims[index], reference, subject=match.subject, borrowed=match.borrowed, anchors=figures,
-                same_subject=same,
+                same_subject=same, context=context_of(claims[index], text),
             )  # fmt: skip
             matches[index] = match
         judgements[index] = judge(match)

@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from yesan.claims.model import Claim, Evidence
 from yesan.claims.reference import Reference, ReportedFigure
-from yesan.claims.subjects import TOTAL_WORDS, Similarity, compact, is_generic, similarity
+from yesan.claims.subjects import TOTAL_WORDS, Similarity, alternates, compact, is_generic, similarity
 from yesan.model import AMOUNT_LABELS_KO
 from yesan.query.korean import normalize
 
@@ -37,6 +37,7 @@ __all__ = [
     "Candidate",
     "Match",
     "anchor_of",
+    "context_of",
     "match_claim",
     "match_claims",
     "role_of",
@@ -52,7 +53,8 @@ TIE: Final = 0.08
 #: Scores of a subject that only says "the budget" against reported totals (총계-like, other totals).
 GENERIC_TOTAL: Final = 0.75
 GENERIC_OTHER_TOTAL: Final = 0.55
-#: A change or prior-year figure whose subject says nothing is the budget's only when the figures agree.
+#: A change or prior-year figure (or a figure not called a total) whose subject says nothing is the budget's
+#: only when the figures agree.
 GENERIC_CHANGE_DISCOUNT: Final = 0.3
 #: The score of a reported figure that the level figure a change/prior figure qualifies was matched to.
 ANCHORED: Final = 0.85
@@ -60,6 +62,10 @@ ANCHORED: Final = 0.85
 KIND_PENALTY: Final = 0.1
 STAGE_PENALTY: Final = 0.15
 NO_STAGE_PENALTY: Final = 0.1
+#: A reported figure named just before a claim (not in its subject) counts only when the figures agree.
+NEARBY: Final = 0.45
+NAME_MIN: Final = 3
+CONTEXT_CHARS: Final = 240
 #: Item hits read from the search index per claim.
 ITEM_HITS: Final = 12
 _LEVEL_KINDS: Final = ("total", "allocation", "other")
@@ -119,12 +125,21 @@ def role_of(claim: Claim, year: int | None) -> str:
     return "level"
 
 
-def match_claims(claims: Sequence[Claim], reference: Reference) -> list[Match]:
-    """Candidates for every claim of one text (claims in text order)."""
+def match_claims(claims: Sequence[Claim], reference: Reference, *, text: str | None = None) -> list[Match]:
+    """Candidates for every claim of one text (claims in text order; ``text`` the body their offsets index)."""
     names = _gov_names(reference)
     subjects = _subjects(claims, reference.year, names)
-    return [match_claim(claim, reference, subject=subject, borrowed=borrowed) for claim, (subject, borrowed) in
-            zip(claims, subjects, strict=True)]  # fmt: skip
+    return [
+        match_claim(claim, reference, subject=subject, borrowed=borrowed, context=context_of(claim, text))
+        for claim, (subject, borrowed) in zip(claims, subjects, strict=True)
+    ]
+
+
+def context_of(claim: Claim, text: str | None) -> str:
+    """The text just before a claim (``CONTEXT_CHARS``) and its sentence: where its subject may be named."""
+    if text is None or text[claim.start : claim.end] != claim.amount_text:
+        return claim.sentence
+    return text[max(0, claim.start - CONTEXT_CHARS) : claim.start] + " " + claim.sentence
 
 
 def match_claim(
@@ -135,6 +150,7 @@ def match_claim(
     borrowed: bool = False,
     anchors: Sequence[ReportedFigure] = (),
     same_subject: bool = False,
+    context: str | None = None,
 ) -> Match:
     """Candidates for one claim, best first (``subject`` overrides the claim's own).
 
@@ -147,6 +163,8 @@ def match_claim(
     candidates = list(_reported(claim, wanted, role, reference, anchors, same_subject))
     if reference.has_items and role == "level":
         candidates.extend(_items(claim, wanted, reference))
+    if context and not any(c.score >= MATCH_MIN and not c.partial for c in candidates):
+        candidates.extend(_named_nearby(claim, role, reference, context, candidates))
     candidates.sort(key=lambda c: (-c.score, c.partial, c.evidence.label))
     generic = is_generic(wanted, government_names=_gov_names(reference))
     return Match(claim, tuple(candidates), wanted, borrowed, role, generic)
@@ -265,6 +283,7 @@ def _reported(
 ) -> list[Candidate]:
     names = _gov_names(reference)
     generic = is_generic(subject, government_names=names)
+    own_generic = is_generic(claim.subject, government_names=names)  # the subject may be borrowed
     scored: list[tuple[ReportedFigure, int, str, str, Similarity]] = []
     for figure in reference.reported:
         for amount, what, column in _figures(figure, role):
@@ -275,7 +294,7 @@ def _reported(
                 match = similarity(subject, figure.subject, government_names=names)
                 if role == "level" and figure.kind != claim.kind:
                     match = Similarity(match.score - KIND_PENALTY, match.partial)
-            if figure in anchors and (generic or same_subject or match.score >= WEAK_MIN):
+            if figure in anchors and (own_generic or same_subject or match.score >= WEAK_MIN):
                 match = Similarity(max(match.score, ANCHORED), False)
             scored.append((figure, amount, what, column, match))
     if role == "revision":
@@ -317,12 +336,35 @@ def _generic_score(claim: Claim, role: str, figure: ReportedFigure, *, total: bo
     """
     if figure.kind != "total" and not (role == "prior" and figure.kind == "prior"):
         return Similarity(0.0)
-    if role == "level" and claim.kind != "total" and not total:
-        return Similarity(0.0)
     score = GENERIC_TOTAL if _is_total_name(figure.subject) or figure.kind == "prior" else GENERIC_OTHER_TOTAL
-    if role != "level":  # "올해보다 늘어난 규모": probably the budget's change, but only if the figures agree
+    if role != "level" or (claim.kind != "total" and not total):
+        # "올해보다 늘어난 규모", or "내년 예산 2.5조" not called a total: the budget's figure only if they agree.
         score -= GENERIC_CHANGE_DISCOUNT
     return Similarity(score)
+
+
+def _named_nearby(
+    claim: Claim, role: str, reference: Reference, context: str, found: list[Candidate]
+) -> list[Candidate]:
+    """Reported figures whose name (three syllables or more) is written just before the claim or in its
+    sentence: candidates at ``NEARBY``, which count only when the figures agree."""
+    names = _gov_names(reference)
+    window = compact(context, government_names=names)
+    taken = {(c.evidence.label, c.evidence.amount_krw) for c in found}
+    nearby: list[Candidate] = []
+    for figure in reference.reported:
+        named = [a for a in alternates(figure.subject) if len(compact(a, government_names=names)) >= NAME_MIN]
+        if not any(compact(a, government_names=names) in window for a in named):
+            continue
+        for amount, what, column in _figures(figure, role):
+            label = f"{figure.gov_name} {figure.fiscal_year} {figure.stage_label} {what}"
+            if (label, amount) in taken:
+                continue
+            score = NEARBY - _stage_penalty(claim.stage, figure.stage)
+            details = {**figure.details(), "compared": column, "subject_score": round(score, 3), "named_nearby": True}
+            evidence = Evidence(amount, label, "reported", figure.citation(prior=column == "prior"), details)
+            nearby.append(Candidate(evidence, score, False, f"reported:{figure.dataset}:{figure.subject}"))
+    return nearby
 
 
 def _stage_penalty(claimed: str | None, data: str | None) -> float:

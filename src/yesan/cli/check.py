@@ -1,0 +1,158 @@
+"""``yesan check``: every money figure of an article, matched to the store and judged, with evidence."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any, Final
+
+import typer
+from rich import box
+from rich.markup import escape
+from rich.table import Table
+
+from yesan.cli import DbOption, JsonOption, _print_json, app, out
+from yesan.money import format_won
+
+#: How each verdict looks in a terminal.
+BADGES: Final = {
+    "일치": "[bold green]일치[/]",
+    "반올림 일치": "[green]반올림 일치[/]",
+    "근사": "[cyan]근사[/]",
+    "범위 일치": "[cyan]범위 일치[/]",
+    "불일치": "[bold red]불일치[/]",
+    "확인 불가": "[dim]확인 불가[/]",
+    "모호": "[yellow]모호[/]",
+}
+#: Seconds one file may take (extraction, matching and judging).
+TIME_LIMIT_S: Final = 120.0
+
+
+@app.command(name="check")
+def check_command(
+    files: Annotated[list[Path], typer.Argument(help="Article files (HTML or plain text); - reads standard input.")],
+    government: Annotated[
+        str | None, typer.Option(help="Government the articles are about (name or code); default: from the text.")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Fiscal year; default: from the text.")] = None,
+    across: Annotated[
+        bool, typer.Option("--across", help="Also compare the files' figures subject by subject (several articles).")
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check every money figure of an article against the store: a verdict, the rule and the evidence for each.
+
+    Figures are matched to reported figures (`yesan load FILE --kind reported`) and line items; the
+    text's own arithmetic (percentages, differences, shares, parts) is checked too.
+
+    Example: yesan check article.txt --government 서울특별시 --year 2026
+    """
+    from yesan.claims.check import check_path
+    from yesan.cli.explore import _tables
+
+    reports = []
+    with _tables(db) as tables:
+        for path in files:
+            deadline = time.monotonic() + TIME_LIMIT_S
+            reports.append(check_path(path, tables, government=government, year=year, deadline=deadline))
+    table = None
+    if across:
+        from yesan.claims.sources import compare_sources
+
+        table = compare_sources(reports)
+    if as_json:
+        data: dict[str, Any] = {"reports": [r.as_dict() for r in reports]}
+        if table is not None:
+            data["across"] = table.as_dict()
+        _print_json(data)
+        return
+    for report in reports:
+        _print_report(report)
+    if table is not None:
+        _print_across(table)
+
+
+def _print_report(report: Any) -> None:
+    counts = " · ".join(f"{verdict} {n}" for verdict, n in report.counts().items() if n)
+    where = " ".join(str(part) for part in (report.government, report.year) if part) or "government unknown"
+    out.print(f"[bold]{escape(report.source or 'text')}[/]: {where} — {len(report.judgements)} figures: {counts}",
+              soft_wrap=True)  # fmt: skip
+    for warning in report.warnings:
+        out.print(f"[yellow]warning[/] {escape(warning)}", soft_wrap=True)
+    if report.judgements:
+        out.print(_judgements_table(report.judgements))
+        out.print("[bold]evidence[/]")
+        for number, judgement in enumerate(report.judgements, start=1):
+            for item in judgement.evidence[:3]:
+                out.print(f" {number:>2}  {format_won(item.amount_krw)} = {escape(item.label)}: "
+                          f"[dim]{escape(item.citation)}[/]", soft_wrap=True)  # fmt: skip
+            if len(judgement.evidence) > 3:
+                out.print(f"     … {len(judgement.evidence) - 3} more (--json lists them)")
+    if report.checks:
+        checks = Table(title="checks inside the text", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                       collapse_padding=True)  # fmt: skip
+        checks.add_column("check", no_wrap=True)
+        checks.add_column("#", justify="right", no_wrap=True)
+        checks.add_column("text says", no_wrap=True)
+        checks.add_column("verdict", no_wrap=True)
+        checks.add_column("figures give · rule", ratio=1)
+        for check in report.checks:
+            used = ",".join(str(i + 1) for i in check.claims)
+            detail = f"{escape(check.computed)}\n[dim]{escape(check.rule)}[/]"
+            checks.add_row(check.kind, used, escape(check.stated), BADGES.get(check.verdict, check.verdict), detail)
+        out.print(checks)
+    reference = report.reference
+    parts = []
+    if reference.get("reported_figures"):
+        datasets = ", ".join(reference["reported_datasets"])
+        parts.append(f"{reference['reported_figures']} reported figures ({datasets})")
+    if reference.get("items_snapshot"):
+        parts.append(f"line items of snapshot {reference['items_snapshot']} ({reference['items_as_of']})")
+    if parts:
+        out.print(f"checked against: {'; '.join(parts)}", soft_wrap=True)
+    out.print()
+
+
+def _judgements_table(judgements: list[Any]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("figure", no_wrap=True)
+    table.add_column("subject", max_width=24, overflow="fold")
+    table.add_column("kind", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("evidence", justify="right", no_wrap=True)
+    table.add_column("rule", ratio=1)
+    for number, judgement in enumerate(judgements, start=1):
+        claim = judgement.claim
+        rule = escape(judgement.rule)
+        if judgement.notes:
+            rule += "\n[dim]" + escape("; ".join(judgement.notes)) + "[/]"
+        evidence = format_won(judgement.evidence[0].amount_krw) if judgement.evidence else "—"
+        table.add_row(
+            str(number), escape(claim.amount_text), escape(claim.subject or "—"), claim.kind,
+            BADGES.get(judgement.verdict, judgement.verdict), evidence, rule,
+        )  # fmt: skip
+    return table
+
+
+def _print_across(table: Any) -> None:
+    from yesan.claims.sources import describe, reference_text
+
+    data = table.as_dict()
+    out.print(
+        f"[bold]across {len({s for row in table.rows for s in row.sources})} sources[/]: {data['subjects']} subjects, "
+        f"{data['in_several_sources']} in several sources, {data['disagreements']} with differing figures",
+        soft_wrap=True,
+    )
+    grid = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    grid.add_column("subject", max_width=30, overflow="fold")
+    grid.add_column("status", no_wrap=True)
+    grid.add_column("reference", justify="right", no_wrap=True)
+    grid.add_column("figures by source", ratio=1)
+    status = {"agree": "[green]agree[/]", "rounding": "[cyan]rounding[/]", "differs": "[bold red]differs[/]"}
+    for row in table.rows:
+        if len(row.sources) < 2 and row.status == "agree":
+            continue
+        grid.add_row(escape(row.subject), status[row.status], reference_text(row), escape(describe(row)))
+    out.print(grid)
