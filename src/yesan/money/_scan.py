@@ -148,6 +148,14 @@ def won_after(s: str, k: int, n: int) -> int | None:
     return None
 
 
+_UNIT_WORD: Final = re.compile(r"[천백](?:[ ]?원|만[ ]?원)")
+
+
+def unit_word_at(s: str, i: int) -> bool:
+    """``천원``, ``백만원``, ``천만 원`` … start at ``i``: a unit word, as in ``1,234천원`` (= 1,234,000원)."""
+    return _UNIT_WORD.match(s, i) is not None and not (i + 2 < len(s) and s[i + 1] == "원" and s[i + 2] in _WON_WORDS)
+
+
 class Coef:
     """One coefficient (the number before a big unit): value ``num/den``, precision ``pnum/pden``."""
 
@@ -191,6 +199,12 @@ def scan_coef(s: str, i: int, n: int) -> Coef | None:
             c.arabic = True
             c.decimal = den > 1
             unit = SMALL.get(s[j], 0) if j < n else 0
+            if unit and last == 10_000 and c.num == 0 and unit_word_at(s, j):
+                # "1,234천원", "12,345백만원": a table unit written after the number multiplies it.
+                c.num, c.den = num * unit, den
+                c.pnum, c.pden = unit, den
+                i = j + 1
+                break
             if unit:
                 if "," in token or num == 0 or num >= 10 * den:
                     raise Fail(f"only one digit may stand before {s[j]} (got {token}{s[j]})")

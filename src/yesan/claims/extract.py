@@ -1,0 +1,256 @@
+"""Extract every money figure of an article as a :class:`~yesan.claims.model.Claim`.
+
+``extract(text)`` takes HTML or plain text; ``extract_file(path)`` reads a file (``-`` for standard
+input). The steps: the main text (:mod:`.text`), the figures in it (:mod:`.figures`, :mod:`.tables`),
+sentences (:mod:`.sentences`), Kiwi tokens of the sentences that hold money (:mod:`.morph`), then
+per figure its kind (:mod:`.kind`) and subject (:mod:`.phrases`), then what links figures across
+sentences (:mod:`.links`), and the year and stage (:mod:`.timeline`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Final
+
+from yesan.claims.figures import Figure, _normalize, find_figures
+from yesan.claims.kind import base_kind, change_direction, is_other, is_whole_budget, past_reference
+from yesan.claims.links import (
+    Draft,
+    link_percentages,
+    name_changes,
+    propagate_totals,
+    resolve_adjustments,
+    share_subjects,
+    supplementary_increments,
+)
+from yesan.claims.model import Claim, Kind
+from yesan.claims.morph import tokenize
+from yesan.claims.phrases import SentenceView, _clause_start, find_subject, is_generic
+from yesan.claims.sentences import sentence_at, split_sentences
+from yesan.claims.text import Document, read_document, to_document
+from yesan.claims.timeline import Timeline, stage_in, timeline
+
+__all__ = ["extract", "extract_document", "extract_file", "extract_files"]
+
+_DECIDED_AFTER: Final = re.compile(r"[^.\n0-9]{0,10}?(확정|의결|통과|가결)")
+_DECIDED_BEFORE: Final = re.compile(r"확정|의결|통과|가결")
+_LOCAL_STAGE: Final = re.compile(r"추경|추가\s?경정|결산|본예산|확정|의결|통과|가결|제출|당초|원안|정부안|요구안")
+_EARLIER_STAGE: Final = re.compile(r"본예산|당초|기정|예산안|추경")
+_PAST: Final = re.compile(r"지난해|작년|전년|올해|금년")
+_YEAR_IN: Final = re.compile(r"(?<![0-9])(20[0-9]{2})\s?(?:년|(?:회계)?\s?연도)")
+
+
+def extract(text: str, *, source: str | None = None) -> list[Claim]:
+    """Every money figure in ``text`` (HTML or plain text) as a claim; offsets index the extracted text."""
+    return extract_document(to_document(text, source=source))
+
+
+def extract_file(path: str | Path) -> list[Claim]:
+    """Claims of one file (HTML or text; ``-`` reads standard input)."""
+    return extract_document(read_document(path))
+
+
+def extract_files(paths: Iterable[str | Path]) -> list[Claim]:
+    """Claims of several files, in order; each claim's ``source`` names its file."""
+    claims: list[Claim] = []
+    for path in paths:
+        claims.extend(extract_file(path))
+    return claims
+
+
+def extract_document(document: Document) -> list[Claim]:
+    """Claims of a :class:`~yesan.claims.text.Document`; offsets index ``document.text``."""
+    original = document.text
+    text = _normalize(original)
+    line = timeline(text, document.published)
+    figures = find_figures(text, budget_year=line.budget_year)
+    if not figures:
+        return []
+    sentences = split_sentences(text)
+    grouped: dict[int, list[Figure]] = {}
+    for figure in figures:
+        grouped.setdefault(sentence_at(sentences, figure.start), []).append(figure)
+    drafts: list[Draft] = []
+    for index in sorted(grouped):
+        drafts.extend(_read_sentence(text, sentences, index, grouped[index], line))
+    resolve_adjustments(drafts)
+    link_percentages(text, sentences, drafts)
+    propagate_totals(drafts)
+    supplementary_increments(drafts)
+    share_subjects(drafts)
+    name_changes(drafts)
+    claims: list[Claim] = []
+    previous: dict[int, int] = {}
+    for draft in drafts:
+        sentence_start = sentences[draft.sentence][0]
+        previous_end = previous.get(draft.sentence, sentence_start)
+        claims.append(_claim(original, text, sentences, draft, line, document.source, previous_end))
+        previous[draft.sentence] = draft.figure.full_end
+    return claims
+
+
+def _read_sentence(
+    text: str, sentences: list[tuple[int, int]], index: int, figures: list[Figure], line: Timeline
+) -> list[Draft]:
+    start, end = sentences[index]
+    sentence = text[start:end]
+    prose = [f for f in figures if f.column is None]
+    drafts: list[Draft] = []
+    view: SentenceView | None = None
+    if prose:
+        spans = [(f.full_start - start, f.full_end - start) for f in prose]
+        view = SentenceView.build(sentence, tokenize(sentence), spans)
+    position = {id(f): k for k, f in enumerate(prose)}
+    for figure in figures:
+        if figure.column is not None:
+            drafts.append(_table_draft(figure, index))
+            continue
+        assert view is not None
+        drafts.append(_prose_draft(text, start, end, index, figure, position[id(figure)], view, line))
+    _from_to(text, drafts)
+    return drafts
+
+
+def _table_draft(figure: Figure, index: int) -> Draft:
+    column = figure.column
+    assert column is not None
+    if column.kind == "change":
+        kind, direction = "change", (-1 if figure.won < 0 else 1)
+    elif column.kind == "prior":
+        kind, direction = "prior", 0
+    else:
+        kind, direction = ("total" if column.row_total else "allocation"), 0
+    draft = Draft(figure, index, kind, direction)
+    draft.subject_text = column.row_label
+    if column.change_pct is not None:
+        draft.change_pct = _decimal(column.change_pct)
+    return draft
+
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(str(value))
+
+
+def _prose_draft(
+    text: str, start: int, end: int, index: int, figure: Figure, k: int, view: SentenceView, line: Timeline
+) -> Draft:
+    first, _ = view.figures[k]
+    tokens = view.tokens
+    clause = _clause_start(view, first) if first >= 0 else 0
+    clause_char = start + (tokens[clause].start if tokens and clause < len(tokens) else 0)
+    past = first >= 0 and past_reference(tokens, clause, first, line.budget_year, line.current_year)
+    after_percent = bool(re.search(r"%\s?\(\s?$", text[max(start, figure.full_start - 4) : figure.full_start]))
+    direction = change_direction(text, figure, after_percent=after_percent)
+    kind: str | None = None
+    base: str | None = None
+    if direction is not None:
+        kind = "change"
+    else:
+        base = base_kind(text, figure, clause_char, end, past)
+        if base == "prior" or (base is None and past):
+            kind = "prior"
+    subject = find_subject(view, k, change=kind == "change")
+    if kind is None:
+        if is_other(text, figure, subject):
+            kind = "other"
+        elif is_whole_budget(subject, view.text):
+            kind = "total"
+        else:
+            kind = "allocation"
+    draft = Draft(figure, index, kind, direction or 0, subject, base=base)
+    if subject is not None:
+        draft.subject_text = subject.text(view.text)
+        draft.generic_subject = subject.how == "apposition" and is_generic(subject)
+    return draft
+
+
+def _from_to(text: str, drafts: list[Draft]) -> None:
+    """ "61억원에서 132억원으로": the second amount has the first one's subject."""
+    for before, after in itertools.pairwise(drafts):
+        if after.subject_text is None and re.fullmatch(
+            r"\s?에서\s?", text[before.figure.full_end : after.figure.full_start]
+        ):
+            after.subject = before.subject
+            after.subject_text = before.subject_text
+
+
+def _stage(text: str, sentence_start: int, draft: Draft, previous_end: int, line: Timeline) -> str | None:
+    figure = draft.figure
+    if figure.column is not None and figure.column.stage is not None:
+        return figure.column.stage
+    window_start = max(sentence_start, previous_end, figure.full_start - 30)
+    before = text[window_start : figure.full_start]
+    after = _DECIDED_AFTER.match(text, figure.full_end)
+    if after is not None and line.committee and after.group(1) != "확정":
+        after = None  # a committee's 의결 is not the council's
+    local: str | None = None
+    if after is not None or (_DECIDED_BEFORE.search(before) and not line.committee):
+        local = "본예산"
+    elif _LOCAL_STAGE.search(before):
+        local = stage_in(before)
+    if draft.kind == "prior":
+        return local if local in ("본예산", "결산") or (local or "").startswith("추경") else None
+    if local == "본예산" and line.stage == "예산안" and after is None and not _DECIDED_BEFORE.search(before):
+        return line.stage  # "본예산을 편성해 제출": the main budget, still a proposal
+    return local or line.stage
+
+
+def _year(text: str, sentence_start: int, draft: Draft, previous_end: int, line: Timeline) -> int | None:
+    figure = draft.figure
+    if figure.column is not None and figure.column.year is not None:
+        return figure.column.year
+    window = text[max(sentence_start, previous_end, figure.full_start - 20) : figure.full_start]
+    written = [int(y) for y in _YEAR_IN.findall(window)]
+    if draft.subject_text:
+        written += [int(y) for y in _YEAR_IN.findall(draft.subject_text)]
+    budget = line.budget_year
+    if draft.kind == "prior":
+        earlier = [y for y in written if budget is None or y < budget]
+        if earlier:
+            return earlier[-1]
+        if budget is None:
+            return None
+        # "본예산 38조원에서 39조원으로" in a 추경 article: an earlier stage of the same year.
+        same_year = line.stage is not None and (line.stage.startswith("추경") or line.stage == "결산")
+        if same_year and _EARLIER_STAGE.search(window) and not _PAST.search(window):
+            return budget
+        return budget - 1
+    return written[-1] if written and (budget is None or written[-1] >= budget) else budget
+
+
+def _claim(
+    original: str,
+    text: str,
+    sentences: list[tuple[int, int]],
+    draft: Draft,
+    line: Timeline,
+    source: str | None,
+    previous_end: int,
+) -> Claim:
+    figure = draft.figure
+    start, end = sentences[draft.sentence]
+    won = figure.won
+    if draft.kind == "change":
+        won = -abs(won) if draft.direction < 0 else abs(won)
+    elif figure.column is None:
+        won = abs(won)
+    pct = float(draft.change_pct) if draft.change_pct is not None else None
+    kind: Kind = draft.kind  # type: ignore[assignment]
+    return Claim(
+        amount_krw=won,
+        amount_text=original[figure.start : figure.end],
+        start=figure.start,
+        end=figure.end,
+        sentence=original[start:end],
+        subject=draft.subject_text,
+        kind=kind,
+        qualifier=figure.qualifier,
+        change_pct=pct,
+        year=_year(text, start, draft, previous_end, line),
+        stage=_stage(text, start, draft, previous_end, line),
+        source=source,
+    )

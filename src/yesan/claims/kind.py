@@ -1,0 +1,196 @@
+"""What a figure is: a change, an earlier figure, not budget money at all, a whole budget, or an allocation.
+
+The rules read the words right around the amount (Korean puts the verb of a change right after it):
+
+* **change** — a change verb follows, possibly after a percentage or a particle
+  (``8601억원(5.8%) 늘어난``, ``282억 원이 줄어든``, ``916억원, 3.7% 증가``, ``3조 이상 늘어``,
+  ``3조 3915억↑``), a change noun precedes (``증감 △282억원``), or the amount carries a sign;
+* **prior** — the amount is the base of a comparison (``올해(48조원)보다``, ``2025년 예산 43조원 대비``,
+  ``61억원에서``) or is dated before the budget year (``2025년도 특별 편성한 … 2800억원``). A base
+  that is the same year's proposal (``제출한 예산안(51조원) 대비``) is a level, not a prior;
+* **other** — debt, revenue, prices, amounts per person (``1인당``, ``씩``) and components that are
+  subtracted out (``중복 계상된 5조원을 제외하면``);
+* **total** — the subject is a whole budget: a government, a budget word and nothing but scope, time
+  and stage words (``서울시 내년 예산``, ``순계예산 규모``, ``교육청``, ``정책 사업비``);
+* **allocation** — everything else.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from yesan.claims.figures import Figure
+from yesan.claims.morph import BUDGET_HEADS, BUDGET_NEUTRAL, CONTENT, PAST_WORDS, TIME_WORDS, Token, is_gov, words
+from yesan.claims.phrases import Phrase
+
+__all__ = ["base_kind", "change_direction", "is_other", "is_whole_budget", "past_reference"]
+
+INCREASE: Final = (
+    r"늘(?:어|었|린|려|렸|리|릴|은|고)|증가|증액|확대|상향|상승|불(?:어|었|린|려|은)|많(?:은|다|아|이|게|고)|순증"
+    r"|인상|오른|올랐|올려|올린|↑|▲"
+)
+DECREASE: Final = (
+    r"감소|감액|삭감|줄(?:어|었|인|여|일|은|고)|축소|하향|깎(?:였|인|아|여|은|고)|적(?:은|다|게)|하락|인하|절감"
+    r"|순감|내린|내렸|낮(?:은|아|춘|췄|게)|↓|▼"
+)
+_CHANGE_AFTER: Final = re.compile(
+    r"(?P<close>\s?\))?"
+    r"(?:\s?\([^()]{0,24}\)|\s?,\s?(?:약\s?)?[-+]?[0-9][0-9.,]*\s?%)?"
+    r"\s?(?:이|가|을|를|은|는|이나|씩|만큼)?"
+    r"(?:\s?(?:더|가량|정도|넘게|소폭|대폭|크게|각각|모두|약|가까이|이상|전액|일부|추가로|추가|새로))*"
+    rf"\s?(?:(?P<up>{INCREASE})|(?P<down>{DECREASE})|(?P<adjust>조정))"
+)
+_CHANGE_BEFORE: Final = re.compile(
+    r"(?P<word>증가분|증액분|감액분|감소분|증감액|증감|순증|순감|삭감액|감액 규모|증액 규모)"
+    r"\s?(?:은|는|이|가|:|：)?\s?(?:총|약)?\s?$"
+)
+_BASE_AFTER: Final = re.compile(r"\s?\)?\s?(?:보다|대비|에\s?비해|에\s?비하|에서|과\s?비교|와\s?비교|에\s?견줘|比)")
+_SAME_YEAR_BASE: Final = re.compile(r"예산안|정부안|요구안|요구액|신청액|제출|당초|원안")
+_FROM_TO: Final = re.compile(r"\s?(?:약\s?)?[0-9][0-9,.]*\s?[조억만천]")
+_CHANGE_LATER: Final = re.compile(rf"{INCREASE}|{DECREASE}|%")
+_EXCLUDED_AFTER: Final = re.compile(r"\s?\)?\s?(?:을|를)?\s?(?:제외|뺀|빼)")
+_PER_UNIT_BEFORE: Final = re.compile(
+    r"(?:[0-9]?인당|가구당|명당|세대당|개당|건당|회당|㎡당|평당|당)\s?(?:최대|최고|평균|월|연)?\s?$"
+)
+_MONTHLY_BEFORE: Final = re.compile(r"(?:^|[\s(])(?:월|매월|월평균)\s?(?:최대|평균|약)?\s?$")
+_EACH_AFTER: Final = re.compile(r"\s?씩")
+#: Money that is not a budget appropriation: debt, revenue, prices, wages.
+OTHER_WORDS: Final = words(
+    "채무 부채 빚 지방채 이자 적자 잔액 세수 지방세 요금 가격 이용료 입장료 운임 수수료 단가 "
+    "연봉 월급 시급 임금 최저임금 집값 매매가 전셋값 시세 공시가격 보증금 월세 전세금 손실 피해액 "
+    "매출 매출액 시가총액 수익 잉여금 세계잉여금 순세계잉여금 이월액 이월금 불용액 집행잔액 보조금반납"
+)
+
+
+def change_direction(text: str, figure: Figure, *, after_percent: bool) -> int | None:
+    """+1 / -1 for an increase / a decrease, 0 for a change of unknown direction, None for no change.
+
+    ``after_percent``: the figure sits in a parenthesis right after a percentage ("23%(약 1200억원) 감소").
+    """
+    if figure.column is not None:
+        return None
+    first = text[figure.start]
+    if first in "+-△▽" and figure.won != 0:
+        return -1 if figure.won < 0 else 1
+    match = _CHANGE_AFTER.match(text, figure.full_end)
+    if match is not None and (after_percent or not match.group("close")):
+        if match.group("up"):
+            return 1
+        if match.group("down"):
+            return -1
+        return 0
+    line_start = text.rfind("\n", 0, figure.full_start) + 1
+    before = _CHANGE_BEFORE.search(text, max(line_start, figure.full_start - 16), figure.full_start)
+    if before is not None:
+        word = before.group("word")
+        if "감" in word and word != "증감" and word != "증감액":
+            return -1
+        if word.startswith("증감"):
+            return -1 if figure.won < 0 else 1
+        return 1
+    return None
+
+
+def base_kind(text: str, figure: Figure, clause_start: int, sentence_end: int, past: bool) -> str | None:
+    """For the base of a comparison: "prior" (an earlier year), "level" (the same year's proposal), else None."""
+    match = _BASE_AFTER.match(text, figure.full_end)
+    if match is None:
+        return None
+    before = text[clause_start : figure.full_start]
+    if _SAME_YEAR_BASE.search(before[-24:]) and not past:
+        return "level"
+    if past or _CHANGE_LATER.search(text, match.end(), sentence_end):
+        return "prior"
+    if "에서" in match.group() and _FROM_TO.match(text, match.end()):
+        return "prior"  # "61억원에서 132억원으로"
+    return None
+
+
+def past_reference(
+    tokens: list[Token], start: int, end: int, budget_year: int | None, current_year: int | None
+) -> bool:
+    """Tokens ``start..end`` date what follows before the budget year ("2025년도 …", "지난해 …", "올해 …")."""
+    for k in range(start, end):
+        t = tokens[k]
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        follow = tokens[k + 2] if k + 2 < len(tokens) else None
+        if t.form in PAST_WORDS or (
+            t.form in ("올해", "금년")
+            and budget_year is not None
+            and current_year is not None
+            and current_year < budget_year
+        ):
+            dated = nxt is not None and nxt.tag == "SN" and follow is not None and follow.form in ("월", "일")
+            if dated or (nxt is not None and nxt.form in ("보다", "대비", "에", "과", "와")):
+                continue
+            return True
+        if t.tag == "SN" and len(t.form) == 4 and t.form.isdigit() and nxt is not None and nxt.form in ("년", "년도"):
+            if follow is not None and (follow.tag == "SN" or follow.form in ("보다", "대비", "에", "까지", "부터")):
+                continue
+            if budget_year is not None and int(t.form) < budget_year:
+                return True
+    return False
+
+
+def is_other(text: str, figure: Figure, subject: Phrase | None) -> bool:
+    """Not budget money: debt, revenue, prices, amounts per person, subtracted components."""
+    if _EXCLUDED_AFTER.match(text, figure.full_end) or _EACH_AFTER.match(text, figure.full_end):
+        return True
+    line_start = text.rfind("\n", 0, figure.full_start) + 1
+    window = max(line_start, figure.full_start - 12)
+    if _PER_UNIT_BEFORE.search(text, window, figure.full_start):
+        return True
+    if abs(figure.won) < 10**8 and _MONTHLY_BEFORE.search(text, window, figure.full_start):
+        return True
+    if subject is not None:
+        content = [t for t in subject.tokens if t.tag in CONTENT]
+        if content and content[-1].form in OTHER_WORDS:
+            return True
+    return False
+
+
+def _eojeol_ends(tokens: tuple[Token, ...]) -> list[int]:
+    """For each token, the index of the last token of its eojeol (the space-separated word)."""
+    ends = [0] * len(tokens)
+    k = len(tokens) - 1
+    last = k
+    while k >= 0:
+        if k < len(tokens) - 1 and tokens[k].end != tokens[k + 1].start:
+            last = k
+        ends[k] = last
+        k -= 1
+    return ends
+
+
+def is_whole_budget(subject: Phrase | None, sentence: str) -> bool:
+    """The subject names a whole budget (see the module docstring)."""
+    if subject is None:
+        return False
+    tokens = subject.head
+    words = sentence[tokens[0].start : tokens[-1].end] if tokens else ""
+    if re.search(r"정책\s?사업비", words):
+        return True
+    ends = _eojeol_ends(tokens)
+    heads: list[str] = []
+    govs = 0
+    others = 0
+    for k, t in enumerate(tokens):
+        if tokens[ends[k]].form == "별" and ends[k] != k:
+            others += 1
+            continue  # 분야·부문별, 회계별: the sum over all of them
+        if t.tag not in CONTENT:
+            others += t.tag in ("SN", "MM", "XPN", "NNB")
+            continue
+        if t.form in BUDGET_HEADS:
+            heads.append(t.form)
+        elif is_gov(t):
+            govs += 1
+        elif t.form in TIME_WORDS or t.form in BUDGET_NEUTRAL:
+            others += 1
+        else:
+            return False
+    if heads:
+        bare = all(h in ("예산", "예산액") for h in heads) and not govs and not others
+        return not bare
+    return govs > 0

@@ -1,0 +1,256 @@
+"""Links between the figures of one article: percentages, changes, the levels they describe, rounded totals.
+
+* A percentage is a rate of change when a change verb follows it (``5.4% 증가``) or it sits next to a
+  change amount (``8601억원(5.8%) 늘어난``, ``916억원, 3.7% 증가``, ``23%(약 1200억원) 감소``); a
+  share (``전체의 30%``, ``비중은 5.6%``) is not. The rate goes to the change next to it and to the
+  level it describes: the level it modifies (``5.7% 증가한 28조원``), else a level earlier in the same
+  sentence, else — when the sentence only compares (``올해(48조원)보다 7.0% 증가한 것으로``) — the
+  earlier level that the arithmetic confirms (prior + change = level, or prior × (1 + rate) = level),
+  and without a prior in the sentence, the nearest earlier level without a rate.
+* A change without a subject of its own is about that level ("올해보다 8601억원이 증액된 것으로").
+* An amount without a specific subject that equals, or rounds from, a total is that total
+  (the headline "51.5조" of a 51조5060억 budget).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+from yesan.claims.figures import Figure
+from yesan.claims.kind import DECREASE, INCREASE
+from yesan.claims.morph import SUPPLEMENTARY_HEADS
+from yesan.claims.phrases import Phrase
+from yesan.money import PercentMatch, find_percents
+
+__all__ = [
+    "Draft",
+    "link_percentages",
+    "name_changes",
+    "propagate_totals",
+    "resolve_adjustments",
+    "share_subjects",
+    "supplementary_increments",
+]
+
+
+@dataclass
+class Draft:
+    """A claim being built: the figure, where it is, and what has been decided so far."""
+
+    figure: Figure
+    sentence: int
+    kind: str
+    direction: int = 0
+    subject: Phrase | None = None
+    subject_text: str | None = None
+    generic_subject: bool = False
+    change_pct: Decimal | None = None
+    base: str | None = None  # "prior"/"level" when the figure is the base of a comparison
+
+    @property
+    def level(self) -> bool:
+        return self.kind in ("total", "allocation")
+
+
+_RATE_VERB: Final = re.compile(
+    r"\s?(?:\([^()]{0,24}\))?\s?(?:이|가|을|를|씩)?\s?(?:더\s?|가량\s?|정도\s?|소폭\s?|대폭\s?)?"
+    rf"(?:(?P<up>{INCREASE})|(?P<down>{DECREASE})|(?P<adjust>조정))"
+)
+_RATE_WORD: Final = re.compile(r"(?:증가|증감|인상|감소|상승|하락|증액|감액)(?:율|률)\s?(?:은|는|이|가|:)?\s?$")
+_MODIFIES: Final = re.compile(r"[가-힣]{0,3}(?:한|된|난|린|은)\s?(?:총\s?|약\s?)?$")
+_ADJACENT: Final = frozenset({"(", " (", ",", ", ", ", 약 "})
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _adjacent(text: str, pct: PercentMatch, figure: Figure, offset: int) -> bool:
+    p_start, p_end = pct.full_start + offset, pct.full_end + offset
+    if 0 <= p_start - figure.full_end <= 4 and text[figure.full_end : p_start] in _ADJACENT:
+        return True
+    between = text[p_end : figure.full_start]
+    return 0 <= figure.full_start - p_end <= 4 and between in _ADJACENT
+
+
+def _rate_matches(prior: int, level: int, rate: Decimal) -> bool:
+    if prior <= 0:
+        return False
+    actual = (Decimal(level) - Decimal(prior)) * 100 / Decimal(prior)
+    tolerance = Decimal(1).scaleb(-_decimals(rate)) + Decimal("0.0001")
+    return bool(abs(actual - rate) <= tolerance)
+
+
+def link_percentages(text: str, sentences: list[tuple[int, int]], drafts: list[Draft]) -> None:
+    """Set ``change_pct`` on changes and the levels they describe (see the module docstring)."""
+    by_sentence: dict[int, list[Draft]] = {}
+    for draft in drafts:
+        by_sentence.setdefault(draft.sentence, []).append(draft)
+    for index, (start, end) in enumerate(sentences):
+        if "%" not in text[start:end] and "퍼센트" not in text[start:end]:
+            continue
+        here = by_sentence.get(index, [])
+        for pct in find_percents(text[start:end]):
+            if pct.percent.points:
+                continue
+            _link_one(text, start, end, index, pct, here, drafts)
+
+
+def _link_one(
+    text: str, start: int, end: int, index: int, pct: PercentMatch, here: list[Draft], drafts: list[Draft]
+) -> None:
+    value = pct.percent.value
+    change = next((d for d in here if d.kind == "change" and _adjacent(text, pct, d.figure, start)), None)
+    verb = _RATE_VERB.match(text, pct.full_end + start)
+    named = _RATE_WORD.search(text, max(start, pct.full_start + start - 12), pct.full_start + start)
+    if change is None and verb is None and named is None:
+        return
+    if change is None and named is not None:
+        # "4,100억원 늘어난 것으로, 증가율은 4.1%다": the rate of the change stated before it
+        change = next(
+            (d for d in reversed(here) if d.kind == "change" and d.figure.end <= pct.full_start + start), None
+        )
+    if change is not None:
+        sign = -1 if change.direction < 0 else 1
+    else:
+        assert verb is not None
+        sign = -1 if verb.group("down") else 1
+    rate = -abs(value) if sign < 0 or value < 0 else abs(value)
+    if change is not None and change.change_pct is None:
+        change.change_pct = rate
+    target = _target(text, start, index, pct, here, drafts, verb, change, rate)
+    if target is not None and target.change_pct is None:
+        target.change_pct = rate
+
+
+def _target(
+    text: str,
+    start: int,
+    index: int,
+    pct: PercentMatch,
+    here: list[Draft],
+    drafts: list[Draft],
+    verb: re.Match[str] | None,
+    change: Draft | None,
+    rate: Decimal,
+) -> Draft | None:
+    p_start = pct.full_start + start
+    if verb is not None:
+        # "5.7% 증가한 28조7683억 원": the level right after the verb.
+        for draft in here:
+            gap = draft.figure.full_start - verb.end()
+            if 0 <= gap <= 8 and draft.level and _MODIFIES.search(text, verb.start(), draft.figure.full_start):
+                return draft
+    before = [d for d in here if d.level and d.figure.full_end <= p_start and d.base is None]
+    if before:
+        return before[-1]
+    if any(d.level and d.base is None for d in here):
+        return None  # the sentence's own level comes after the rate: not ours to guess
+    priors = [d for d in here if d.kind == "prior"]
+    earlier = [d for d in reversed(drafts) if d.sentence < index and d.level and d.base is None]
+    if priors:
+        prior = abs(priors[0].figure.won)
+        if change is not None:
+            moved = abs(change.figure.won) * (-1 if change.direction < 0 else 1)
+            exact = next((d for d in earlier if abs(d.figure.won) == prior + moved), None)
+            if exact is not None:
+                return exact
+        return next((d for d in earlier if _rate_matches(prior, abs(d.figure.won), rate)), None)
+    for draft in earlier:
+        if draft.sentence < index - 4:
+            break
+        if draft.change_pct is None:
+            return draft
+    return None
+
+
+def share_subjects(drafts: list[Draft], sentence: str | None = None) -> None:
+    """A change without a subject of its own takes the subject of the level it describes."""
+    for k, draft in enumerate(drafts):
+        if draft.kind != "change" or (draft.subject_text and not draft.generic_subject):
+            continue
+        for other in reversed(drafts[:k]):
+            if other.sentence < draft.sentence - 1:
+                break
+            if other.level and other.subject_text and other.base is None:
+                draft.subject_text = other.subject_text
+                draft.generic_subject = other.generic_subject
+                break
+
+
+def resolve_adjustments(drafts: list[Draft]) -> None:
+    """ "예산안(51조5060억원) 대비 282억원 조정": the direction of an 조정 from the figures themselves.
+
+    When the base of the comparison and a level elsewhere in the article differ by exactly the amount,
+    the level says which way it went; otherwise an 조정 in budget news is a cut.
+    """
+    for draft in drafts:
+        if draft.kind != "change" or draft.direction != 0:
+            continue
+        amount = abs(draft.figure.won)
+        bases = [d for d in drafts if d.sentence == draft.sentence and (d.base is not None or d.kind == "prior")]
+        draft.direction = -1
+        for base in bases:
+            for level in drafts:
+                if level is base or not level.level or level.base is not None:
+                    continue
+                difference = abs(level.figure.won) - abs(base.figure.won)
+                if abs(difference) == amount:
+                    draft.direction = 1 if difference > 0 else -1
+                    break
+
+
+def name_changes(drafts: list[Draft]) -> None:
+    """ "'약자와의 동행' 사업 증가분": a change is named after what changed."""
+    for draft in drafts:
+        if draft.kind == "change" and draft.subject_text and draft.figure.column is None:
+            if re.search(r"(?:증가|증액|감액|감소|증감|삭감)분?$", draft.subject_text):
+                continue
+            word = "증가분" if draft.direction > 0 else "감소분" if draft.direction < 0 else "증감분"
+            draft.subject_text = f"{draft.subject_text} {word}"
+
+
+def _rounds_to(total: int, figure: Figure) -> bool:
+    if figure.won == total:
+        return True
+    precision = figure.precision
+    if precision < 10**8 or figure.won % precision:
+        return False
+    nearest = (total + precision // 2) // precision * precision
+    return figure.won in (nearest, total // precision * precision)
+
+
+def _supplementary(draft: Draft) -> bool:
+    if draft.subject is None:
+        return False
+    forms = {t.form for t in draft.subject.head}
+    return bool(forms & SUPPLEMENTARY_HEADS) and not forms & {"총", "전체", "총액", "총규모"}
+
+
+def supplementary_increments(drafts: list[Draft]) -> None:
+    """ "1조2500억원 규모의 제1회 추경안": a supplementary budget's size adds to the year's budget.
+
+    When the article also gives a whole budget more than five times larger, the 추경 figure is that
+    increase (a change), not the budget's size.
+    """
+    totals = [abs(d.figure.won) for d in drafts if d.kind == "total" and not _supplementary(d)]
+    for draft in drafts:
+        larger = any(total > 5 * abs(draft.figure.won) for total in totals)
+        if draft.kind in ("total", "allocation") and _supplementary(draft) and larger:
+            draft.kind, draft.direction = "change", 1
+
+
+def propagate_totals(drafts: list[Draft]) -> None:
+    """An amount with no specific subject that equals or rounds from a total is that total."""
+    totals = [d.figure.won for d in drafts if d.kind == "total"]
+    if not totals:
+        return
+    for draft in drafts:
+        if draft.kind != "allocation" or (draft.subject_text and not draft.generic_subject):
+            continue
+        if any(_rounds_to(total, draft.figure) for total in totals):
+            draft.kind = "total"

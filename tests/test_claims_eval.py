@@ -1,0 +1,137 @@
+"""Scoring extraction against labelled figures: matching, precision/recall, kinds, subject agreement."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED
+from yesan.claims import evaluate
+from yesan.claims.evaluate import load_gold, subject_agreement
+from yesan.errors import YesanError
+
+HEADER = "# source: https://example.org/{n}\n# date: 2025-11-02\n"
+ARTICLES = {
+    "01": "인천시는 2026년도 예산안을 15조원 규모로 편성했다. 항만 재개발에 300억원을 투입한다.",
+    "02": "세종시는 행정수도 완성에 500억원, 교통에 200억원을 쓴다. 1인당 월 10만원씩 지원한다.",
+}
+
+
+def write_corpus(root: Path, gold: list[dict[str, object]]) -> tuple[Path, Path]:
+    (root / "articles").mkdir(parents=True)
+    for number, body in ARTICLES.items():
+        (root / "articles" / f"{number}.txt").write_text(HEADER.format(n=number) + body, encoding="utf-8")
+    path = root / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(g, ensure_ascii=False) for g in gold) + "\n", encoding="utf-8")
+    return root, path
+
+
+def gold_row(article: str, figure: str, amount: int, kind: str, subject: str, sentence: str) -> dict[str, object]:
+    body = ARTICLES[article]
+    start = len(HEADER.format(n=article)) + body.index(figure)
+    return {
+        "article": article,
+        "sentence": sentence,
+        "subject": subject,
+        "amount_krw": amount,
+        "kind": kind,
+        "figure_text": figure,
+        "char_start": start,
+        "stage": "proposal" if article == "01" else None,
+        "year": 2026,
+    }
+
+
+FIRST = ARTICLES["01"].split(". ")[0] + "."
+GOLD = [
+    gold_row(
+        "01", "15조원", 15 * 10**12, "total", "2026년도 예산안", "인천시는 2026년도 예산안을 15조원 규모로 편성했다."
+    ),
+    gold_row("01", "300억원", 300 * 10**8, "allocation", "항만 재개발", "항만 재개발에 300억원을 투입한다."),
+    gold_row(
+        "02", "500억원", 500 * 10**8, "total", "행정수도", "세종시는 행정수도 완성에 500억원, 교통에 200억원을 쓴다."
+    ),
+    # a figure the text does not have (a miss); 200억원 and 10만원 are not labelled (false alarms)
+    gold_row(
+        "02",
+        "500억원",
+        999 * 10**8,
+        "allocation",
+        "없는 사업",
+        "세종시는 행정수도 완성에 500억원, 교통에 200억원을 쓴다.",
+    ),
+]
+
+
+def test_precision_recall_and_the_lists_of_mistakes(tmp_path: Path) -> None:
+    corpus, gold = write_corpus(tmp_path, GOLD)
+    result = evaluate(corpus, gold)
+    assert (result.gold, result.predicted, result.matched) == (4, 5, 3)
+    assert result.precision == pytest.approx(3 / 5) and result.recall == pytest.approx(3 / 4)
+    assert result.f1 == pytest.approx(2 * 0.6 * 0.75 / 1.35)
+    assert [(m.article, m.text) for m in result.misses] == [("02", "500억원")]
+    assert sorted((m.article, m.text) for m in result.false_alarms) == [("02", "10만원"), ("02", "200억원")]
+    assert result.kind_accuracy == pytest.approx(2 / 3)
+    assert result.kind_confusion == {"total→allocation": 1}
+    assert result.stage_accuracy == 1.0 and result.year_accuracy == 1.0
+
+
+def test_subject_agreement_is_the_mean_over_matched_pairs(tmp_path: Path) -> None:
+    corpus, gold = write_corpus(tmp_path, GOLD)
+    result = evaluate(corpus, gold)
+    expected = (1.0 + 1.0 + subject_agreement("행정수도 완성", "행정수도")) / 3
+    assert result.subject_agreement == pytest.approx(expected)
+
+
+def test_a_claim_outside_the_gold_sentence_does_not_match(tmp_path: Path) -> None:
+    wrong_place = {**GOLD[1], "sentence": FIRST, "char_start": None}
+    corpus, gold = write_corpus(tmp_path, [GOLD[0], wrong_place])
+    result = evaluate(corpus, gold)
+    assert result.matched == 1 and [m.text for m in result.misses] == ["300억원"]
+
+
+@pytest.mark.parametrize(
+    ("predicted", "gold", "score"),
+    [
+        ("약자와의 동행 사업", "'약자와의 동행' 사업", 1.0),
+        ("복지", "복지", 1.0),
+        (None, "복지", 0.0),
+        ("도로", "교량 건설", 0.0),
+        (None, None, 1.0),
+    ],
+)
+def test_subject_agreement_ignores_spaces_quotes_and_punctuation(
+    predicted: str | None, gold: str, score: float
+) -> None:
+    assert subject_agreement(predicted, gold) == pytest.approx(score)
+
+
+def test_partial_subject_scores_between_zero_and_one() -> None:
+    assert 0.5 < subject_agreement("'약자와의 동행' 사업", "'약자와의 동행' 사업 증가분") < 1.0
+
+
+def test_bad_gold_line_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "gold.jsonl"
+    path.write_text(
+        '{"article": "01", "sentence": "x", "amount_krw": 1, "kind": "total"}\nnot json\n', encoding="utf-8"
+    )
+    with pytest.raises(YesanError, match="line 2"):
+        load_gold(path)
+
+
+def test_missing_article_file_is_a_clear_error(tmp_path: Path) -> None:
+    corpus, gold = write_corpus(tmp_path, [{**GOLD[0], "article": "09"}])
+    with pytest.raises(YesanError, match="no file for article '09'"):
+        evaluate(corpus, gold)
+
+
+DEV = SHARED / "corpus" / "seoul-2026"
+
+
+@pytest.mark.skipif(not (DEV / "gold.jsonl").exists(), reason="the dev corpus is only on the dev machine")
+def test_dev_corpus_meets_the_target() -> None:
+    result = evaluate(DEV, DEV / "gold.jsonl")
+    assert result.f1 >= 0.97
+    assert result.kind_accuracy >= 0.95
