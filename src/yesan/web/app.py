@@ -43,7 +43,7 @@ from yesan.web.responses import (
     yesan_error_handler,
 )
 from yesan.web.views.catalog import CatalogHolder
-from yesan.web.views.common import warm
+from yesan.web.views.common import ResidentsCache, warm
 from yesan.web.views.templating import render_error
 
 #: Cursors shared by the request threads; 1 means one connection behind a lock. On 2 cores, 2 cursors measured
@@ -220,6 +220,7 @@ def create_app(
     app.state.backends = backends
     app.state.cache = ResponseCache(cache_entries)
     app.state.catalog = CatalogHolder()
+    app.state.residents = ResidentsCache()
     app.include_router(api.router)
     app.include_router(reports.router)
     check_api = _check_api()

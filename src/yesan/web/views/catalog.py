@@ -130,9 +130,11 @@ class Catalog:
             )
         )[0]
         self.has_level = {"program": bool(present["programs"]), "unit": bool(present["units"])}
-        self.source_ids: dict[str, int] = {
-            str(r["file"]): int(r["source_id"]) for r in records(t.sources.select("source_id", "file"))
+        self.sources: dict[int, dict[str, Any]] = {
+            int(r["source_id"]): r
+            for r in records(t.sources.select("source_id", "dataset", "file", "sha256", "loaded_at"))
         }
+        self.source_ids: dict[str, int] = {str(r["file"]): source_id for source_id, r in self.sources.items()}
 
     # --- governments ------------------------------------------------------------------------------
 

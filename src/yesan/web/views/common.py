@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from types import SimpleNamespace
 from typing import Annotated, Any, cast
 from urllib.parse import urlencode
@@ -9,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi import Query, Request
 from fastapi.responses import RedirectResponse
 
+from yesan.query import Filters, PerResidentReport, Tables, per_resident
 from yesan.web.routing import rollups_for, tables_for
 from yesan.web.views.catalog import Catalog, CatalogHolder, GovernmentInfo
 
@@ -51,13 +54,39 @@ def link(path: str, params: dict[str, Any], keep: list[tuple[str, str]] | None =
     return f"{path}?{urlencode(pairs)}" if pairs else path
 
 
+class ResidentsCache:
+    """Per-resident reports (``yesan.query.per_resident``) by snapshot, kept for the app's life (the store is
+    read-only while it runs): one report per snapshot answers every government's home page."""
+
+    def __init__(self, entries: int = 16) -> None:
+        self.entries = entries
+        self._reports: OrderedDict[tuple[int, ...], PerResidentReport] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, t: Tables, snapshot_ids: tuple[int, ...]) -> PerResidentReport:
+        with self._lock:
+            if snapshot_ids in self._reports:
+                self._reports.move_to_end(snapshot_ids)
+                return self._reports[snapshot_ids]
+        report = per_resident(t, Filters(snapshot_ids=snapshot_ids))
+        with self._lock:
+            self._reports[snapshot_ids] = report
+            while len(self._reports) > self.entries:
+                self._reports.popitem(last=False)
+        return report
+
+
+def residents_of(request: Request, t: Tables, snapshot_ids: tuple[int, ...]) -> PerResidentReport:
+    cache: ResidentsCache = request.app.state.residents
+    return cache.get(t, snapshot_ids)
+
+
 def item_url(snapshot_id: int, source_id: int, row_no: int) -> str:
     return f"/item/{snapshot_id}/{source_id}/{row_no}"
 
 
 def warm(request_app: Any) -> None:
     """Build the catalog, rollups, templates, assets and the search index before the first reader needs them."""
-    from yesan.query import Filters, per_resident
     from yesan.query.search import index_for
     from yesan.web.views import assets, templating
 
@@ -65,8 +94,8 @@ def warm(request_app: Any) -> None:
     holder: CatalogHolder = request_app.state.catalog
     with backends.tables() as t:
         catalog = holder.get(t)
-        if catalog.snapshots:  # the first per-resident question pays for compiling its queries: pay it now
-            per_resident(t, catalog.scope().filters())
+        if catalog.snapshots:  # the home page's per-resident figures of the latest snapshot
+            request_app.state.residents.get(t, catalog.scope().snapshot_ids)
     rollups_for(cast(Request, SimpleNamespace(app=request_app)))
     environment = templating.environment()
     for name in environment.list_templates(extensions=["html"]):

@@ -7,11 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from yesan.query import compare, drilldown, per_resident
+from yesan.query import compare, drilldown
 from yesan.query.common import ratio
 from yesan.web.routing import rollups_for, tables_for
 from yesan.web.views.catalog import Catalog, Scope
-from yesan.web.views.common import GovParam, LangParam, SnapshotParam, YearParam, catalog_of, link
+from yesan.web.views.common import GovParam, LangParam, SnapshotParam, YearParam, catalog_of, link, residents_of
 from yesan.web.views.i18n import text
 from yesan.web.views.page import Column, Page, Table, lang_of, page_route
 
@@ -57,17 +57,18 @@ def _headline(request: Request, catalog: Catalog, scope: Scope) -> dict[str, Any
     rollups = rollups_for(request)
     with tables_for(request) as t:
         fields = drilldown(t.items, "field", scope.filters(), rollups=rollups)
-        residents = per_resident(t, scope.filters())
+        everyone = residents_of(request, t, scope.snapshot_ids)
         regions = drilldown(t.items, "region", scope.filters(), rollups=rollups) if scope.gov is None else None
         change = compare(t.items, previous.filters(), scope.filters(), "field", top=0) if previous else None
     total = fields.total
-    counted = [r for r in residents.rows if r.population]
+    chosen = [r for r in everyone.rows if scope.gov is None or r.gov_code == scope.gov.code]
+    counted = [r for r in chosen if r.population]
     people = sum(r.population or 0 for r in counted)
     amount = sum(r.amount for r in counted)
     population = {
         "people": people,
         "governments": len(counted),
-        "without": list(residents.without_population),
+        "without": sorted(r.gov_code for r in chosen if not r.population),
         "years": sorted({r.population_year for r in counted if r.population_year}),
         "sources": sorted({r.population_source for r in counted if r.population_source}),
     }
@@ -78,7 +79,7 @@ def _headline(request: Request, catalog: Catalog, scope: Scope) -> dict[str, Any
             "spent": total.amounts["spent"],
             "items": total.items,
             "execution_rate": total.execution_rate,
-            "governments": len({r.gov_code for r in residents.rows}),
+            "governments": len(chosen),
         },
         "per_resident": {"won": amount // people if people else None, "amount": amount, **population},
         "previous": (

@@ -14,14 +14,14 @@ from fastapi import APIRouter, Path, Request
 from yesan.model import FUNDING_COLUMNS
 from yesan.query import Filters
 from yesan.query.common import ratio
-from yesan.query.items import ItemRecord, find_items
+from yesan.query.items import ItemRecord
 from yesan.query.search import EXACT, SYNONYM, index_for
 from yesan.web.responses import NotFoundError
 from yesan.web.routing import backends_of, tables_for
 from yesan.web.views.catalog import Catalog
 from yesan.web.views.common import LangParam, catalog_of, item_url, link
 from yesan.web.views.i18n import precise_won, text
-from yesan.web.views.lookups import NULL_PARAM
+from yesan.web.views.lookups import NULL_PARAM, item_history, item_row
 from yesan.web.views.page import Column, Page, Table, lang_of, page_route
 
 router = APIRouter()
@@ -41,26 +41,30 @@ def item(
 ) -> Page:
     catalog = catalog_of(request)
     with tables_for(request) as t:
-        found = find_items(t, row=(snapshot_id, source_id, row_no), limit=1)
-        if not found:
+        fields = item_row(t.items, snapshot_id, source_id, row_no)
+        if fields is None or source_id not in catalog.sources:
             raise NotFoundError(
                 f"no item at snapshot {snapshot_id}, source {source_id}, row {row_no}; "
                 "search for it at /search, or list the snapshots at /api/snapshots"
             )
-        record = found[0]
-        fields = record.fields
-        same = (
-            find_items(t, item_code=fields["item_code"], gov_code=fields["gov_code"], limit=500)
-            if fields["item_code"]
-            else [record]
-        )
-    history = [r for r in same if r.fields["account"] == fields["account"]] or [record]
-    history.sort(key=lambda r: catalog.by_id[r.snapshot_id].order if r.snapshot_id in catalog.by_id else (0,))
+        code = fields["item_code"]
+        history = item_history(t.items, fields["gov_code"], fields["account"], code) if code else [fields]
+    history.sort(key=lambda r: catalog.by_id[r["snapshot_id"]].order if r["snapshot_id"] in catalog.by_id else (0,))
+    source = catalog.sources[source_id]
+    snapshot = catalog.by_id.get(snapshot_id)
+    record = ItemRecord(
+        fields=fields,
+        snapshot_id=snapshot_id,
+        source_id=source_id,
+        dataset=snapshot.dataset if snapshot else str(source["dataset"]),
+        source_file=str(source["file"]),
+        sha256=str(source["sha256"]),
+        loaded_at=str(source["loaded_at"]),
+    )
     lang = lang_of(request)
     budget = int(fields["budget"] or 0)
     funding = {name: fields[name] for name in FUNDING_COLUMNS}
     funded = sum(int(v or 0) for v in funding.values())
-    snapshot = catalog.by_id.get(snapshot_id)
     data: dict[str, Any] = {
         "page": "item",
         "item": _plain_fields(fields),
@@ -139,21 +143,22 @@ def _citation(record: ItemRecord, snapshot: Any, lang: str) -> str:
     )
 
 
-def _history_table(lang: str, catalog: Catalog, history: list[ItemRecord], current: ItemRecord) -> Table:
+def _history_table(lang: str, catalog: Catalog, history: list[dict[str, Any]], current: ItemRecord) -> Table:
     rows = []
     before: int | None = None
     for r in history:
-        snapshot = catalog.by_id.get(r.snapshot_id)
-        budget = int(r.fields["budget"] or 0)
+        snapshot = catalog.by_id.get(int(r["snapshot_id"]))
+        budget = int(r["budget"] or 0)
+        here = (int(r["snapshot_id"]), int(r["source_id"]), int(r["row_no"]))
         rows.append(
             {
-                "snapshot": snapshot.label if snapshot else str(r.snapshot_id),
+                "snapshot": snapshot.label if snapshot else str(r["snapshot_id"]),
                 "budget": budget,
                 "delta": None if before is None else budget - before,
-                "spent": r.fields["spent"],
-                "execution_rate": ratio(int(r.fields["spent"] or 0), budget),
-                "url": item_url(r.snapshot_id, r.source_id, int(r.fields["row_no"])),
-                "highlight": r.snapshot_id == current.snapshot_id and r.fields["row_no"] == current.fields["row_no"],
+                "spent": r["spent"],
+                "execution_rate": ratio(int(r["spent"] or 0), budget),
+                "url": item_url(*here),
+                "highlight": here == (current.snapshot_id, current.source_id, int(current.fields["row_no"])),
             }
         )
         before = budget
