@@ -250,3 +250,33 @@ def test_json_has_exactly_the_claim_fields_and_source() -> None:
 @pytest.mark.parametrize("text", ["", "예산 관련 소식은 없다.", "참석자 120명, 2026년 3월 15일"])
 def test_texts_without_money_have_no_claims(text: str) -> None:
     assert extract(text) == []
+
+
+def test_from_one_year_to_the_next() -> None:
+    text = "복지 예산은 지난해 3조원에서 올해 3조3000억원으로 3000억원(10%) 증가했다."
+    assert [(c.kind, c.amount_krw, c.change_pct) for c in extract(text)] == [
+        ("prior", 3 * JO, None),
+        ("allocation", 33_000 * EOK, 10.0),
+        ("change", 3000 * EOK, 10.0),
+    ]
+
+
+def test_a_project_named_after_its_total_cost() -> None:
+    claim = extract("총사업비 3500억원 규모의 도시철도 2호선 연장 사업도 본격화한다.")[0]
+    assert claim.subject == "도시철도 2호선 연장 사업"
+
+
+def test_money_for_districts_is_an_allocation_even_when_given_each() -> None:
+    each, total = extract("각 자치구에 50억원씩 총 1250억원을 지원한다.")
+    assert (each.kind, each.subject) == ("allocation", "자치구")
+    assert total.kind == "allocation"
+
+
+def test_prices_and_their_changes_are_not_budget_money() -> None:
+    claims = extract("시내버스 요금은 1,550원으로 150원 오른다. 1인당 지방세 부담액은 180만원이다.")
+    assert [c.kind for c in claims] == ["other", "other", "other"]
+
+
+def test_comparison_base_with_a_time_word_is_not_the_figures_year() -> None:
+    claim = extract("전년도 예산액 대비 12.3% 늘어난 2,345억원을 편성했다.")[0]
+    assert (claim.kind, claim.change_pct) == ("allocation", 12.3)

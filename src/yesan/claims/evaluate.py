@@ -74,6 +74,7 @@ class Evaluation:
     qualifier_accuracy: float
     change_pct_accuracy: float
     sign_accuracy: float
+    subject_by_kind: dict[str, float] = field(default_factory=dict)  # mean agreement per gold kind
     kind_confusion: dict[str, int] = field(default_factory=dict)  # "gold→predicted": count, mismatches only
     misses: list[Mistake] = field(default_factory=list)
     false_alarms: list[Mistake] = field(default_factory=list)
@@ -208,6 +209,7 @@ def evaluate(corpus: str | Path, gold_path: str | Path) -> Evaluation:
     tallies: Counter[str] = Counter()
     agreement = 0.0
     half = 0
+    per_kind: dict[str, list[float]] = {}
     confusion: Counter[str] = Counter()
     misses: list[Mistake] = []
     false_alarms: list[Mistake] = []
@@ -230,6 +232,7 @@ def evaluate(corpus: str | Path, gold_path: str | Path) -> Evaluation:
         for g, c in pairs:
             gold, claim = article_golds[g], claims[c]
             score = subject_agreement(claim.subject, gold.subject)
+            per_kind.setdefault(gold.kind, []).append(score)
             agreement += score
             half += score >= 0.5
             tallies["kind"] += claim.kind == gold.kind
@@ -273,6 +276,7 @@ def evaluate(corpus: str | Path, gold_path: str | Path) -> Evaluation:
         qualifier_accuracy=share("qualifier"),
         change_pct_accuracy=share("pct"),
         sign_accuracy=share("sign", tallies["signed"]),
+        subject_by_kind={kind: sum(scores) / len(scores) for kind, scores in sorted(per_kind.items())},
         kind_confusion=dict(confusion.most_common()),
         misses=misses,
         false_alarms=false_alarms,

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Final
 
 from yesan.claims.figures import Figure, _normalize, find_figures
-from yesan.claims.kind import base_kind, change_direction, is_other, is_whole_budget, past_reference
+from yesan.claims.kind import (
+    base_kind,
+    change_direction,
+    is_other,
+    is_whole_budget,
+    not_budget_subject,
+    past_reference,
+)
 from yesan.claims.links import (
     Draft,
     link_percentages,
@@ -141,6 +148,8 @@ def _prose_draft(
     first, _ = view.figures[k]
     tokens = view.tokens
     clause = _clause_start(view, first) if first >= 0 else 0
+    if k > 0 and view.figures[k - 1][1] >= clause:
+        clause = view.figures[k - 1][1] + 1  # "지난해 3조원에서 올해 3조3000억원으로": each its own time
     clause_char = start + (tokens[clause].start if tokens and clause < len(tokens) else 0)
     past = first >= 0 and past_reference(tokens, clause, first, line.budget_year, line.current_year)
     after_percent = bool(re.search(r"%\s?\(\s?$", text[max(start, figure.full_start - 4) : figure.full_start]))
@@ -154,6 +163,8 @@ def _prose_draft(
         if base == "prior" or (base is None and past):
             kind = "prior"
     subject = find_subject(view, k, change=kind == "change")
+    if kind in ("change", "prior") and not_budget_subject(subject, text):
+        kind = "other"  # a fare that rises, debt that falls: not budget money
     if kind is None:
         if is_other(text, figure, subject):
             kind = "other"

@@ -24,7 +24,7 @@ from yesan.claims.figures import Figure
 from yesan.claims.morph import BUDGET_HEADS, BUDGET_NEUTRAL, CONTENT, PAST_WORDS, TIME_WORDS, Token, is_gov, words
 from yesan.claims.phrases import Phrase
 
-__all__ = ["base_kind", "change_direction", "is_other", "is_whole_budget", "past_reference"]
+__all__ = ["base_kind", "change_direction", "is_other", "is_whole_budget", "not_budget_subject", "past_reference"]
 
 INCREASE: Final = (
     r"늘(?:어|었|린|려|렸|리|릴|은|고)|증가|증액|확대|상향|상승|불(?:어|었|린|려|은)|많(?:은|다|아|이|게|고)|순증"
@@ -54,12 +54,14 @@ _PER_UNIT_BEFORE: Final = re.compile(
     r"(?:[0-9]?인당|가구당|명당|세대당|개당|건당|회당|㎡당|평당|당)\s?(?:최대|최고|평균|월|연)?\s?$"
 )
 _MONTHLY_BEFORE: Final = re.compile(r"(?:^|[\s(])(?:월|매월|월평균)\s?(?:최대|평균|약)?\s?$")
+_COMPARING: Final = frozenset({"보다", "대비", "비해", "비하", "비교"})
+_PER_UNIT_WORD: Final = re.compile(r"(?:[0-9]인|가구|명|세대)당")
 _EACH_AFTER: Final = re.compile(r"\s?씩")
 #: Money that is not a budget appropriation: debt, revenue, prices, wages.
 OTHER_WORDS: Final = words(
     "채무 부채 빚 지방채 이자 적자 잔액 세수 지방세 요금 가격 이용료 입장료 운임 수수료 단가 "
     "연봉 월급 시급 임금 최저임금 집값 매매가 전셋값 시세 공시가격 보증금 월세 전세금 손실 피해액 "
-    "매출 매출액 시가총액 수익 잉여금 세계잉여금 순세계잉여금 이월액 이월금 불용액 집행잔액 보조금반납"
+    "매출 매출액 시가총액 수익 잉여금 세계잉여금 순세계잉여금 이월액 이월금 불용액 집행잔액 보조금반납 부담액"
 )
 
 
@@ -110,7 +112,11 @@ def base_kind(text: str, figure: Figure, clause_start: int, sentence_end: int, p
 def past_reference(
     tokens: list[Token], start: int, end: int, budget_year: int | None, current_year: int | None
 ) -> bool:
-    """Tokens ``start..end`` date what follows before the budget year ("2025년도 …", "지난해 …", "올해 …")."""
+    """Tokens ``start..end`` date what follows before the budget year ("2025년도 …", "지난해 …", "올해 …").
+
+    A time word that dates an event ("지난해 10월") or names the base of a comparison ("전년도 예산액
+    대비", "올해보다") does not.
+    """
     for k in range(start, end):
         t = tokens[k]
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
@@ -122,7 +128,8 @@ def past_reference(
             and current_year < budget_year
         ):
             dated = nxt is not None and nxt.tag == "SN" and follow is not None and follow.form in ("월", "일")
-            if dated or (nxt is not None and nxt.form in ("보다", "대비", "에", "과", "와")):
+            compared = any(u.form in _COMPARING for u in tokens[k + 1 : min(k + 4, end)])
+            if dated or compared or (nxt is not None and nxt.form in ("에", "과", "와")):
                 continue
             return True
         if t.tag == "SN" and len(t.form) == 4 and t.form.isdigit() and nxt is not None and nxt.form in ("년", "년도"):
@@ -135,19 +142,27 @@ def past_reference(
 
 def is_other(text: str, figure: Figure, subject: Phrase | None) -> bool:
     """Not budget money: debt, revenue, prices, amounts per person, subtracted components."""
-    if _EXCLUDED_AFTER.match(text, figure.full_end) or _EACH_AFTER.match(text, figure.full_end):
+    if _EXCLUDED_AFTER.match(text, figure.full_end):
         return True
+    if abs(figure.won) < 10**8 and _EACH_AFTER.match(text, figure.full_end):
+        return True  # "20만원씩" per person; "자치구에 50억원씩" is an allocation
     line_start = text.rfind("\n", 0, figure.full_start) + 1
     window = max(line_start, figure.full_start - 12)
     if _PER_UNIT_BEFORE.search(text, window, figure.full_start):
         return True
     if abs(figure.won) < 10**8 and _MONTHLY_BEFORE.search(text, window, figure.full_start):
         return True
-    if subject is not None:
-        content = [t for t in subject.tokens if t.tag in CONTENT]
-        if content and content[-1].form in OTHER_WORDS:
-            return True
-    return False
+    return not_budget_subject(subject, text)
+
+
+def not_budget_subject(subject: Phrase | None, text: str) -> bool:
+    """The subject is debt, revenue, a price or an amount per person ("1인당 지방세 부담액", "버스 요금")."""
+    if subject is None:
+        return False
+    content = [t for t in subject.head if t.tag in CONTENT]
+    if content and content[-1].form in OTHER_WORDS:
+        return True
+    return _PER_UNIT_WORD.search(text, subject.start, subject.end) is not None
 
 
 def _eojeol_ends(tokens: tuple[Token, ...]) -> list[int]:
@@ -193,4 +208,5 @@ def is_whole_budget(subject: Phrase | None, sentence: str) -> bool:
     if heads:
         bare = all(h in ("예산", "예산액") for h in heads) and not govs and not others
         return not bare
-    return govs > 0
+    # "서울시 51조원", "교육청 예산은": the government's budget; "자치구에 50억원": money for it
+    return govs > 0 and subject.how != "adverbial"

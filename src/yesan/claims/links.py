@@ -168,18 +168,23 @@ def _target(
     return None
 
 
-def share_subjects(drafts: list[Draft], sentence: str | None = None) -> None:
-    """A change without a subject of its own takes the subject of the level it describes."""
+def share_subjects(drafts: list[Draft]) -> None:
+    """A change without a subject of its own takes the subject of the level it describes.
+
+    That level is the only one before it in its sentence, else the last one of the sentence before;
+    with two levels before it ("서울시 51조원·교육청 10조원, 올해보다 3.5조 증가") it stays unnamed.
+    """
     for k, draft in enumerate(drafts):
         if draft.kind != "change" or (draft.subject_text and not draft.generic_subject):
             continue
-        for other in reversed(drafts[:k]):
-            if other.sentence < draft.sentence - 1:
-                break
-            if other.level and other.subject_text and other.base is None:
-                draft.subject_text = other.subject_text
-                draft.generic_subject = other.generic_subject
-                break
+        levels = [d for d in drafts[:k] if d.level and d.base is None and d.sentence >= draft.sentence - 1]
+        same = [d for d in levels if d.sentence == draft.sentence]
+        if len(same) > 1:
+            continue
+        source = same[0] if same else (levels[-1] if levels else None)
+        if source is not None and source.subject_text:
+            draft.subject_text = source.subject_text
+            draft.generic_subject = source.generic_subject
 
 
 def resolve_adjustments(drafts: list[Draft]) -> None:

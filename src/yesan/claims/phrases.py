@@ -340,7 +340,8 @@ def _adverbial(view: SentenceView, first: int, forms: tuple[str, ...], heads: fr
                 continue
             phrase = _phrase(view, a, j - 1, "adverbial")
             content = _content(phrase)
-            if not _usable(phrase) or _is_agent(phrase):
+            # "시의회에 제출": a body the budget goes to; "자치구에 50억원씩" is money for the districts
+            if not _usable(phrase) or content[-1].form in AGENT_WORDS:
                 continue
             if heads is not None and content[-1].form not in heads:
                 continue
@@ -518,7 +519,7 @@ def _modifying_clause(view: SentenceView, first: int) -> Phrase | None:
         return None
     phrase = _phrase(view, a, p, "clause")
     words = {t.form for t in phrase.tokens}
-    if words & {"최대", "최고", "역대", "사상", "최소", "많", "가장"} or not _content(phrase):
+    if words & {"최대", "최고", "역대", "사상", "최소", "많", "가장", "%", "대비", "보다"} or not _content(phrase):
         return None
     return phrase
 

@@ -95,6 +95,11 @@ def eval_command(
         f"{result.qualifier_accuracy:.3f} · change % {result.change_pct_accuracy:.3f} · "
         f"sign of changes {result.sign_accuracy:.3f}   (over matched pairs)"
     )
+    if result.subject_by_kind:
+        out.print(
+            "subject agreement by gold kind: "
+            + ", ".join(f"{kind} {score:.3f}" for kind, score in result.subject_by_kind.items())
+        )
     if result.kind_confusion:
         out.print("kind errors (gold→predicted): " + ", ".join(f"{k} {v}" for k, v in result.kind_confusion.items()))
     for title, mistakes in (
