@@ -124,7 +124,7 @@ def judge(match: Match, *, text_checks: Sequence[tuple[Outcome, Evidence]] = ())
         return _decided(match, result, f"in the text: {result.rule}", (evidence,))
     subject = f" for '{match.subject}'" if match.subject else ""
     rule = f"no figure{subject} in the data or in the text to check against"
-    near = [c for c in match.candidates if c.score >= WEAK_MIN][:3]
+    near = [c for c in match.candidates if c.score >= WEAK_MIN and not c.evidence.details.get("as_the_budget")][:3]
     if near:
         rule += "; the closest names disagree: " + ", ".join(_note(c) for c in near)
     return Judgement(claim, "확인 불가", rule, notes=_notes(match))

@@ -285,10 +285,12 @@ def _reported(
     generic = is_generic(subject, government_names=names)
     own_generic = is_generic(claim.subject, government_names=names)  # the subject may be borrowed
     scored: list[tuple[ReportedFigure, int, str, str, Similarity]] = []
+    as_total: set[int] = set()  # places in ``scored`` scored as "the budget" rather than by name
     for figure in reference.reported:
         for amount, what, column in _figures(figure, role):
             if generic:
                 match = _generic_score(claim, role, figure)
+                as_total.add(len(scored))
             else:
                 assert subject is not None
                 match = similarity(subject, figure.subject, government_names=names)
@@ -299,28 +301,37 @@ def _reported(
             scored.append((figure, amount, what, column, match))
     if role == "revision":
         for before, after in _revisions(reference):
-            match = (
-                _generic_score(claim, "level", after, total=True) if generic
-                else similarity(subject or "", after.subject, government_names=names)
-            )  # fmt: skip
+            if generic:
+                match = _generic_score(claim, "revision", after)
+                as_total.add(len(scored))
+            else:
+                match = similarity(subject or "", after.subject, government_names=names)
             if after in anchors or before in anchors:
                 match = Similarity(max(match.score, ANCHORED), False)
             what = f"{after.subject}: 본예산 − 예산안"
             scored.append((after, after.amount - before.amount, what, "revision", match))
-    if not generic and claim.kind == "total" and role == "level":
-        # A total whose subject names no total in the data ("분야·부문별 세출예산 총규모") is read as the budget.
-        best = max((m.score for f, *_rest, m in scored if f.kind == "total"), default=0.0)
+    if not generic and role == "level":
+        # A total whose subject names no total in the data ("분야·부문별 세출예산 총규모") is read as the budget;
+        # any other figure that matches nothing may still be a total under another name (weakly: only if equal).
+        totals = [m.score for f, *_rest, m in scored if f.kind == "total"]
+        anything = [m.score for *_rest, m in scored if not m.partial]
+        best = max(totals if claim.kind == "total" else anything, default=0.0)
         if best < MATCH_MIN:
-            scored = [(f, a, w, c, Similarity(max(m.score, _generic_score(claim, role, f).score), m.partial))
-                      for f, a, w, c, m in scored]  # fmt: skip
+            for place, (f, a, w, c, m) in enumerate(scored):
+                total = _generic_score(claim, role, f).score
+                if total > m.score:
+                    scored[place] = (f, a, w, c, Similarity(total, m.partial))
+                    as_total.add(place)
     found: list[Candidate] = []
-    for figure, amount, what, column, match in scored:
+    for place, (figure, amount, what, column, match) in enumerate(scored):
         score = match.score - (0.0 if column == "revision" else _stage_penalty(claim.stage, figure.stage))
         if score < KEEP_MIN and not match.partial:
             continue
         stage = "" if column == "revision" else f" {figure.stage_label}"
         label = f"{figure.gov_name} {figure.fiscal_year}{stage} {what}"
         details = {**figure.details(), "compared": column, "subject_score": round(score, 3)}
+        if place in as_total:
+            details["as_the_budget"] = True
         citation = figure.citation(prior=column == "prior")
         if column == "revision":
             citation = f"{citation}; minus the 예산안 row of the same subject"
@@ -329,15 +340,12 @@ def _reported(
     return found
 
 
-def _generic_score(claim: Claim, role: str, figure: ReportedFigure, *, total: bool = False) -> Similarity:
-    """How well a subject that only says "the budget" fits a reported figure (only totals fit).
-
-    ``total``: the claim is about a total whatever its kind (a revision of the budget).
-    """
+def _generic_score(claim: Claim, role: str, figure: ReportedFigure) -> Similarity:
+    """How well a subject that only says "the budget" fits a reported figure (only totals fit)."""
     if figure.kind != "total" and not (role == "prior" and figure.kind == "prior"):
         return Similarity(0.0)
     score = GENERIC_TOTAL if _is_total_name(figure.subject) or figure.kind == "prior" else GENERIC_OTHER_TOTAL
-    if role != "level" or (claim.kind != "total" and not total):
+    if role != "level" or claim.kind != "total":
         # "올해보다 늘어난 규모", or "내년 예산 2.5조" not called a total: the budget's figure only if they agree.
         score -= GENERIC_CHANGE_DISCOUNT
     return Similarity(score)
@@ -346,15 +354,14 @@ def _generic_score(claim: Claim, role: str, figure: ReportedFigure, *, total: bo
 def _named_nearby(
     claim: Claim, role: str, reference: Reference, context: str, found: list[Candidate]
 ) -> list[Candidate]:
-    """Reported figures whose name (three syllables or more) is written just before the claim or in its
-    sentence: candidates at ``NEARBY``, which count only when the figures agree."""
+    """Reported figures whose name (``_names_of``) is written just before the claim or in its sentence:
+    candidates at ``NEARBY``, which count only when the figures agree closely."""
     names = _gov_names(reference)
     window = compact(context, government_names=names)
     taken = {(c.evidence.label, c.evidence.amount_krw) for c in found}
     nearby: list[Candidate] = []
     for figure in reference.reported:
-        named = [a for a in alternates(figure.subject) if len(compact(a, government_names=names)) >= NAME_MIN]
-        if not any(compact(a, government_names=names) in window for a in named):
+        if not any(word in window for word in _names_of(figure.subject, names)):
             continue
         for amount, what, column in _figures(figure, role):
             label = f"{figure.gov_name} {figure.fiscal_year} {figure.stage_label} {what}"
@@ -365,6 +372,21 @@ def _named_nearby(
             evidence = Evidence(amount, label, "reported", figure.citation(prior=column == "prior"), details)
             nearby.append(Candidate(evidence, score, False, f"reported:{figure.dataset}:{figure.subject}"))
     return nearby
+
+
+def _names_of(subject: str, government_names: tuple[str, ...]) -> set[str]:
+    """How a data name may be written in running text: each alternate whole (three syllables or more) and
+    its longest word when that has four or more (``환경수자원위원회`` for ``환경수자원위원회 소관 예산``)."""
+    found: set[str] = set()
+    for alternate in alternates(subject):
+        whole = compact(alternate, government_names=government_names)
+        if len(whole) >= NAME_MIN:
+            found.add(whole)
+        words = [compact(word, government_names=government_names) for word in alternate.split()]
+        longest = max(words, key=len, default="")
+        if len(longest) >= NAME_MIN + 1:
+            found.add(longest)
+    return found
 
 
 def _stage_penalty(claimed: str | None, data: str | None) -> float:
