@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from yesan.cli import DbOption, JsonOption, _print_json, _progress, _table, app, out, state
+from yesan.errors import YesanError
 from yesan.money import format_won
 
 # --- load ----------------------------------------------------------------------------------------
@@ -35,6 +36,9 @@ def load(
     ] = None,
     replace: Annotated[bool, typer.Option(help="Replace a snapshot already loaded with different rows.")] = False,
     check: Annotated[bool, typer.Option("--check", help="Validate only; write nothing.")] = False,
+    wait: Annotated[
+        float, typer.Option(min=0, help="Seconds to wait while another yesan process writes to the store.")
+    ] = 30.0,
     as_json: JsonOption = False,
 ) -> None:
     """Validate files and load them into the store in one transaction (all or nothing).
@@ -78,7 +82,7 @@ def load(
             report["written"] = False
             report["warnings"] = [w.as_dict() for b in batches for w in b.warnings]
         else:
-            with Store.open(db or state.db, wait_s=30) as store:
+            with Store.open(db or state.db, wait_s=wait) as store:
                 result = store.load(batches, replace=replace, on_step=step) if batches else None
                 for population in populations:
                     store.load_population(
@@ -291,7 +295,12 @@ def export(
         return
 
     with Store.open(db or state.db, read_only=True) as store:
-        written = run_export(store, out_path, fmt=fmt, snapshot_ids=snapshot)
+        try:
+            written = run_export(store, out_path, fmt=fmt, snapshot_ids=snapshot)
+        except OSError as error:  # a full disk, a folder that cannot be written: the export writes whole files only
+            raise YesanError(
+                f"cannot write {out_path}: {error.strerror or error}; no partly written file was left behind"
+            ) from None
     if as_json:
         _print_json({"written": str(written), "format": fmt})
     else:

@@ -570,8 +570,10 @@ class _Transaction:
 
 def _write_hint(path: Path, error: BaseException) -> str:
     text = str(error).lower()
-    if "no space" in text or "disk full" in text or "file too large" in text:
+    if "no space" in text or "disk full" in text or "quota" in text:
         return f"the disk holding {path.parent} is full: free some space (`df -h {path.parent}`) and load again"
+    if "file too large" in text:
+        return "a file size limit was reached (`ulimit -f`, or the file system's largest file): raise it and load again"
     if "read-only" in text or "permission" in text:
         return f"the store file or its folder cannot be written: check the permissions of {path}"
     return "the store is as it was before this command; run it again with --debug for details"
