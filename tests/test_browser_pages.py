@@ -23,7 +23,7 @@ if not CHROMIUM.exists():
         "browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium fonts-nanum)",
         allow_module_level=True,
     )
-playwright_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
+import playwright.sync_api as playwright_api  # noqa: E402 - after the skip: the dev dependencies include it
 
 
 @pytest.fixture(scope="module")

@@ -613,3 +613,19 @@ def test_the_check_refuses_empty_and_oversized_articles(bundled: httpx.Client) -
 @pytest.mark.skipif(CHECK_AVAILABLE, reason="the article check is installed")
 def test_without_the_article_check_the_page_says_so(bundled: httpx.Client) -> None:
     assert "아직 이 버전에 들어 있지 않습니다" in bundled.get("/check").text
+
+
+def test_explore_shows_each_groups_change_since_the_previous_snapshot(small: httpx.Client) -> None:
+    data = small.get("/explore.json", params={"gov": "4711000"}).json()
+    assert data["previous"]["exe_ymd"] == "2026-03-31"
+    rows = {r["name"]: r for r in data["tables"]["rows"]["rows"]}
+    # 사회복지: 100 + 300 → 120 + 250 + 80 (백만원); 환경: 500 + 200 → 500.
+    assert rows["사회복지"]["delta"] == 50_000_000 and rows["환경"]["delta"] == -200_000_000
+    assert rows["환경"]["delta_rate"] == pytest.approx(-0.2857, abs=1e-4)
+
+
+def test_a_snapshot_named_in_the_url_is_the_one_shown(small: httpx.Client) -> None:
+    march = small.get("/index.json", params={"gov": "4711000", "snapshot": 1}).json()
+    assert march["total"]["budget"] == 1_100_000_000 and march["previous"] is None
+    wrong = small.get("/explore", params={"gov": "4712000", "snapshot": 99})
+    assert wrong.status_code == 404 and "no snapshot 99" in wrong.text

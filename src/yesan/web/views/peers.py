@@ -64,7 +64,8 @@ def peers_page(
     rows = [_row(request, r, median, found.code, scope.snapshot.id) for r in members]
     for position, row in enumerate(rows, start=1):
         row["rank"] = position
-    measure = f"{field + ' ' if field else ''}{text(lang, amount)}"
+    named = text(lang, amount)
+    measure = f"{field + ' ' if field else ''}{named[0].lower() + named[1:] if lang == 'en' else named}"
     data.update(
         {
             "scope": scope.as_dict(),
