@@ -8,7 +8,6 @@ figures) named most often, and the year most of the claims are about.
 
 from __future__ import annotations
 
-import importlib
 import re
 import time
 from collections import Counter
@@ -20,10 +19,12 @@ from typing import Any, Final
 import ibis
 
 from yesan.claims.arithmetic import ArithmeticCheck, DataFigures, check_arithmetic
+from yesan.claims.extract import extract_document
 from yesan.claims.judge import judge, judge_claims
 from yesan.claims.model import VERDICTS, Claim, Judgement
 from yesan.claims.reference import Reference, government_aliases
 from yesan.claims.rules import CONSISTENT
+from yesan.claims.text import Document, read_document, to_document
 from yesan.errors import QueryError, YesanError
 
 __all__ = ["MAX_TEXT_CHARS", "CheckReport", "CheckTimeout", "check", "check_path", "detect_government", "detect_year"]
@@ -84,21 +85,9 @@ class CheckReport:
 Extractor = Callable[[str], list[Claim]]
 
 
-def _text_module() -> Any:
-    try:
-        return importlib.import_module("yesan.claims.text")
-    except ImportError as error:
-        raise YesanError(f"article reading (yesan.claims.text) is not available: {error}") from None
-
-
-def _extract(document: Any) -> tuple[str, list[Claim]]:
+def _extract(document: Document) -> tuple[str, list[Claim]]:
     """The article's body (HTML made plain, a corpus header dropped) and its claims (``claims.extract``)."""
-    try:
-        extract_module = importlib.import_module("yesan.claims.extract")
-    except ImportError as error:
-        raise YesanError(f"claim extraction (yesan.claims.extract) is not available: {error}") from None
-    claims: list[Claim] = extract_module.extract_document(document)
-    return str(document.text), claims
+    return document.text, extract_document(document)
 
 
 def _deadline_check(deadline: float | None, what: str) -> None:
@@ -130,7 +119,7 @@ def check(
     elif extractor is not None:
         body, found = text, extractor(text)
     else:
-        body, found = _extract(_text_module().to_document(text, source=source))
+        body, found = _extract(to_document(text, source=source))
     return _check_body(body, found, tables, government=government, year=year, source=source, deadline=deadline)
 
 
@@ -191,7 +180,7 @@ def check_path(
     deadline: float | None = None,
 ) -> CheckReport:
     """Read a file (HTML or text; ``-`` for standard input; UTF-8 or CP949) and :func:`check` it."""
-    body, found = _extract(_text_module().read_document(path))
+    body, found = _extract(read_document(path))
     return _check_body(body, found, tables, government=government, year=year, source=str(path), deadline=deadline)
 
 

@@ -119,19 +119,28 @@ def _table_or_none(backend: Any, name: str) -> Any:
 def load_reported_figures(
     tables: Any, *, government: str | None = None, year: int | None = None
 ) -> list[ReportedFigure]:
-    """Reported figures in the store (optionally of one government, by name or alias, and one year)."""
+    """Reported figures in the store, optionally of one government (name, alias or code) and one year.
+
+    One query; the government is matched in Python against each stored name's aliases.
+    """
     backend = ibis.get_backend(tables.items)
     figures = _table_or_none(backend, "reported_figures")
     if figures is None:
         return []
     if year is not None:
         figures = figures.filter(figures.fiscal_year == year)
-    if government is not None:
-        figures = figures.filter(figures.gov_name.isin(list(_names_for(tables, government))))
     sources = tables.sources.select("source_id", "file", "sha256")
     joined = figures.join(sources, "source_id").order_by(["dataset", "gov_name", "fiscal_year", "row_no"])
-    rows = joined.to_pyarrow().to_pylist()
-    return [_figure(r) for r in rows]
+    found = [_figure(r) for r in joined.to_pyarrow().to_pylist()]
+    if government is None:
+        return found
+    wanted = government.strip()
+    return [f for f in found if wanted == f.gov_code or _same_government(wanted, f.gov_name)]
+
+
+def _same_government(wanted: str, stored: str) -> bool:
+    """``서울시``, ``서울`` and ``서울특별시`` name the same government; ``서울`` is not ``서울대``."""
+    return wanted == stored or wanted in government_aliases(stored) or stored in government_aliases(wanted)
 
 
 def _figure(r: dict[str, Any]) -> ReportedFigure:
@@ -147,21 +156,6 @@ def _figure(r: dict[str, Any]) -> ReportedFigure:
 
 def _int(value: Any) -> int | None:
     return None if value is None else int(value)
-
-
-def _names_for(tables: Any, government: str) -> set[str]:
-    """Every name ``government`` may be stored under: itself, its aliases, and the store's name for a code."""
-    wanted = government.strip()
-    names = {wanted, *government_aliases(wanted)}
-    if wanted.isdigit():
-        govs = tables.governments
-        names |= {r["name"] for r in govs.filter(govs.code == wanted).select("name").to_pyarrow().to_pylist()}
-    backend = ibis.get_backend(tables.items)
-    figures = _table_or_none(backend, "reported_figures")
-    if figures is not None:
-        stored = figures.select("gov_name").distinct().to_pyarrow().to_pylist()
-        names |= {r["gov_name"] for r in stored if wanted in government_aliases(r["gov_name"])}
-    return names
 
 
 @dataclass

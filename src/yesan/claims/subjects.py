@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from yesan.query.korean import bigrams, normalize, strip_particle, synonyms
@@ -92,6 +93,7 @@ def _word(token: str, government_names: tuple[str, ...]) -> str:
     return word
 
 
+@lru_cache(maxsize=8192)
 def compact(text: str, *, government_names: tuple[str, ...] = ()) -> str:
     """``text`` normalised: years, particles, government names and ``GENERIC_WORDS`` dropped, words joined."""
     cleaned = _YEAR.sub(" ", text)
