@@ -629,3 +629,13 @@ def test_a_snapshot_named_in_the_url_is_the_one_shown(small: httpx.Client) -> No
     assert march["total"]["budget"] == 1_100_000_000 and march["previous"] is None
     wrong = small.get("/explore", params={"gov": "4712000", "snapshot": 99})
     assert wrong.status_code == 404 and "no snapshot 99" in wrong.text
+
+
+def test_a_peer_link_keeps_the_group_and_the_amount(bundled: httpx.Client) -> None:
+    data = bundled.get("/peers.json", params={"gov": GOHEUNG, "group": "region", "amount": "national"}).json()
+    assert data["result"]["group_value"] == "전라남도"
+    rows = data["tables"]["peers"]["rows"]
+    other = next(r for r in rows if not r["highlight"])
+    assert "group=region" in other["url"] and "amount=national" in other["url"]
+    me = next(r for r in rows if r["highlight"])
+    assert me["rank"] == data["result"]["rank"]

@@ -67,7 +67,7 @@ def item(
     funded = sum(int(v or 0) for v in funding.values())
     data: dict[str, Any] = {
         "page": "item",
-        "item": _plain_fields(fields),
+        "item": dict(fields),
         "gov_label": f"{fields['parent_name']} {fields['gov_name']}" if fields["parent_name"] else fields["gov_name"],
         "snapshot": snapshot.as_dict() if snapshot else None,
         "execution_rate": ratio(int(fields["spent"] or 0), budget),
@@ -99,10 +99,6 @@ def item(
         _peer_table(request, lang, catalog, record),
     ]
     return Page("item.html", data, tables)
-
-
-def _plain_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in fields.items()}
 
 
 def _classification(request: Request, fields: dict[str, Any]) -> list[dict[str, Any]]:

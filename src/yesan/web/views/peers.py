@@ -61,9 +61,10 @@ def peers_page(
         )
     median = result.median_per_resident
     members = sorted([result.government, *result.peers], key=lambda r: -(r.exact or 0))
-    rows = [_row(request, r, median, found.code, scope.snapshot.id) for r in members]
-    for position, row in enumerate(rows, start=1):
-        row["rank"] = position
+    keep = {"snapshot": snapshot, "year": year, "group": group, "amount": amount, "field": field}
+    rows = [_row(r, median, found.code, keep) for r in members]
+    for row, member in zip(rows, members, strict=True):  # ties share a rank, as in result.rank
+        row["rank"] = 1 + sum(1 for other in members if (other.exact or 0) > (member.exact or 0))
     named = text(lang, amount)
     measure = f"{field + ' ' if field else ''}{named[0].lower() + named[1:] if lang == 'en' else named}"
     data.update(
@@ -77,7 +78,7 @@ def peers_page(
                 "group_size": result.group_size,
                 "median_per_resident": median,
                 "median_exact": f"{result.median.numerator}/{result.median.denominator}",
-                "government": _row(request, result.government, median, found.code, scope.snapshot.id),
+                "government": _row(result.government, median, found.code, keep),
                 "without_population": list(result.without_population),
             },
             "chart": {
@@ -103,7 +104,7 @@ def peers_page(
     return Page("peers.html", data, [Table("peers", caption, columns, rows)], scripts=("plotly", "bars"))
 
 
-def _row(request: Request, r: PerResident, median: int, me: str, snapshot: int) -> dict[str, Any]:
+def _row(r: PerResident, median: int, me: str, keep: dict[str, Any]) -> dict[str, Any]:
     per = r.per_resident
     return {
         "government": f"{r.region} {r.gov_name}" if r.region and r.region != r.gov_name else r.gov_name,
@@ -115,5 +116,5 @@ def _row(request: Request, r: PerResident, median: int, me: str, snapshot: int) 
         "per_resident": per,
         "vs_median": (per - median) / median if per is not None and median else None,
         "highlight": r.gov_code == me,
-        "url": link("/peers", {"gov": r.gov_code, "snapshot": snapshot}),
+        "url": link("/peers", {"gov": r.gov_code, **keep}),
     }
