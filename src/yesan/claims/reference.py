@@ -29,7 +29,6 @@ from yesan.query.search import SearchIndex, index_for
 __all__ = ["GovernmentName", "Reference", "ReportedFigure", "government_aliases", "load_reported_figures"]
 
 _SUFFIXES: Final = ("특별자치시", "특별자치도", "특별시", "광역시")
-_ITEM_LABEL: Final = "lofin365 예산현액"
 
 
 @dataclass(frozen=True)
@@ -168,6 +167,7 @@ class Reference:
     tables: Any = None  # yesan.query.Tables, when the store has items for the government and year
     snapshot_id: int | None = None
     snapshot_date: str | None = None
+    snapshot_source: str = ""  # dataset and file(s) of the snapshot, for citations
     _index: SearchIndex | None = None
     _levels: dict[str, DrillDown] = field(default_factory=dict)
 
@@ -198,14 +198,17 @@ class Reference:
         selected = items.filter(items.gov_code == self.government.code)
         if self.year is not None:
             selected = selected.filter(selected.fiscal_year == self.year)
-        snaps = selected.select("snapshot_id").distinct().join(tables.snapshots, "snapshot_id")
-        rows = snaps.select("snapshot_id", "exe_ymd").to_pyarrow().to_pylist()
+        used = selected.select("snapshot_id", "source_id").distinct()
+        snaps = used.join(tables.snapshots, "snapshot_id").join(tables.sources.select("source_id", "file"), "source_id")
+        rows = snaps.select("snapshot_id", "exe_ymd", "dataset", "file").to_pyarrow().to_pylist()
         if not rows:
             return
         latest = max(rows, key=lambda r: (r["exe_ymd"] is not None, r["exe_ymd"] or 0, r["snapshot_id"]))
         self.tables = tables
         self.snapshot_id = int(latest["snapshot_id"])
         self.snapshot_date = None if latest["exe_ymd"] is None else str(latest["exe_ymd"])
+        files = sorted({str(r["file"]).rsplit("/", 1)[-1] for r in rows if r["snapshot_id"] == self.snapshot_id})
+        self.snapshot_source = f"{latest['dataset']} ({', '.join(files)})"
 
     @property
     def has_items(self) -> bool:
@@ -235,9 +238,10 @@ class Reference:
         return found[0]
 
     def items_citation(self, what: str, count: int) -> str:
-        """Citation of an aggregate of items: dataset, snapshot date, how many rows, snapshot id."""
+        """``lofin365.QWGJK (qwgjk….csv.gz), 2026-07-05 기준: 고흥군 사회복지 분야 예산현액, sum of 291 items
+        (snapshot 1)`` — an aggregate has no single row, so it names the snapshot and how many rows add up."""
         date = f", {self.snapshot_date} 기준" if self.snapshot_date else ""
-        return f"{_ITEM_LABEL}{date}: {what}, sum of {count:,} items (snapshot {self.snapshot_id})"
+        return f"{self.snapshot_source}{date}: {what}, sum of {count:,} items (snapshot {self.snapshot_id})"
 
 
 def _resolve_government(tables: Any, text: str) -> GovernmentName:
