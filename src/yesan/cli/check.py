@@ -43,13 +43,15 @@ def check_command(
 ) -> None:
     """Check every money figure of an article against the store: a verdict, the rule and the evidence for each.
 
-    Figures are matched to reported figures (`yesan load FILE --kind reported`) and line items; the
-    text's own arithmetic (percentages, differences, shares, parts) is checked too.
+    Figures are matched to reported figures (yesan load FILE --kind reported) and to line items.
 
-    Verdicts: 일치 equal to the won; 반올림 일치 equal at the figure's own precision (rounded or truncated,
-    the rule says which); 근사 within 약 ±5% or 여 +10%; 범위 일치 a bound (이상, 넘게, 미만 …) holds;
-    불일치 none of these (both figures and the difference); 확인 불가 nothing to check against;
-    모호 several figures fit the subject and none agrees.
+    The text's own arithmetic (percentages, differences, shares, parts) is checked too.
+
+    Verdicts: 일치 equal to the won · 반올림 일치 equal at the figure's precision (rounded or truncated).
+
+    근사 within 약 ±5% or 여 +10% · 범위 일치 a bound (이상, 넘게, 미만 …) holds · 불일치 none of these.
+
+    확인 불가 nothing to check against · 모호 several figures fit the subject and none agrees.
 
     Example: yesan check article.txt --government 서울특별시 --year 2026
     """
