@@ -229,6 +229,15 @@ def test_a_change_is_checked_against_its_level_figures_data(reference: Reference
     assert second.evidence[0].details["compared"] == "change"
 
 
+def test_a_change_in_the_other_direction_than_the_data_does_not_hold(reference: Reference) -> None:
+    sentence = "시립 도서관 건립에 155억원을 편성해 지난해보다 35억원 줄였다."
+    level = claim(sentence, "155억원", "시립 도서관 건립")
+    cut = claim(sentence, "35억원", "지난해보다 줄어든 금액", "change", negative=True)
+    judgement = judge_claims([level, cut], reference)[1][1]
+    assert judgement.verdict == "불일치"
+    assert "the text states a decrease and the data an increase" in judgement.rule
+
+
 def test_a_revision_against_the_proposal_is_checked_against_enacted_minus_proposed(reference: Reference) -> None:
     sentence = "가나시 예산은 2조5120억원으로 제출한 예산안 2조5150억원보다 30억원 줄었다."
     claims = [

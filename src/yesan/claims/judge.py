@@ -70,12 +70,35 @@ def claim_precision(claim: Claim) -> int:
 
 
 def outcome(claim: Claim, evidence: Evidence, *, role: str = "level") -> Outcome:
-    """The amount rules applied to a claim and one figure (changes compared as magnitudes)."""
+    """The amount rules applied to a claim and one figure.
+
+    Changes are compared as magnitudes, then by direction: a rise the data shows as a fall (or the
+    reverse) does not hold, whatever the amounts.
+    """
     claimed = claim.amount_krw
     actual = evidence.amount_krw
-    if role in ("change", "revision"):
-        claimed, actual = abs(claimed), abs(actual)
-    return compare_amount(claimed, claim_precision(claim), claim.qualifier, actual)
+    if role not in ("change", "revision"):
+        return compare_amount(claimed, claim_precision(claim), claim.qualifier, actual)
+    result = compare_amount(abs(claimed), claim_precision(claim), claim.qualifier, abs(actual))
+    direction = _data_direction(evidence)
+    if result.verdict in CONSISTENT and claimed != 0 and direction != 0 and (claimed > 0) != (direction > 0):
+        said, shown = ("an increase", "a decrease") if claimed > 0 else ("a decrease", "an increase")
+        return Outcome("불일치", f"{result.rule}, but the text states {said} and the data {shown}", result.difference)
+    return result
+
+
+def _data_direction(evidence: Evidence) -> int:
+    """+1 / -1 when the data says which way a change went, else 0 (a committee's change in review: unknown)."""
+    details = evidence.details
+    if details.get("compared") == "revision":
+        return (evidence.amount_krw > 0) - (evidence.amount_krw < 0)
+    amount, prior = details.get("amount"), details.get("prior_amount")
+    if details.get("compared") == "change" and amount is not None and prior is not None and amount != prior:
+        return 1 if int(amount) > int(prior) else -1
+    pct = details.get("change_pct")
+    if details.get("compared") == "change" and pct not in (None, "", "0"):
+        return -1 if str(pct).startswith("-") else 1
+    return 0
 
 
 def _rank(verdict: str) -> int:

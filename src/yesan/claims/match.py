@@ -252,7 +252,7 @@ def _figures(figure: ReportedFigure, role: str) -> list[tuple[int, str, str]]:
             found.append((figure.amount, figure.subject, "amount"))
         elif figure.stage is None and figure.change_amount is not None:
             # A figure of another stage (a council committee's) records its change against the proposal.
-            found.append((figure.change_amount, f"{figure.subject}: change in review", "change"))
+            found.append((figure.change_amount, f"{figure.subject}: change in review", "review"))
     return found
 
 
