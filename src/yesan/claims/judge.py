@@ -1,24 +1,31 @@
 """Judging: one verdict per claim from its candidates, with the rule that decided it and the evidence.
 
-The amount rules are in ``claims.rules``. Which candidate decides (``judge``):
+The amount rules are in ``claims.rules``; a change is also checked for direction (a rise the data shows
+as a fall does not hold). Which candidate decides (``judge``):
 
 1. Candidates whose subject matches (score ≥ ``MATCH_MIN``, not a mere part of a listing subject) and
    are within ``TIE`` of the best are the *contenders*. When they all give the same verdict, that is the
    verdict and they are all evidence (e.g. one subject in the proposal and the enacted budget).
-2. When they disagree: if they are one subject at several stages, or the claim's subject only says
-   "the budget", the strictest verdict that holds wins and the rule says which figure it read the claim
-   as; otherwise, when exactly one is equal to the won, it wins; otherwise the claim is ``모호`` and the
-   contenders are listed.
+2. When they disagree, the strictest verdict that holds wins: the claim's own figure says which of
+   equally good subjects (one subject at several stages, several totals, similarly named programs) it
+   is about; the rule names the figure it was read as and the others. When none holds and their
+   figures differ, the claim is ``모호`` and the contenders are listed.
 3. A ``불일치`` whose subject only says "the budget" is re-read as any other matching figure that holds
-   (a different definition of the total); any other ``불일치`` notes the other matching figures that
-   would hold and, for a reported figure, its other columns (prior year, change) that equal the claim.
+   (a different definition of the total), and one whose subject matches another figure nearly as well
+   (within ``SWITCH_MARGIN``) that is equal to the won is read as that one; otherwise the rule keeps the
+   mismatch and the notes name the other matching figures that would hold and the reported figure's
+   other columns (prior year, change) that the claim equals. A rounding or looser match notes another
+   matching figure that is equal to the won.
 4. Without a matching subject, a weaker subject match (score ≥ ``WEAK_MIN``), a figure named just
    before the claim, or a figure naming only a part of the claim's subject counts only when the figures
    agree closely (``CLOSE``: not a mere bound, which too many figures satisfy); one equal to the won
    counts from ``KEEP_MIN``. A part that disagrees leaves the claim ``확인 불가`` (the data has only a
    part of what the text adds up).
 5. Checks inside the text (``claims.arithmetic``) decide claims nothing else could check.
-6. Otherwise ``확인 불가``: nothing to check against.
+6. Otherwise ``확인 불가``: nothing to check against (the closest names are listed when there are any).
+
+``judge_claims`` runs this over one text: level figures first, then the change and prior-year figures
+with the reported figure their level figure was matched to.
 """
 
 from __future__ import annotations

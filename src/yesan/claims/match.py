@@ -1,19 +1,25 @@
 """Matching: which figures in the data could each claim be about, and how well do their subjects agree.
 
-A claim is matched on its *subject*, never on its amount alone (the amount decides the verdict, in
-``claims.judge``). What a claim is compared with depends on what kind of figure it is:
+A claim is matched on its *subject* (``claims.subjects``); the amount decides the verdict (``claims.judge``),
+and lets a weakly matching figure count only when the two agree. What a claim is compared with depends on
+its role (``role_of``):
 
-* a level (``total``, ``allocation``, ``other``) — a reported figure's amount, an item's 예산현액, a
-  분야/부문 total of the government's items, or (for a subject that only says "the budget") the
-  government's total;
-* a ``change`` — a reported figure's change on the prior year (or a reported ``change`` row);
+* a level (``total``, ``allocation``, ``other``) — a reported figure's amount, an item's 예산현액, a 분야/부문
+  total of the government's items, or the government's total;
+* a ``change`` on the prior year — a reported figure's change (or a reported ``change`` row);
+* a ``revision``, a change against the proposal (``예산안 대비 282억원 감액``) — the enacted figure minus the
+  proposed one of the same subject, a reported ``change`` row, or a council committee's change in review;
 * a ``prior`` (or a level of the year before the budget's year) — a reported figure's prior-year amount
   (or a reported ``prior`` row).
 
-A change or prior figure whose own subject says nothing (``올해보다 늘어난 금액``) borrows the subject of
-the nearest level figure in its sentence (or the sentence before). A subject that only says "the
-budget" (``내년 예산안``) matches the government's total: the reported figure whose subject says 총계 /
-총예산 best, other totals less. Scores and thresholds: ``MATCH_MIN``, ``WEAK_MIN`` and ``claims.subjects``.
+Subjects that say nothing: a change or prior figure (``올해보다 늘어난 금액``) borrows the subject of the level
+figure it qualifies (``anchor_of``) and, once that figure is judged, is compared with the same reported
+figure's change or prior-year column (score ``ANCHORED``). A total whose subject only says "the budget"
+(``내년 예산안``) matches the reported totals, the one named 총계/총예산 best (``GENERIC_TOTAL``); a total
+that names no total in the data is read the same way, and any other figure matching nothing may be a
+total weakly. A reported figure named just before a claim rather than in its subject (``약자와의 동행 사업
+… 총 15조6000억원을 투입해 취약계층 돌봄과 보호를``) is a weak candidate (``NEARBY``). Weak candidates count
+only when the figures agree (``claims.judge``). Scores and thresholds: ``MATCH_MIN``, ``WEAK_MIN``, ``KEEP_MIN``.
 """
 
 from __future__ import annotations
