@@ -22,7 +22,8 @@ ARTICLE = "가나시는 어르신 무료 급식에 42억6000만원, 청년 월�
 @contextmanager
 def serving(db: Path) -> Iterator[httpx.Client]:
     app = create_app(db)
-    app.include_router(check_api.router)
+    if not any(getattr(route, "path", None) == "/api/check" for route in app.routes):
+        app.include_router(check_api.router)  # create_app includes it when installed; older apps did not
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
