@@ -3,8 +3,10 @@
 The articles are the dev corpus (``../shared/corpus/seoul-2026/articles``, 21 excerpts) when it is
 there, else a set of articles written for this benchmark. The process is pinned to one CPU
 (``sched_setaffinity``); start-up (imports and loading Kiwi, about 1.5 s) is timed apart; then every
-article is extracted ``--rounds`` times and the median round gives articles/s. Also reported:
-sentences and figures per article, and the share of time spent in Kiwi.
+article is extracted ``--rounds`` times and the median round gives articles/s — per CPU-second of
+this process (what one core does, whatever else runs on the machine) and per wall-clock second (what
+it did here, under the machine's load at the time). Also reported: sentences and figures per
+article, and the share of CPU time spent in Kiwi.
 
     python benchmarks/bench_claims.py            # prints the table
     python benchmarks/bench_claims.py --record   # and appends it to benchmarks/RESULTS.md
@@ -80,26 +82,30 @@ def main() -> int:
 
     def timed(text: str) -> list[morph.Token]:
         nonlocal kiwi_seconds
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         try:
             return original(text)
         finally:
-            kiwi_seconds += time.perf_counter() - t0
+            kiwi_seconds += time.process_time() - t0
 
     rounds: list[float] = []
+    walls: list[float] = []
     for k in range(args.rounds):
         if k == 0:
             extract_module = sys.modules["yesan.claims.extract"]
             extract_module.tokenize = timed  # type: ignore[attr-defined]
-        t0 = time.perf_counter()
+        t0, w0 = time.process_time(), time.perf_counter()
         for text in articles:
             extract(text)
-        rounds.append(time.perf_counter() - t0)
+        rounds.append(time.process_time() - t0)
+        walls.append(time.perf_counter() - w0)
         if k == 0:
             extract_module.tokenize = original  # type: ignore[attr-defined]
     median = statistics.median(rounds)
     rate = len(articles) / median
+    wall_rate = len(articles) / statistics.median(walls)
     kiwi_share = kiwi_seconds / rounds[0] if rounds[0] else 0.0
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -111,11 +117,12 @@ def main() -> int:
     lines = [
         f"### Claim extraction — {dt.date.today().isoformat()}, {os.cpu_count()} cores ({cpu}), pinned to 1 core",
         "",
-        "| articles | sentences/article | figures/article | start-up | per article (median of "
-        f"{args.rounds}) | articles/s | Kiwi share | target |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| articles | sentences/article | figures/article | start-up | CPU per article (median of "
+        f"{args.rounds}) | articles per CPU-second | articles per wall second (load {load:.1f}) | Kiwi share "
+        "| target ≥ 50/s per core |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
         f"| {label} | {sentences / len(articles):.1f} | {figures / len(articles):.1f} | {startup:.2f} s | "
-        f"{median / len(articles) * 1000:.1f} ms | **{rate:.0f}** | {kiwi_share:.0%} | ≥ {TARGET:.0f}: "
+        f"{median / len(articles) * 1000:.1f} ms | **{rate:.0f}** | {wall_rate:.0f} | {kiwi_share:.0%} | "
         f"{'met' if rate >= TARGET else 'NOT met'} |",
         "",
     ]

@@ -135,3 +135,15 @@ def test_dev_corpus_meets_the_target() -> None:
     result = evaluate(DEV, DEV / "gold.jsonl")
     assert result.f1 >= 0.97
     assert result.kind_accuracy >= 0.95
+
+
+HELD_OUT = Path(__file__).parent / "data" / "claims_heldout"
+
+
+def test_held_out_texts_about_other_governments() -> None:
+    """Five texts written for these tests (인천 추경, 전남 예산안, 김해 결산, 세종교육청, 강남구의회)."""
+    result = evaluate(HELD_OUT, HELD_OUT / "gold.jsonl")
+    assert result.gold == 51
+    assert result.f1 >= 0.95
+    assert result.kind_accuracy >= 0.9
+    assert result.year_accuracy >= 0.95 and result.sign_accuracy == 1.0

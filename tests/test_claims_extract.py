@@ -280,3 +280,27 @@ def test_prices_and_their_changes_are_not_budget_money() -> None:
 def test_comparison_base_with_a_time_word_is_not_the_figures_year() -> None:
     claim = extract("전년도 예산액 대비 12.3% 늘어난 2,345억원을 편성했다.")[0]
     assert (claim.kind, claim.change_pct) == ("allocation", 12.3)
+
+
+def test_bulleted_lists_with_colons_and_breakdowns_in_parentheses() -> None:
+    text = (
+        "○ 총 규모: 1조 8,500억원(일반회계 1조 5,200억원, 특별회계 3,300억원)\n"
+        " - 청년 일자리 지원: 320억원\n"
+        " ▶ 관광 인프라 조성 … 210억원\n"
+    )
+    assert [(c.subject, c.kind) for c in extract(text)] == [
+        ("총 규모", "total"),
+        ("일반회계", "allocation"),
+        ("특별회계", "allocation"),
+        ("청년 일자리 지원", "allocation"),
+        ("관광 인프라 조성", "allocation"),
+    ]
+
+
+def test_table_headed_by_a_bare_unit_and_year_columns() -> None:
+    text = "주요 사업 현황\n(억원)\n사업명 | 2025 | 2026 | 증감\n도서관 건립 | 45 | 60 | 15\n"
+    assert [(c.amount_krw, c.kind, c.year) for c in extract(text)] == [
+        (45 * EOK, "prior", 2025),
+        (60 * EOK, "allocation", 2026),
+        (15 * EOK, "change", 2026),
+    ]

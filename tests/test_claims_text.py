@@ -125,3 +125,19 @@ def test_seed_markup_never_leaks_into_text_sentences_or_subjects() -> None:
         assert not markup.search(claim.sentence)
         assert claim.subject is None or not markup.search(claim.subject)
         assert document.text[claim.start : claim.end] == claim.amount_text
+
+
+def test_article_body_written_with_line_breaks_and_a_popular_list() -> None:
+    page = (
+        '<html><head><meta property="og:title" content="원주시, 내년 예산 1조5천억원 편성"></head><body>'
+        '<div class="top_menu"><a href="#">로그인</a></div><div id="articleBody">'
+        "원주시는 2026년 예산안으로 1조5천억원을 편성했다고 밝혔다.<br><br>"
+        "시는 혁신도시 정주여건 개선에 230억원을 반영했다.<br></div>"
+        '<div class="popular"><ul><li><a href="#">많이 본 뉴스: 춘천 예산 2조원</a></li></ul></div></body></html>'
+    )
+    lines = to_document(page).text.split("\n")
+    assert lines == [
+        "원주시, 내년 예산 1조5천억원 편성",
+        "원주시는 2026년 예산안으로 1조5천억원을 편성했다고 밝혔다.",
+        "시는 혁신도시 정주여건 개선에 230억원을 반영했다.",
+    ]

@@ -39,7 +39,7 @@ from yesan.claims.morph import tokenize
 from yesan.claims.phrases import SentenceView, _clause_start, find_subject, is_generic
 from yesan.claims.sentences import sentence_at, split_sentences
 from yesan.claims.text import Document, read_document, to_document
-from yesan.claims.timeline import Timeline, stage_in, timeline
+from yesan.claims.timeline import Timeline, nearest_stage, timeline
 
 __all__ = ["extract", "extract_document", "extract_file", "extract_files"]
 
@@ -119,6 +119,7 @@ def _read_sentence(
         assert view is not None
         drafts.append(_prose_draft(text, start, end, index, figure, position[id(figure)], view, line))
     _from_to(text, drafts)
+    _coordinated_changes(text, drafts)
     return drafts
 
 
@@ -163,10 +164,10 @@ def _prose_draft(
         if base == "prior" or (base is None and past):
             kind = "prior"
     subject = find_subject(view, k, change=kind == "change")
-    if kind in ("change", "prior") and not_budget_subject(subject, text):
+    if kind in ("change", "prior") and not_budget_subject(subject, view.text):
         kind = "other"  # a fare that rises, debt that falls: not budget money
     if kind is None:
-        if is_other(text, figure, subject):
+        if is_other(text, figure, subject, view.text):
             kind = "other"
         elif is_whole_budget(subject, view.text):
             kind = "total"
@@ -177,6 +178,20 @@ def _prose_draft(
         draft.subject_text = subject.text(view.text)
         draft.generic_subject = subject.how == "apposition" and is_generic(subject)
     return draft
+
+
+_COORDINATED: Final = re.compile(r"\s?(?:과|와|및|,|그리고)\s?[^0-9.,]{0,30}$")
+
+
+def _coordinated_changes(text: str, drafts: list[Draft]) -> None:
+    """ "조경 사업 12억원과 홍보비 5억원을 전액 삭감했다": amounts joined by 과/와/및 share the verb."""
+    for k in range(len(drafts) - 2, -1, -1):
+        first, second = drafts[k], drafts[k + 1]
+        if first.kind != "allocation" or second.kind != "change" or first.figure.column is not None:
+            continue
+        between = text[first.figure.full_end : second.figure.full_start]
+        if _COORDINATED.match(between) and not re.search(r"[다며고서]\s", between):
+            first.kind, first.direction = "change", second.direction
 
 
 def _from_to(text: str, drafts: list[Draft]) -> None:
@@ -202,8 +217,10 @@ def _stage(text: str, sentence_start: int, draft: Draft, previous_end: int, line
     if after is not None or (_DECIDED_BEFORE.search(before) and not line.committee):
         local = "본예산"
     elif _LOCAL_STAGE.search(before):
-        local = stage_in(before)
+        local = nearest_stage(before)
     if draft.kind == "prior":
+        if local is None and line.stage == "결산":
+            return "결산"  # a settlement compares settled figures
         return local if local in ("본예산", "결산") or (local or "").startswith("추경") else None
     if local == "본예산" and line.stage == "예산안" and after is None and not _DECIDED_BEFORE.search(before):
         return line.stage  # "본예산을 편성해 제출": the main budget, still a proposal

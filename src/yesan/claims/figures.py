@@ -55,7 +55,9 @@ class Figure:
 
 
 _MIDDLE_DOT_DECIMAL: Final = re.compile(r"(?<=[0-9])[·ㆍ](?=[0-9](?:[ ]?[조억]))")
-_THRESHOLD: Final = re.compile(r"\s?(?:을|를)\s?(?:넘긴|넘은|넘어선|돌파한|웃돈|넘어섰던)\s?(?:것|건|적|해|때)")
+_THRESHOLD: Final = re.compile(
+    r"\s?(?:을|를)?\s?(?:넘긴|넘은|넘어선|돌파한|돌파|웃돈|넘어섰던)\s?(?:것|건|적|때|후|이후|뒤|지\s?[0-9])"
+)
 _RECORD: Final = re.compile(r"(?:역대|사상)\s?$")
 _EXTRA_QUALIFIER: Final = re.compile(r"[ ]?(넘게|넘는|가까이|돌파)(?![가-힣])")
 #: "(단위: 천원)", "(천원)": a table's unit, not an amount.

@@ -54,6 +54,10 @@ _PER_UNIT_BEFORE: Final = re.compile(
     r"(?:[0-9]?인당|가구당|명당|세대당|개당|건당|회당|㎡당|평당|당)\s?(?:최대|최고|평균|월|연)?\s?$"
 )
 _MONTHLY_BEFORE: Final = re.compile(r"(?:^|[\s(])(?:월|매월|월평균)\s?(?:최대|평균|약)?\s?$")
+#: Revenue a government receives (not what it spends): "지방교부세 증가분 1,200억원".
+REVENUE_WORDS: Final = words(
+    "지방교부세 교부세 보통교부세 특별교부세 세외수입 지방세수 세수 순세계잉여금 세계잉여금 잉여금"
+)
 _COMPARING: Final = frozenset({"보다", "대비", "비해", "비하", "비교"})
 _PER_UNIT_WORD: Final = re.compile(r"(?:[0-9]인|가구|명|세대)당")
 _EACH_AFTER: Final = re.compile(r"\s?씩")
@@ -140,8 +144,11 @@ def past_reference(
     return False
 
 
-def is_other(text: str, figure: Figure, subject: Phrase | None) -> bool:
-    """Not budget money: debt, revenue, prices, amounts per person, subtracted components."""
+def is_other(text: str, figure: Figure, subject: Phrase | None, sentence: str) -> bool:
+    """Not budget money: debt, revenue, prices, amounts per person, subtracted components.
+
+    ``text`` is the whole text (``figure`` indexes it); ``sentence`` the sentence ``subject`` indexes.
+    """
     if _EXCLUDED_AFTER.match(text, figure.full_end):
         return True
     if abs(figure.won) < 10**8 and _EACH_AFTER.match(text, figure.full_end):
@@ -152,17 +159,24 @@ def is_other(text: str, figure: Figure, subject: Phrase | None) -> bool:
         return True
     if abs(figure.won) < 10**8 and _MONTHLY_BEFORE.search(text, window, figure.full_start):
         return True
-    return not_budget_subject(subject, text)
+    return not_budget_subject(subject, sentence)
 
 
-def not_budget_subject(subject: Phrase | None, text: str) -> bool:
+def not_budget_subject(subject: Phrase | None, sentence: str) -> bool:
     """The subject is debt, revenue, a price or an amount per person ("1인당 지방세 부담액", "버스 요금")."""
     if subject is None:
         return False
-    content = [t for t in subject.head if t.tag in CONTENT]
+    head = subject.head
+    words = sentence[head[0].start : head[-1].end].split() if head else []
+    # the last word whole ("이월액", which Kiwi splits as 이월 + 액), and any revenue word in the phrase
+    last = re.sub(r"[^가-힣A-Za-z0-9]", "", words[-1]) if words else ""
+    phrase = sentence[subject.start : subject.end]
+    if last in OTHER_WORDS or any(word in phrase for word in REVENUE_WORDS):
+        return True
+    content = [t for t in head if t.tag in CONTENT]
     if content and content[-1].form in OTHER_WORDS:
         return True
-    return _PER_UNIT_WORD.search(text, subject.start, subject.end) is not None
+    return _PER_UNIT_WORD.search(sentence, subject.start, subject.end) is not None
 
 
 def _eojeol_ends(tokens: tuple[Token, ...]) -> list[int]:

@@ -93,7 +93,8 @@ _PREDICATE_NOUNS: Final = words(
     "추진 확대 운영 개선 도입 조성 신설 설치 투입 편성 건립 구축 개관 확충 추가 지원 강화 개최 시행 "
     "착수 마련 제공 공급 보강 정비 교체 증설 신규 재투자 추진해 개편 전환 유지"
 )
-_PER_UNIT: Final = words("당 월 매월 연 연간 하루 1일 분기")
+_SEPARATORS: Final = frozenset({":", "：", "…", "-", "–", "—", "=", "→"})
+_PER_UNIT: Final = words("당 월 매월 연 연간 하루 1일 분기 편도 왕복 1회")
 _BUDGET_OBJECTS: Final = BUDGET_HEADS | {"사업비"}
 _USE_VERBS: Final = words("쓰이 투입 배정 편성 사용 들어가 지원 투자 집중 책정 반영")
 _SPEND_VERBS: Final = words("투입 투자 들이 들여 쏟 쏟아붓 편성 배정")
@@ -138,8 +139,8 @@ def np_left(view: SentenceView, i: int, lo: int = 0) -> int | None:
                 break
             start, j = k, k - 1
             continue
-        if t.tag == "MM" and start == j + 1 and t.end == tokens[j + 1].start:
-            start, j = j, j - 1  # Kiwi's "세/MM 입", "순/MM 세계잉여금": a determiner glued to a noun
+        if t.tag == "MM" and start == j + 1 and (t.end == tokens[j + 1].start or t.form == "총"):
+            start, j = j, j - 1  # "총 규모"; Kiwi's "세/MM 입": a syllable of the noun read as a determiner
             continue
         if t.tag in NOUNISH:
             if t.form in STOP_NOUNS:
@@ -267,12 +268,15 @@ def _paren_subject(view: SentenceView, first: int, last: int) -> Phrase | None:
     if close_at < 0 or close_at - fig_end > 12 or "(" in text[fig_end:close_at]:
         return None
     before = [k for k, t in enumerate(tokens) if t.end <= open_at]
-    inner = text[open_at + 1 : fig_start].strip()
+    # Inside the parenthesis, only what follows the last comma or amount belongs to this figure.
+    inner_start = max(open_at + 1, text.rfind(",", open_at, fig_start) + 1)
+    inner_start = max([inner_start] + [tokens[k].end for k in view.blocked if open_at < tokens[k].end <= fig_start])
+    inner = text[inner_start:fig_start].strip()
     if before:
         p = before[-1]
         t = tokens[p]
         if t.form == "%" or p in view.blocked:
-            return _inner(view, open_at + 1, fig_start, inner)
+            return _inner(view, inner_start, fig_start, inner)
         a = np_left(view, p)
         if a is not None:
             phrase = _phrase(view, a, p, "paren")
@@ -283,7 +287,7 @@ def _paren_subject(view: SentenceView, first: int, last: int) -> Phrase | None:
                 if obj is not None:
                     return obj
             return phrase
-    return _inner(view, open_at + 1, fig_start, inner)
+    return _inner(view, inner_start, fig_start, inner)
 
 
 def _inner(view: SentenceView, start: int, end: int, inner: str) -> Phrase | None:
@@ -318,6 +322,8 @@ def _apposition(view: SentenceView, first: int) -> Phrase | None:
         or (p + 1 < first and tokens[p + 1].form == "당" and tokens[p].tag in ("SN", "NNB", "NNG"))
     ):
         p -= 1  # "총", "역대 최대", "1인당 월": not part of what the money is for
+    if p > 0 and tokens[p].form in _SEPARATORS and (tokens[p - 1].tag in NOUNISH or tokens[p - 1].tag == "SSC"):
+        p -= 1  # "청년 일자리 지원: 320억원", "관광 인프라 조성 … 210억원"
     if p < 0 or p in view.blocked or not (tokens[p].tag in NOUNISH or tokens[p].tag == "SSC"):
         return None
     a = np_left(view, p)
@@ -567,9 +573,11 @@ def _find(view: SentenceView, index: int, change: bool) -> Phrase | None:
         found = _changed_object(view, first)
         if found is not None:
             return found
+    # "예산안으로 51조원을 편성": only when the amount is what is compiled, not "추경으로 … 15조원으로 늘어난다"
+    compiled = last + 1 < len(view.tokens) and view.tokens[last + 1].tag in ("JKO", "JKS")
     found = (
         _adverbial(view, first, forms, None)
-        or _adverbial(view, first, ("으로", "로"), _BUDGET_OBJECTS)
+        or (_adverbial(view, first, ("으로", "로"), _BUDGET_OBJECTS) if compiled else None)
         or _following(view, last)
         or _purpose(view, first)
         or _object_set_to(view, first, last)

@@ -28,6 +28,8 @@ _TOTAL_LABEL: Final = re.compile(
 _CHANGE_HEAD: Final = re.compile(r"증\s*감|증액|감액|차\s*이|차\s*액|변\s*동|비교")
 _PCT_HEAD: Final = re.compile(r"[률율%]|비\s*중|비\s*율")
 _PRIOR_HEAD: Final = re.compile(r"기\s*정|당\s*초|전\s*년|작\s*년|지난\s*해|前年")
+#: A line that is only a unit in brackets, as tables are headed: "(억원)", "[백만원]".
+_BARE_UNIT: Final = re.compile(r"^[ \t]*[(\[<][ \t]*[천백만억조]*[ \t]?원[ \t]*[)\]>][ \t]*$", re.MULTILINE)
 _LABEL_BULLET: Final = re.compile(r"^[\s○●◦•·▪■□◆◇▶▷\-*]+|^\(?[0-9]{1,2}[.)]\s*")
 
 
@@ -82,11 +84,11 @@ def _is_year_row(cells: list[tuple[int, str]]) -> bool:
 
 def table_figures(text: str, taken: list[tuple[int, int]], budget_year: int | None = None) -> list[Figure]:
     """Figures in the unit-declared tables of ``text`` that are not already in ``taken`` (start, end)."""
-    if "단위" not in text:
+    if "단위" not in text and not _BARE_UNIT.search(text):
         return []
     years = [int(y) for y in _YEAR.findall(text)]
     if budget_year is None and years:
-        budget_year = max(set(years), key=years.count)
+        budget_year = max(set(years), key=lambda year: (years.count(year), year))
     taken_starts = {start for start, _ in taken}
     figures: list[Figure] = []
     header: list[tuple[int, str]] | None = None
@@ -96,7 +98,7 @@ def table_figures(text: str, taken: list[tuple[int, int]], budget_year: int | No
     for line in text.split("\n"):
         offset_of_line = line_start
         line_start += len(line) + 1
-        unit = parse_unit(line) if "단위" in line else None
+        unit = parse_unit(line) if "단위" in line or _BARE_UNIT.fullmatch(line) else None
         if unit is not None:
             scale = unit
         cells = _cells(line)
@@ -127,6 +129,8 @@ def table_figures(text: str, taken: list[tuple[int, int]], budget_year: int | No
             if won is None:
                 continue
             kind, year, stage, head = column
+            if year is None and kind in ("current", "change"):
+                year = budget_year
             meta = Column(
                 header=head,
                 kind=kind,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-__all__ = ["Timeline", "stage_in", "timeline"]
+__all__ = ["Timeline", "nearest_stage", "stage_in", "timeline"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,26 @@ def stage_in(text: str) -> str | None:
     if _PROPOSAL.search(cleaned) or "당초" in cleaned or "제출" in cleaned or "원안" in cleaned:
         return "예산안"
     return None
+
+
+_NEAREST: Final = re.compile(
+    r"(?P<choo>(?:제\s?(?P<n>[0-9]+)\s?(?:회|차)\s?)?(?:추가\s?경정|추경))|(?P<settled>결산)|(?P<enacted>본예산|확정)"
+    r"|(?P<proposal>예산안|정부안|요구안|당초|제출|원안)"
+)
+
+
+def nearest_stage(text: str) -> str | None:
+    """The stage named last in ``text`` (the words right before a figure: "이번 추경으로 … 본예산 15조원")."""
+    found = None
+    for match in _NEAREST.finditer(_COMMITTEE_NAME.sub("", text)):
+        found = match
+    if found is None:
+        return None
+    if found.group("choo"):
+        return f"추경{int(found.group('n'))}" if found.group("n") else "추경1"
+    if found.group("settled"):
+        return "결산"
+    return "본예산" if found.group("enacted") else "예산안"
 
 
 def timeline(text: str, published: date | None = None) -> Timeline:
