@@ -226,3 +226,26 @@ def test_an_item_figure_that_differs_is_a_mismatch_naming_both(rama: Reference) 
     assert judgement.verdict == "불일치"
     assert judgement.difference_krw == 200_000_000
     assert "20억원 vs 18억원" in judgement.rule
+
+
+# --- across sources ------------------------------------------------------------------------------------
+
+
+def test_figures_of_one_subject_across_sources_are_classed(store_tables: object) -> None:
+    from yesan.claims.check import check
+    from yesan.claims.sources import compare_sources
+
+    def report(name: str, figure: str, sentence: str) -> object:
+        return check(sentence, store_tables, government="가나시", year=2026, source=f"{name}.txt",
+                     claims=[claim(sentence, figure, "청년 월세 지원", stage="예산안")])  # fmt: skip
+
+    reports = [
+        report("a", "315억원", "청년 월세 지원에 315억원을 쓴다."),
+        report("b", "320억원", "청년 월세 지원에 320억원을 쓴다."),
+        report("c", "400억원", "청년 월세 지원에 400억원을 쓴다."),
+    ]
+    table = compare_sources(reports)  # type: ignore[arg-type]
+    [row] = table.rows
+    assert row.reference_krw == 31_500_000_000 and row.reference_from.startswith("data: ")
+    assert {f.source: f.relation for f in row.figures} == {"a": "same", "b": "rounding", "c": "different figure"}
+    assert row.status == "differs" and table.disagreements() == [row]
