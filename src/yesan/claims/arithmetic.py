@@ -202,7 +202,8 @@ def _percent_of(claim: Claim) -> tuple[Decimal, str | None, str] | None:
         value = abs(found.percent.value)
         if not found.percent.points and value == abs(wanted):
             return (-value if wanted < 0 else value), found.percent.qualifier, found.percent.text
-    return wanted, None, f"{claim.change_pct:g}%"
+    written = f"{claim.change_pct:g}"  # not found as written: as many decimals as the number needs
+    return Decimal(written), None, f"{written}%"
 
 
 def _changes(text: _Text, members: list[int]) -> list[ArithmeticCheck]:
