@@ -30,7 +30,7 @@ def main() -> int:
         return 0
 
     from yesan.claims import evaluate, extract_document, read_document
-    from yesan.claims.evaluate import _article_file, _match, load_gold, subject_agreement
+    from yesan.claims.evaluate import article_file, load_gold, match_claims, subject_agreement
 
     result = evaluate(args.corpus, gold_path)
     print(
@@ -45,9 +45,9 @@ def main() -> int:
     weak: list[tuple[float, str, str, str | None, str | None]] = []
     print("\narticle  gold  predicted  matched")
     for article in sorted(by_article):
-        document = read_document(_article_file(args.corpus, article))
+        document = read_document(article_file(args.corpus, article))
         claims = extract_document(document)
-        pairs = _match(document.text, by_article[article], claims, document.offset)
+        pairs = match_claims(document.text, by_article[article], claims, document.offset)
         print(f"{article:>7}  {len(by_article[article]):>4}  {len(claims):>9}  {len(pairs):>7}")
         for g, c in pairs:
             gold, claim = by_article[article][g], claims[c]

@@ -25,7 +25,16 @@ from yesan.claims.model import Claim
 from yesan.claims.text import DocumentError, read_document
 from yesan.errors import YesanError
 
-__all__ = ["Evaluation", "GoldFigure", "Mistake", "evaluate", "load_gold", "subject_agreement"]
+__all__ = [
+    "Evaluation",
+    "GoldFigure",
+    "Mistake",
+    "article_file",
+    "evaluate",
+    "load_gold",
+    "match_claims",
+    "subject_agreement",
+]
 
 _STAGES: Final = {"proposal": "예산안", "enacted": "본예산"}
 _NOISE: Final = re.compile(r"[\s'\"‘’“”「」『』()\[\]{}<>·ㆍ,.:;!?~\-–—_/]+")
@@ -106,7 +115,7 @@ def load_gold(path: str | Path) -> list[GoldFigure]:
     return figures
 
 
-def _article_file(corpus: Path, article: str) -> Path:
+def article_file(corpus: Path, article: str) -> Path:
     for folder in (corpus / "articles", corpus):
         for suffix in (".txt", ".html", ".htm", ""):
             candidate = folder / f"{article}{suffix}"
@@ -152,7 +161,7 @@ def _locate(text: str, gold: GoldFigure, offset: int | None) -> tuple[int, int] 
     return found[0], found[0] + len(gold.sentence)
 
 
-def _match(text: str, golds: list[GoldFigure], claims: list[Claim], offset: int | None) -> list[tuple[int, int]]:
+def match_claims(text: str, golds: list[GoldFigure], claims: list[Claim], offset: int | None) -> list[tuple[int, int]]:
     """(gold index, claim index) pairs, one-to-one."""
     spans = [_locate(text, gold, offset) for gold in golds]
     used: set[int] = set()
@@ -215,10 +224,10 @@ def evaluate(corpus: str | Path, gold_path: str | Path) -> Evaluation:
     false_alarms: list[Mistake] = []
     kind_errors: list[Mistake] = []
     for article in sorted(by_article):
-        document = read_document(_article_file(corpus, article))
+        document = read_document(article_file(corpus, article))
         claims = extract_document(document)
         article_golds = by_article[article]
-        pairs = _match(document.text, article_golds, claims, document.offset)
+        pairs = match_claims(document.text, article_golds, claims, document.offset)
         predicted += len(claims)
         matched += len(pairs)
         paired_golds = {g for g, _ in pairs}

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Final
 
-from yesan.claims.figures import Figure, _normalize, find_figures
+from yesan.claims.figures import Figure, find_figures, normalize_decimal_dots
 from yesan.claims.kind import (
     base_kind,
     change_direction,
@@ -36,7 +36,8 @@ from yesan.claims.links import (
 )
 from yesan.claims.model import Claim, Kind
 from yesan.claims.morph import tokenize
-from yesan.claims.phrases import SentenceView, _clause_start, find_subject, is_generic
+from yesan.claims.phrases import SentenceView, clause_start, is_generic
+from yesan.claims.purpose import find_subject
 from yesan.claims.sentences import sentence_at, split_sentences
 from yesan.claims.text import Document, read_document, to_document
 from yesan.claims.timeline import Timeline, nearest_stage, timeline
@@ -72,7 +73,7 @@ def extract_files(paths: Iterable[str | Path]) -> list[Claim]:
 def extract_document(document: Document) -> list[Claim]:
     """Claims of a :class:`~yesan.claims.text.Document`; offsets index ``document.text``."""
     original = document.text
-    text = _normalize(original)
+    text = normalize_decimal_dots(original)
     line = timeline(text, document.published)
     figures = find_figures(text, budget_year=line.budget_year)
     if not figures:
@@ -148,7 +149,7 @@ def _prose_draft(
 ) -> Draft:
     first, _ = view.figures[k]
     tokens = view.tokens
-    clause = _clause_start(view, first) if first >= 0 else 0
+    clause = clause_start(view, first) if first >= 0 else 0
     if k > 0 and view.figures[k - 1][1] >= clause:
         clause = view.figures[k - 1][1] + 1  # "지난해 3조원에서 올해 3조3000억원으로": each its own time
     clause_char = start + (tokens[clause].start if tokens and clause < len(tokens) else 0)

@@ -19,7 +19,7 @@ from typing import Final
 
 from yesan.money import MoneyMatch, find_amounts
 
-__all__ = ["Column", "Figure", "find_figures"]
+__all__ = ["Column", "Figure", "find_figures", "normalize_decimal_dots"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ _UNIT_BEFORE: Final = re.compile(r"단위\s?[:：]?\s?$")
 _MINUS_CONTEXT: Final = re.compile(r"(?:증감|증감액|대비|차액|차이)\s*[:：]?\s*$")
 
 
-def _normalize(text: str) -> str:
+def normalize_decimal_dots(text: str) -> str:
     """Same-length text in which a middle dot between digits before 조/억 is a decimal point."""
     return _MIDDLE_DOT_DECIMAL.sub(".", text) if "·" in text or "ㆍ" in text else text
 
@@ -124,7 +124,7 @@ def _is_unit_declaration(text: str, match: MoneyMatch) -> bool:
 
 def find_figures(text: str, *, tables: bool = True, budget_year: int | None = None) -> list[Figure]:
     """Every money figure in ``text``, in order (see the module docstring)."""
-    norm = _normalize(text)
+    norm = normalize_decimal_dots(text)
     matches = find_amounts(norm)
     figures: list[Figure] = []
     i = 0
