@@ -639,3 +639,11 @@ def test_a_peer_link_keeps_the_group_and_the_amount(bundled: httpx.Client) -> No
     assert "group=region" in other["url"] and "amount=national" in other["url"]
     me = next(r for r in rows if r["highlight"])
     assert me["rank"] == data["result"]["rank"]
+
+
+def test_a_form_left_blank_leads_to_a_clean_url(bundled: httpx.Client) -> None:
+    answer = bundled.get("/", params={"gov": "", "year": "", "snapshot": "", "lang": "en"})
+    assert answer.status_code == 303 and answer.headers["location"] == "/?lang=en"
+    assert "content-security-policy" in answer.headers
+    search = bundled.get("/search?q=경로당&region=&field=")
+    assert search.status_code == 303 and search.headers["location"].endswith("/search?q=%EA%B2%BD%EB%A1%9C%EB%8B%B9")

@@ -13,7 +13,6 @@ while the app runs: what the store holds (and so every ETag) is fixed for the ap
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import importlib.util
 import queue
@@ -22,6 +21,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mutabl
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import parse_qsl, urlencode
 
 import ibis
 from fastapi import FastAPI
@@ -43,7 +43,7 @@ from yesan.web.responses import (
     yesan_error_handler,
 )
 from yesan.web.views.catalog import CatalogHolder
-from yesan.web.views.common import ResidentsCache, warm
+from yesan.web.views.common import ResidentsCache, in_background, warm
 from yesan.web.views.templating import render_error
 
 #: Cursors shared by the request threads; 1 means one connection behind a lock. On 2 cores, 2 cursors measured
@@ -181,6 +181,28 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class EmptyParameters:
+    """ASGI middleware: a page request with empty parameters (``?gov=&year=`` from a form left blank) is sent
+    to the same URL without them, so forms work, URLs stay short and typed parameters never see ``""``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method") in ("GET", "HEAD"):
+            query = bytes(scope.get("query_string", b"")).decode("latin-1")
+            pairs = parse_qsl(query, keep_blank_values=True)
+            if any(value.strip() == "" for _, value in pairs) and _page_path(str(scope.get("path", ""))):
+                kept = urlencode([(k, v) for k, v in pairs if v.strip() != ""])
+                location = str(scope.get("root_path", "")) + str(scope["path"]) + (f"?{kept}" if kept else "")
+                await send(
+                    {"type": "http.response.start", "status": 303, "headers": [(b"location", location.encode())]}
+                )
+                await send({"type": "http.response.body", "body": b""})
+                return
+        await self.app(scope, receive, send)
+
+
 def create_app(
     db: Path, *, connections: int = DEFAULT_CONNECTIONS, cache_entries: int = 512, warm_up: bool = True
 ) -> FastAPI:
@@ -193,14 +215,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        warming = threading.Thread(target=_warm, args=(app,), name="yesan-warm-up", daemon=True)
         if warm_up:
-            warming.start()
+            in_background(app, "warm-up", lambda: warm(app))
         try:
             yield
         finally:
-            if warming.is_alive():
-                warming.join(timeout=60)  # a query still running on a closed connection would crash
+            for thread in list(app.state.background.values()):
+                thread.join(timeout=60)  # a query still running on a closed connection would crash
             backends.close()
 
     app = FastAPI(
@@ -221,6 +242,7 @@ def create_app(
     app.state.cache = ResponseCache(cache_entries)
     app.state.catalog = CatalogHolder()
     app.state.residents = ResidentsCache()
+    app.state.background = {}
     app.include_router(api.router)
     app.include_router(reports.router)
     check_api = _check_api()
@@ -232,6 +254,7 @@ def create_app(
     app.add_exception_handler(StarletteHTTPException, _for_pages(http_error_handler))
     app.add_exception_handler(RequestValidationError, _for_pages(validation_error_handler))
     app.add_exception_handler(Exception, _for_pages(unexpected_error_handler))
+    app.add_middleware(EmptyParameters)
     app.add_middleware(SecurityHeaders)
     return app
 
@@ -243,15 +266,12 @@ def _check_api() -> Any:
     return importlib.import_module("yesan.web.check_api")
 
 
-def _warm(app: FastAPI) -> None:
-    # Warming is an optimisation: if it fails, the first request builds what is missing (and reports why).
-    with contextlib.suppress(Exception):
-        warm(app)
-
-
 def is_page(request: Request) -> bool:
     """A request for an HTML page (not the API, a ``.json``/``.csv`` twin, the docs or a static file)."""
-    path = request.url.path
+    return _page_path(request.url.path)
+
+
+def _page_path(path: str) -> bool:
     if path.startswith(("/api", "/static/", "/docs", "/redoc", "/openapi")):
         return False
     return not path.endswith((".json", ".csv"))

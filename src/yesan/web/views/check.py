@@ -23,7 +23,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from yesan.errors import YesanError
 from yesan.web.routing import backends_of
 from yesan.web.views.catalog import Catalog
-from yesan.web.views.common import LangParam, catalog_of, item_url
+from yesan.web.views.common import LangParam, catalog_of, in_background, item_url, warm_check
 from yesan.web.views.i18n import precise_won, text
 from yesan.web.views.page import Page, lang_of, page_route
 from yesan.web.views.templating import render
@@ -69,6 +69,8 @@ def available(request: Request) -> bool:
 @page_route(router, "/check", summary="Check the figures in an article (the form)")
 def check_page(request: Request, lang: LangParam = None) -> Page:
     data: dict[str, Any] = _base(request)
+    if data["available"]:
+        in_background(request.app, "check-warm-up", lambda: warm_check(request.app))
     return Page("check.html", data, [], scripts=("check",) if data["available"] else ())
 
 

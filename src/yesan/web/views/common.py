@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Annotated, Any, cast
 from urllib.parse import urlencode
@@ -104,11 +106,36 @@ def warm(request_app: Any) -> None:
         templating.asset_url(name)  # reads (and compresses) plotly.js once
     with backends.search_tables() as t:
         index_for(t.items, Filters())
-    if getattr(request_app.state, "check_available", False):
-        from yesan.claims.check import check
 
-        with backends.tables() as t:  # the first check loads the claim extractor's models and rules
-            check("2026년 예산은 1억원이다.", t, source="warm-up")
+
+def in_background(app: Any, name: str, work: Callable[[], None]) -> None:
+    """Run ``work`` once in a thread of its own (the app waits for it before closing the store)."""
+    started: dict[str, threading.Thread] = app.state.background
+    with _background_lock:
+        if name in started:
+            return
+        thread = threading.Thread(target=_quietly, args=(work,), name=f"yesan-{name}", daemon=True)
+        started[name] = thread
+    thread.start()
+
+
+_background_lock = threading.Lock()
+
+
+def _quietly(work: Callable[[], None]) -> None:
+    # Background work is an optimisation: if it fails, the request that needs it builds it (and says why).
+    with contextlib.suppress(Exception):
+        work()
+
+
+def warm_check(app: Any) -> None:
+    """The first check loads the claim extractor's rules and the store's reference figures (seconds): do it
+    when someone opens the check page, while they paste their article, rather than at start, when it would
+    slow every other page."""
+    from yesan.claims.check import check
+
+    with app.state.backends.tables() as t:
+        check("2026년 예산은 1억원이다.", t, source="warm-up")
 
 
 __all__ = [
