@@ -304,3 +304,45 @@ def test_table_headed_by_a_bare_unit_and_year_columns() -> None:
         (60 * EOK, "allocation", 2026),
         (15 * EOK, "change", 2026),
     ]
+
+
+def test_supplementary_budget_against_the_original_budget() -> None:
+    text = (
+        "영월군은 올해 제1회 추경예산안을 당초예산 4100억원보다 260억원이 증액된 4360억원으로 편성해 "
+        "군의회에 제출했다. 일반회계는 3900억원으로 당초예산 3700억원보다 200억원이, "
+        "특별회계는 460억원으로 당초예산 400억원보다 60억원이 각각 증액됐다."
+    )
+    got = [(c.amount_krw // EOK, c.kind, c.stage) for c in extract(text)]
+    assert got == [
+        (4100, "prior", "본예산"),
+        (260, "change", "추경1"),
+        (4360, "total", "추경1"),
+        (3900, "allocation", "추경1"),
+        (3700, "prior", "본예산"),
+        (200, "change", "추경1"),
+        (460, "allocation", "추경1"),
+        (400, "prior", "본예산"),
+        (60, "change", "추경1"),
+    ]
+
+
+def test_revenue_listed_under_세입_is_other() -> None:
+    claims = extract("주요 세입은 국·도비보조금 16억원과 특별교부세 6억원, 세외수입 3억원 등이다.")
+    assert [c.kind for c in claims] == ["other", "other", "other"]
+
+
+def test_a_rate_in_parentheses_after_an_amount_is_that_amounts() -> None:
+    claims = extract("일반회계 14조원, 특별회계 3조원이며, 지방세 5조3000억원(4.3%↑)으로 재원이 늘었다.")
+    assert [(c.amount_krw // EOK, c.kind, c.change_pct) for c in claims] == [
+        (140_000, "allocation", None),
+        (30_000, "allocation", None),
+        (53_000, "other", 4.3),
+    ]
+
+
+def test_committee_review_has_no_stage_until_the_plenary_vote() -> None:
+    text = (
+        "시의회 예산결산특별위원회가 2026년도 예산안 심사를 마치고 수정 의결했다. "
+        "시 예산안은 17조 9,311억 원이다. 수정된 예산안은 11일 본회의에서 최종 의결될 예정이다."
+    )
+    assert [c.stage for c in extract(text)] == [None]

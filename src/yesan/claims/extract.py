@@ -36,7 +36,7 @@ from yesan.claims.links import (
 )
 from yesan.claims.model import Claim, Kind
 from yesan.claims.morph import tokenize
-from yesan.claims.phrases import SentenceView, clause_start, is_generic
+from yesan.claims.phrases import Phrase, SentenceView, clause_start, is_generic
 from yesan.claims.purpose import find_subject
 from yesan.claims.sentences import sentence_at, split_sentences
 from yesan.claims.text import Document, read_document, to_document
@@ -45,6 +45,9 @@ from yesan.claims.timeline import Timeline, nearest_stage, timeline
 __all__ = ["extract", "extract_document", "extract_file", "extract_files"]
 
 _DECIDED_AFTER: Final = re.compile(r"[^.\n0-9]{0,10}?(확정|의결|통과|가결)")
+_REVENUE_TOPIC: Final = re.compile(r"(?:세입|재원|세입재원)(?:은|는|으로는)\s")
+_SUBMITTED_AFTER: Final = re.compile(r"[^.\n0-9]{0,20}?제출(?:했|해|하고|하며|됐|된다|한다|합니다)")
+_COMPARED: Final = re.compile(r"(?:\S+\s)?\S+\s?(?:보다|대비|에\s?비해|과\s?비교해|와\s?비교해)")
 _DECIDED_BEFORE: Final = re.compile(r"확정|의결|통과|가결")
 _LOCAL_STAGE: Final = re.compile(r"추경|추가\s?경정|결산|본예산|확정|의결|통과|가결|제출|당초|원안|정부안|요구안")
 _EARLIER_STAGE: Final = re.compile(r"본예산|당초|기정|예산안|추경")
@@ -168,7 +171,7 @@ def _prose_draft(
     if kind in ("change", "prior") and not_budget_subject(subject, view.text):
         kind = "other"  # a fare that rises, debt that falls: not budget money
     if kind is None:
-        if is_other(text, figure, subject, view.text):
+        if is_other(text, figure, subject, view.text) or _listed_revenue(text, start, figure, subject):
             kind = "other"
         elif is_whole_budget(subject, view.text):
             kind = "total"
@@ -181,18 +184,38 @@ def _prose_draft(
     return draft
 
 
-_COORDINATED: Final = re.compile(r"\s?(?:과|와|및|,|그리고)\s?[^0-9.,]{0,30}$")
+_COORDINATED: Final = re.compile(r"\s?(?:\([^()]{0,12}\))?\s?(?:과|와|및|,|그리고)\s?[^0-9.,]{0,30}$")
+_PARTICLE_COMMA: Final = re.compile(r"\s?(이|가|을|를)\s?,")
 
 
 def _coordinated_changes(text: str, drafts: list[Draft]) -> None:
-    """ "조경 사업 12억원과 홍보비 5억원을 전액 삭감했다": amounts joined by 과/와/및 share the verb."""
+    """Amounts that share a change verb: "조경 사업 12억원과 홍보비 5억원을 전액 삭감했다",
+    "각각 311억원(7.73%), 59억원(21.77%) 증가", "일반회계는 … 897억원이, 특별회계는 … 97억원이 각각 증액됐다".
+    """
     for k in range(len(drafts) - 2, -1, -1):
         first, second = drafts[k], drafts[k + 1]
         if first.kind != "allocation" or second.kind != "change" or first.figure.column is not None:
             continue
         between = text[first.figure.full_end : second.figure.full_start]
-        if _COORDINATED.match(between) and not re.search(r"[다며고서]\s", between):
+        new_clause = re.search(r"[다며고서]\s|[가-힣](?:은|는|이|가)\s", between)  # "…원, 특별회계가 6억 증가된"
+        if _COORDINATED.match(between) and not new_clause:
             first.kind, first.direction = "change", second.direction
+    for k, first in enumerate(drafts):
+        marked = _PARTICLE_COMMA.match(text, first.figure.full_end)
+        if first.kind != "allocation" or first.figure.column is not None or marked is None:
+            continue
+        for later in drafts[k + 1 :]:
+            if later.sentence != first.sentence:
+                break
+            if later.kind == "change" and text.startswith(marked.group(1), later.figure.full_end):
+                first.kind, first.direction = "change", later.direction
+                break
+
+
+def _listed_revenue(text: str, sentence_start: int, figure: Figure, subject: Phrase | None) -> bool:
+    """ "주요 세입은 국·도비보조금 16억 원과 특별교부세 6억…": items listed under revenue are not spending."""
+    topic = _REVENUE_TOPIC.search(text, sentence_start, figure.full_start)
+    return topic is not None and (subject is None or subject.start >= topic.end() - sentence_start)
 
 
 def _from_to(text: str, drafts: list[Draft]) -> None:
@@ -210,13 +233,17 @@ def _stage(text: str, sentence_start: int, draft: Draft, previous_end: int, line
     if figure.column is not None and figure.column.stage is not None:
         return figure.column.stage
     window_start = max(sentence_start, previous_end, figure.full_start - 30)
-    before = text[window_start : figure.full_start]
+    # "올해 본예산보다 1조원": the stage of the base of a comparison is not this figure's
+    before = _COMPARED.sub(" ", text[window_start : figure.full_start])
     after = _DECIDED_AFTER.match(text, figure.full_end)
     if after is not None and line.committee and after.group(1) != "확정":
         after = None  # a committee's 의결 is not the council's
     local: str | None = None
+    supplementary = line.stage is not None and line.stage.startswith("추경")
     if after is not None or (_DECIDED_BEFORE.search(before) and not line.committee):
-        local = "본예산"
+        local = line.stage if supplementary else "본예산"  # a 추경 that is 확정 is still that 추경
+    elif _SUBMITTED_AFTER.match(text, figure.full_end):
+        local = line.stage if supplementary else "예산안"  # "110억원을 편성해 의회에 제출했으나"
     elif _LOCAL_STAGE.search(before):
         local = nearest_stage(before)
     if draft.kind == "prior":

@@ -46,7 +46,10 @@ _CHANGE_BEFORE: Final = re.compile(
     r"\s?(?:은|는|이|가|:|：)?\s?(?:총|약)?\s?$"
 )
 _BASE_AFTER: Final = re.compile(r"\s?\)?\s?(?:보다|대비|에\s?비해|에\s?비하|에서|과\s?비교|와\s?비교|에\s?견줘|比)")
-_SAME_YEAR_BASE: Final = re.compile(r"예산안|정부안|요구안|요구액|신청액|제출|당초|원안")
+#: A base that is the same year's proposal ("제출한 예산안(51조원) 대비 282억원"): a level, not a prior.
+#: 당초예산 / 본예산 / 기정예산 bases in a 추경 article are earlier figures: priors.
+_SAME_YEAR_BASE: Final = re.compile(r"예산안|정부안|요구안|요구액|신청액|제출|원안")
+_SUPPLEMENTARY_WORD: Final = re.compile(r"(?:추가\s?경정|추경)\s?(?:예산)?안?")
 _FROM_TO: Final = re.compile(r"\s?(?:약\s?)?[0-9][0-9,.]*\s?[조억만천]")
 _CHANGE_LATER: Final = re.compile(rf"{INCREASE}|{DECREASE}|%")
 _EXCLUDED_AFTER: Final = re.compile(r"\s?\)?\s?(?:을|를)?\s?(?:제외|뺀|빼)")
@@ -56,7 +59,7 @@ _PER_UNIT_BEFORE: Final = re.compile(
 _MONTHLY_BEFORE: Final = re.compile(r"(?:^|[\s(])(?:월|매월|월평균)\s?(?:최대|평균|약)?\s?$")
 #: Revenue a government receives (not what it spends): "지방교부세 증가분 1,200억원".
 REVENUE_WORDS: Final = words(
-    "지방교부세 교부세 보통교부세 특별교부세 세외수입 지방세수 세수 순세계잉여금 세계잉여금 잉여금"
+    "지방교부세 교부세 보통교부세 특별교부세 세외수입 지방세수 세수 순세계잉여금 세계잉여금 잉여금 국고보조금"
 )
 _COMPARING: Final = frozenset({"보다", "대비", "비해", "비하", "비교"})
 _PER_UNIT_WORD: Final = re.compile(r"(?:[0-9]인|가구|명|세대)당")
@@ -103,8 +106,9 @@ def base_kind(text: str, figure: Figure, clause_start: int, sentence_end: int, p
     match = _BASE_AFTER.match(text, figure.full_end)
     if match is None:
         return None
-    before = text[clause_start : figure.full_start]
-    if _SAME_YEAR_BASE.search(before[-24:]) and not past:
+    # the words naming the base, right before it ("제출한 예산안(", "당초예산 "), without a 추경예산안 further left
+    before = _SUPPLEMENTARY_WORD.sub(" ", text[max(clause_start, figure.full_start - 14) : figure.full_start])
+    if _SAME_YEAR_BASE.search(before) and not past:
         return "level"
     if past or _CHANGE_LATER.search(text, match.end(), sentence_end):
         return "prior"
@@ -153,6 +157,8 @@ def is_other(text: str, figure: Figure, subject: Phrase | None, sentence: str) -
         return True
     if abs(figure.won) < 10**8 and _EACH_AFTER.match(text, figure.full_end):
         return True  # "20만원씩" per person; "자치구에 50억원씩" is an allocation
+    if figure.column is None and abs(figure.won) < 1_000_000:
+        return True  # below 100만원: a price, a fee or a benefit per person, not a budget line
     line_start = text.rfind("\n", 0, figure.full_start) + 1
     window = max(line_start, figure.full_start - 12)
     if _PER_UNIT_BEFORE.search(text, window, figure.full_start):

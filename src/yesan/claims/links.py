@@ -56,7 +56,7 @@ class Draft:
 
 
 _RATE_VERB: Final = re.compile(
-    r"\s?(?:\([^()]{0,24}\))?\s?(?:이|가|을|를|씩)?\s?(?:더\s?|가량\s?|정도\s?|소폭\s?|대폭\s?)?"
+    r"\)?\s?(?:\([^()]{0,24}\))?\s?(?:이|가|을|를|씩)?\s?(?:더\s?|가량\s?|정도\s?|소폭\s?|대폭\s?)?"
     rf"(?:(?P<up>{INCREASE})|(?P<down>{DECREASE})|(?P<adjust>조정))"
 )
 _RATE_WORD: Final = re.compile(r"(?:증가|증감|인상|감소|상승|하락|증액|감액)(?:율|률)\s?(?:은|는|이|가|:)?\s?$")
@@ -75,6 +75,10 @@ def _adjacent(text: str, pct: PercentMatch, figure: Figure, offset: int) -> bool
         return True
     between = text[p_end : figure.full_start]
     return 0 <= figure.full_start - p_end <= 4 and between in _ADJACENT
+
+
+def _in_parenthesis_after(text: str, figure: Figure, pct: PercentMatch, offset: int) -> bool:
+    return text[figure.full_end : pct.full_start + offset] in ("(", " (")
 
 
 def _rate_matches(prior: int, level: int, rate: Decimal) -> bool:
@@ -108,6 +112,12 @@ def _link_one(
     verb = _RATE_VERB.match(text, pct.full_end + start)
     named = _RATE_WORD.search(text, max(start, pct.full_start + start - 12), pct.full_start + start)
     if change is None and verb is None and named is None:
+        return
+    owner = next((d for d in here if d.kind != "change" and _in_parenthesis_after(text, d.figure, pct, start)), None)
+    if change is None and owner is not None and verb is not None:
+        # "지방세 5조3508억원(4.3%↑)": the rate of the amount it follows, and of nothing else
+        if owner.change_pct is None:
+            owner.change_pct = -abs(value) if verb.group("down") else abs(value)
         return
     if change is None and named is not None:
         # "4,100억원 늘어난 것으로, 증가율은 4.1%다": the rate of the change stated before it
@@ -146,6 +156,8 @@ def _target(
             if 0 <= gap <= 8 and draft.level and _MODIFIES.search(text, verb.start(), draft.figure.full_start):
                 return draft
     before = [d for d in here if d.level and d.figure.full_end <= p_start and d.base is None]
+    if len(before) > 1 and change is not None:
+        return None  # "일반회계 …, 특별회계 … 각각 311억원(7.73%), 59억원(21.77%)": which is whose is not said
     if before:
         return before[-1]
     if any(d.level and d.base is None for d in here):

@@ -93,7 +93,7 @@ STOP_NOUNS: Final = words(
 COUNTERS_AFTER_NUMBER: Final = frozenset({"차례", "번", "회", "차"})
 #: Whole budgets: the heads of phrases such as "서울시 내년 예산", "순계예산 규모", "정책 사업비".
 BUDGET_HEADS: Final = words(
-    "예산 예산안 본예산 살림 살림살이 총계 순계 총예산 세출 세출예산 세입 세입예산 총규모 규모 총액 재정 "
+    "예산 예산안 본예산 본예산안 살림 살림살이 총계 순계 총예산 세출 세출예산 세입 세입예산 총규모 규모 총액 재정 "
     "재정규모 추경 추경안 추경예산 추가경정예산 추가경정예산안 예산액 예산규모"
 )
 #: Heads of a supplementary budget: its size is an increase of the year's budget.

@@ -198,7 +198,7 @@ def content_tokens(phrase: Phrase) -> list[Token]:
 
 
 def is_generic(phrase: Phrase) -> bool:
-    """Only money words and time words ("예산", "내년 예산"): says nothing about the purpose."""
+    """Only money and time words ("예산", "내년 예산", "총사업비"): another phrase may say what it is for."""
     return all(t.form in GENERIC_MONEY or t.form in TIME_WORDS for t in content_tokens(phrase))
 
 

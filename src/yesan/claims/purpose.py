@@ -32,6 +32,7 @@ from yesan.claims.morph import (
     NON_PURPOSE,
     NOUNISH,
     TIME_WORDS,
+    Token,
     is_gov,
     is_time,
     words,
@@ -78,7 +79,12 @@ def _without_action(view: SentenceView, a: int, b: int) -> int:
 
 def _is_agent(phrase: Phrase) -> bool:
     """A government or a person acting ("서울시는", "오 시장은", "위원들은"), not a thing funded."""
-    content = [t for t in content_tokens(phrase) if t.form not in TIME_WORDS]
+    depth = 0
+    content: list[Token] = []
+    for t in phrase.tokens:  # "부산시(시장 박형준)는": the parenthesis is an aside
+        depth += (t.tag == "SSO") - (t.tag == "SSC")
+        if depth == 0 and t.tag in CONTENT and t.form not in TIME_WORDS:
+            content.append(t)
     if not content:
         return True
     if content[-1].form in AGENT_WORDS:
@@ -165,16 +171,29 @@ def _apposition(view: SentenceView, first: int) -> Phrase | None:
     if a is None:
         return None
     phrase = span(view, a, p, "apposition")
+    if tokens[p].form == "중" and tokens[p].tag == "NNB":
+        return None  # "필요경비 중 월 1만원의": the whole it is part of, not what it is
     return phrase if content_tokens(phrase) and not is_time(list(phrase.tokens)) else None
 
 
-def _adverbial(view: SentenceView, first: int, forms: tuple[str, ...], heads: frozenset[str] | None) -> Phrase | None:
-    """The nearest "NP에" (or "NP으로" with a budget head) left of the figure, in its clause."""
+def _adverbial(
+    view: SentenceView, first: int, forms: tuple[str, ...], heads: frozenset[str] | None, *, topics: bool = False
+) -> Phrase | None:
+    """The nearest "NP에" (or "NP으로" with a budget head) left of the figure, in its clause.
+
+    With ``topics``, a topic met first wins ("예결특위에 제출된 부산시 예산안은 17조원으로": the 에
+    belongs to the clause that modifies the topic).
+    """
     tokens = view.tokens
     for j in range(first - 1, 0, -1):
         t = tokens[j]
         if ends_clause(tokens, j):
             return None
+        marked = (t.tag == "JX" and t.form in ("은", "는", "도")) or (t.tag == "JKS" and t.form in ("이", "가"))
+        if topics and marked and tokens[j - 1].tag != "JKB":
+            topic = _topic_at(view, j)
+            if topic is not None and not is_generic(topic):
+                return topic
         if t.tag == "JKB" and t.form in forms and j - 1 not in view.blocked:
             a = np_left(view, j - 1)
             if a is None:
@@ -184,10 +203,16 @@ def _adverbial(view: SentenceView, first: int, forms: tuple[str, ...], heads: fr
             # "시의회에 제출": a body the budget goes to; "자치구에 50억원씩" is money for the districts
             if not _usable(phrase) or content[-1].form in AGENT_WORDS:
                 continue
-            if heads is not None and content[-1].form not in heads:
+            if heads is not None and content[-1].form not in heads and _last_word(view, phrase) not in heads:
                 continue
             return phrase
     return None
+
+
+def _last_word(view: SentenceView, phrase: Phrase) -> str:
+    """The phrase's last word, whole ("본예산안", which Kiwi splits as 본예산 + 안)."""
+    text = view.text[phrase.start : phrase.end].split()
+    return "".join(ch for ch in text[-1] if "가" <= ch <= "힣") if text else ""
 
 
 def _following(view: SentenceView, last: int) -> Phrase | None:
@@ -223,9 +248,11 @@ def _following(view: SentenceView, last: int) -> Phrase | None:
     m = k + 1 if tokens[k].tag == "JKO" else k
     if m < n and tokens[m].form in _SPEND_VERBS:
         m += 1
+        connected = False
         while m < n and tokens[m].tag in ("XSV", "EC", "VV", "MAG"):
+            connected = connected or tokens[m].tag == "EC"
             m += 1
-        end = np_right(view, m, n - 1) if m < n else None
+        end = np_right(view, m, n - 1) if m < n and connected else None
         if end is not None:
             return span(view, m, _without_action(view, m, end), "following")
     return None
@@ -284,8 +311,12 @@ def _changed_object(view: SentenceView, first: int) -> Phrase | None:
     """ "경로당 냉난방비 지원 예산을 12억원 늘렸다": the object of a change verb."""
     tokens = view.tokens
     p = first - 1
-    while p > 0 and tokens[p].tag in ("MAG", "MM"):
-        p -= 1
+    while p > 0 and (
+        tokens[p].tag in ("MAG", "MM")
+        or tokens[p].form in ("보다", "대비", "비해")
+        or (tokens[p].form in TIME_WORDS and tokens[p + 1].form in ("보다", "대비"))
+    ):
+        p -= 1  # "본예산을 올해보다 1조원 늘려": the comparison sits between the object and the amount
     if p > 0 and tokens[p].tag == "JKO" and p - 1 not in view.blocked:
         a = np_left(view, p - 1)
         if a is not None:
@@ -295,6 +326,28 @@ def _changed_object(view: SentenceView, first: int) -> Phrase | None:
     return None
 
 
+def _topic_at(view: SentenceView, j: int) -> Phrase | None:
+    """The topic or subject phrase marked by the particle at token ``j``, unless it is an agent."""
+    tokens = view.tokens
+    end = j - 1
+    if end < 1 or end in view.blocked:
+        return None
+    if (
+        tokens[end].form in ("과", "와")
+        and tokens[end].tag in ("JKB", "JC")
+        and tokens[end].start == tokens[end - 1].end
+    ):
+        a = np_left(view, end - 1)  # "첨단산업과는": Kiwi reads the 과 of a department name as a particle
+    elif tokens[end].tag in NOUNISH or tokens[end].tag == "SSC":
+        a = np_left(view, end)
+    else:
+        return None
+    if a is None:
+        return None
+    phrase = span(view, a, end, "topic")
+    return phrase if _usable(phrase) and not _is_agent(phrase) else None
+
+
 def _topic(view: SentenceView, first: int) -> Phrase | None:
     tokens = view.tokens
     for j in range(first - 1, 0, -1):
@@ -302,23 +355,8 @@ def _topic(view: SentenceView, first: int) -> Phrase | None:
         if t.tag == "SF":
             return None
         topical = (t.tag == "JX" and t.form in ("은", "는", "도", "ᆫ")) or (t.tag == "JKS" and t.form in ("이", "가"))
-        if not topical or j - 1 in view.blocked:
-            continue
-        end = j - 1
-        if (
-            tokens[end].form in ("과", "와")
-            and tokens[end].tag in ("JKB", "JC")
-            and tokens[end].start == tokens[end - 1].end
-        ):
-            a = np_left(view, end - 1)  # "첨단산업과는": Kiwi reads the 과 of a department name as a particle
-        elif tokens[end].tag in NOUNISH or tokens[end].tag == "SSC":
-            a = np_left(view, end)
-        else:
-            continue
-        if a is not None:
-            phrase = span(view, a, end, "topic")
-            if _usable(phrase) and not _is_agent(phrase):
-                return phrase
+        if topical and (phrase := _topic_at(view, j)) is not None:
+            return phrase
     return None
 
 
@@ -410,12 +448,13 @@ def _find(view: SentenceView, index: int, change: bool) -> Phrase | None:
     # "예산안으로 51조원을 편성": only when the amount is what is compiled, not "추경으로 … 15조원으로 늘어난다"
     compiled = last + 1 < len(view.tokens) and view.tokens[last + 1].tag in ("JKO", "JKS")
     found = (
-        _adverbial(view, first, forms, None)
+        _adverbial(view, first, forms, None, topics=True)
         or (_adverbial(view, first, ("으로", "로"), _BUDGET_OBJECTS) if compiled else None)
         or _following(view, last)
         or _purpose(view, first)
         or _object_set_to(view, first, last)
         or _topic(view, first)
+        or (_adverbial(view, first, ("으로", "로"), None) if compiled else None)
         or _doing(view, first)
         or _modifying_clause(view, first)
     )

@@ -42,6 +42,14 @@ _SETTLED: Final = re.compile(r"결산")
 _ENACTED: Final = re.compile(r"의결|본회의|가결|통과|예산(?:이|은|을)?\s?[^.\n]{0,30}확정(?:됐|되었|돼|된|했)")
 _PROPOSAL_ONLY: Final = re.compile(r"예산안을?\s?확정\s?발표")
 _PROPOSAL: Final = re.compile(r"예산안|정부안|요구안|(?:편성|제출)(?:해|했|한다|합니다|할|하고|하겠)")
+#: The council has voted: "본회의를 열어 … 의결했다", "서울시의회는 16일 … 예산 51조원을 의결했다".
+_PLENARY_VOTE: Final = re.compile(r"본회의[^.\n]{0,40}?(?:의결했|의결됐|통과했|통과됐|통과시켰|가결|확정했|확정됐)")
+_COUNCIL_VOTE: Final = re.compile(r"의회(?:는|가|에서)\s[^.\n]{0,60}?(?:의결했|확정했|가결했|통과시켰)")
+#: A committee has: "예산결산특별위원회가 … 수정 의결했다" (the plenary vote is still to come).
+_COMMITTEE_VOTE: Final = re.compile(
+    r"(?:예산결산특별위원회|예결특위|예결위|상임위원회|상임위)[^.\n]{0,40}?(?:의결|심사)"
+)
+_PROPOSAL_WORD: Final = re.compile(r"예산안|정부안|요구안")
 _COMMITTEE: Final = re.compile(r"예비\s?심사|소관\s?(?:[0-9]{4}년도?\s?)?예산안?")
 
 
@@ -61,8 +69,8 @@ def stage_in(text: str) -> str | None:
 
 
 _NEAREST: Final = re.compile(
-    r"(?P<choo>(?:제\s?(?P<n>[0-9]+)\s?(?:회|차)\s?)?(?:추가\s?경정|추경))|(?P<settled>결산)|(?P<enacted>본예산|확정)"
-    r"|(?P<proposal>예산안|정부안|요구안|당초|제출|원안)"
+    r"(?P<choo>(?:제\s?(?P<n>[0-9]+)\s?(?:회|차)\s?)?(?:추가\s?경정|추경)(?:\s?예산)?안?)|(?P<settled>결산)"
+    r"|(?P<enacted>본예산|확정|당초\s?예산|기정\s?예산)|(?P<proposal>예산안|정부안|요구안|당초|제출|원안)"
 )
 
 
@@ -102,16 +110,18 @@ def timeline(text: str, published: date | None = None) -> Timeline:
     else:
         current_year = None
     cleaned = _COMMITTEE_NAME.sub("", text)
-    committee = _COMMITTEE.search(cleaned) is not None and "본회의" not in cleaned
+    voted = _PLENARY_VOTE.search(text) is not None or _COUNCIL_VOTE.search(text) is not None
+    committee = not voted and (_COMMITTEE.search(cleaned) is not None or _COMMITTEE_VOTE.search(text) is not None)
     stage: str | None
     choo = len(_CHOO.findall(cleaned))
-    if choo and choo >= len(_PROPOSAL.findall(_CHOO_PHRASE.sub("", cleaned))):
+    # a 추경 is also 편성 and 제출: only other budget bills (예산안) compete with it
+    if choo and choo >= len(_PROPOSAL_WORD.findall(_CHOO_PHRASE.sub("", cleaned))):
         stage = stage_in(cleaned)
     elif _SETTLED.search(cleaned) and not _PROPOSAL.search(cleaned):
         stage = "결산"
     elif committee:
         stage = None
-    elif _ENACTED.search(_PROPOSAL_ONLY.sub("", cleaned)):
+    elif voted or _ENACTED.search(_PROPOSAL_ONLY.sub("", cleaned)):
         stage = "본예산"
     elif _PROPOSAL.search(cleaned):
         stage = "예산안"
