@@ -35,9 +35,9 @@ PAGES = (
     ("search", f"/search?q={quote('경로당')}"),
     ("search, typo + 광역", f"/search?q={quote('경노당')}&region={quote('전라남도')}"),
     ("peers", f"/peers?gov={GOHEUNG}"),
-    ("check", "/check"),
     ("explore .json", f"/explore.json?gov={GOHEUNG}"),
     ("plotly.min.js (gzip)", "/static/vendor/plotly.min.js?v=1"),
+    ("check (form)", "/check"),  # last: opening it starts the article check's warm-up (CPU for seconds)
 )
 
 

@@ -103,6 +103,19 @@ class Backends:
         with self._search_lock:
             yield self._search.tables()
 
+    def prepare(self) -> None:
+        """Look up the tables on every cursor now (a few catalog queries each), not on a reader's first visit."""
+        taken = []
+        try:
+            for _ in range(self._slots):
+                taken.append(self._free.get(timeout=_WAIT_S))
+            for slot in taken:
+                slot.tables()
+            self._search.tables()
+        finally:
+            for slot in taken:
+                self._free.put(slot)
+
     def store_tag(self) -> str:
         """What identifies the store's contents: its snapshot ids and digests (for ETags)."""
         if self._tag is None:

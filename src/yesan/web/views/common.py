@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 from collections import OrderedDict
@@ -94,6 +95,8 @@ def warm(request_app: Any) -> None:
 
     backends = request_app.state.backends
     holder: CatalogHolder = request_app.state.catalog
+    backends.prepare()
+    backends.store_tag()  # every page's ETag needs it
     with backends.tables() as t:
         catalog = holder.get(t)
         if catalog.snapshots:  # the home page's per-resident figures of the latest snapshot
@@ -106,6 +109,35 @@ def warm(request_app: Any) -> None:
         templating.asset_url(name)  # reads (and compresses) plotly.js once
     with backends.search_tables() as t:
         index_for(t.items, Filters())
+    asyncio.run(_visit(request_app, ("/", "/explore")))
+
+
+async def _visit(app: Any, paths: tuple[str, ...]) -> None:
+    """GET ``paths`` from the app in-process (plain ASGI calls): the first request through each layer (routing,
+    validation, templates, the response cache) costs a few hundred milliseconds that no reader should wait for."""
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Any) -> None:
+        return None
+
+    for path in paths:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"warm-up")],
+            "client": ("127.0.0.1", 0),
+            "server": ("127.0.0.1", 0),
+        }
+        await app(scope, receive, send)
 
 
 def in_background(app: Any, name: str, work: Callable[[], None]) -> None:

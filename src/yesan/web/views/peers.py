@@ -6,6 +6,7 @@ the snapshot the page is "as of" (by default the government's latest).
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -60,11 +61,12 @@ def peers_page(
             field_name=field or None,
         )
     median = result.median_per_resident
-    members = sorted([result.government, *result.peers], key=lambda r: -(r.exact or 0))
+    valued = sorted(((r.exact or Fraction(0), r) for r in (result.government, *result.peers)), key=lambda v: -v[0])
     keep = {"snapshot": snapshot, "year": year, "group": group, "amount": amount, "field": field}
-    rows = [_row(r, median, found.code, keep) for r in members]
-    for row, member in zip(rows, members, strict=True):  # ties share a rank, as in result.rank
-        row["rank"] = 1 + sum(1 for other in members if (other.exact or 0) > (member.exact or 0))
+    rows = [_row(r, median, found.code, keep) for _, r in valued]
+    for position, (row, (value, _)) in enumerate(zip(rows, valued, strict=True)):  # ties share a rank
+        tied = position > 0 and valued[position - 1][0] == value
+        row["rank"] = rows[position - 1]["rank"] if tied else position + 1
     named = text(lang, amount)
     measure = f"{field + ' ' if field else ''}{named[0].lower() + named[1:] if lang == 'en' else named}"
     data.update(
