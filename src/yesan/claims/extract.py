@@ -3,8 +3,8 @@
 ``extract(text)`` takes HTML or plain text; ``extract_file(path)`` reads a file (``-`` for standard
 input). The steps: the main text (:mod:`.text`), the figures in it (:mod:`.figures`, :mod:`.tables`),
 sentences (:mod:`.sentences`), Kiwi tokens of the sentences that hold money (:mod:`.morph`), then
-per figure its kind (:mod:`.kind`) and subject (:mod:`.phrases`), then what links figures across
-sentences (:mod:`.links`), and the year and stage (:mod:`.timeline`).
+per figure its kind (:mod:`.kind`) and subject (:mod:`.purpose`, over :mod:`.phrases`), then what links
+figures across sentences (:mod:`.links`), and the year and stage (:mod:`.timeline`).
 """
 
 from __future__ import annotations
@@ -40,19 +40,11 @@ from yesan.claims.phrases import Phrase, SentenceView, clause_start, is_generic
 from yesan.claims.purpose import find_subject
 from yesan.claims.sentences import sentence_at, split_sentences
 from yesan.claims.text import Document, read_document, to_document
-from yesan.claims.timeline import Timeline, nearest_stage, timeline
+from yesan.claims.timeline import Timeline, figure_stage, figure_year, timeline
 
 __all__ = ["extract", "extract_document", "extract_file", "extract_files"]
 
-_DECIDED_AFTER: Final = re.compile(r"[^.\n0-9]{0,10}?(확정|의결|통과|가결)")
 _REVENUE_TOPIC: Final = re.compile(r"(?:세입|재원|세입재원)(?:은|는|으로는)\s")
-_SUBMITTED_AFTER: Final = re.compile(r"[^.\n0-9]{0,20}?제출(?:했|해|하고|하며|됐|된다|한다|합니다)")
-_COMPARED: Final = re.compile(r"(?:\S+\s)?\S+\s?(?:보다|대비|에\s?비해|과\s?비교해|와\s?비교해)")
-_DECIDED_BEFORE: Final = re.compile(r"확정|의결|통과|가결")
-_LOCAL_STAGE: Final = re.compile(r"추경|추가\s?경정|결산|본예산|확정|의결|통과|가결|제출|당초|원안|정부안|요구안")
-_EARLIER_STAGE: Final = re.compile(r"본예산|당초|기정|예산안|추경")
-_PAST: Final = re.compile(r"지난해|작년|전년|올해|금년")
-_YEAR_IN: Final = re.compile(r"(?<![0-9])(20[0-9]{2})\s?(?:년|(?:회계)?\s?연도)")
 
 
 def extract(text: str, *, source: str | None = None) -> list[Claim]:
@@ -228,56 +220,6 @@ def _from_to(text: str, drafts: list[Draft]) -> None:
             after.subject_text = before.subject_text
 
 
-def _stage(text: str, sentence_start: int, draft: Draft, previous_end: int, line: Timeline) -> str | None:
-    figure = draft.figure
-    if figure.column is not None and figure.column.stage is not None:
-        return figure.column.stage
-    window_start = max(sentence_start, previous_end, figure.full_start - 30)
-    # "올해 본예산보다 1조원": the stage of the base of a comparison is not this figure's
-    before = _COMPARED.sub(" ", text[window_start : figure.full_start])
-    after = _DECIDED_AFTER.match(text, figure.full_end)
-    if after is not None and line.committee and after.group(1) != "확정":
-        after = None  # a committee's 의결 is not the council's
-    local: str | None = None
-    supplementary = line.stage is not None and line.stage.startswith("추경")
-    if after is not None or (_DECIDED_BEFORE.search(before) and not line.committee):
-        local = line.stage if supplementary else "본예산"  # a 추경 that is 확정 is still that 추경
-    elif _SUBMITTED_AFTER.match(text, figure.full_end):
-        local = line.stage if supplementary else "예산안"  # "110억원을 편성해 의회에 제출했으나"
-    elif _LOCAL_STAGE.search(before):
-        local = nearest_stage(before)
-    if draft.kind == "prior":
-        if local is None and line.stage == "결산":
-            return "결산"  # a settlement compares settled figures
-        return local if local in ("본예산", "결산") or (local or "").startswith("추경") else None
-    if local == "본예산" and line.stage == "예산안" and after is None and not _DECIDED_BEFORE.search(before):
-        return line.stage  # "본예산을 편성해 제출": the main budget, still a proposal
-    return local or line.stage
-
-
-def _year(text: str, sentence_start: int, draft: Draft, previous_end: int, line: Timeline) -> int | None:
-    figure = draft.figure
-    if figure.column is not None and figure.column.year is not None:
-        return figure.column.year
-    window = text[max(sentence_start, previous_end, figure.full_start - 20) : figure.full_start]
-    written = [int(y) for y in _YEAR_IN.findall(window)]
-    if draft.subject_text:
-        written += [int(y) for y in _YEAR_IN.findall(draft.subject_text)]
-    budget = line.budget_year
-    if draft.kind == "prior":
-        earlier = [y for y in written if budget is None or y < budget]
-        if earlier:
-            return earlier[-1]
-        if budget is None:
-            return None
-        # "본예산 38조원에서 39조원으로" in a 추경 article: an earlier stage of the same year.
-        same_year = line.stage is not None and (line.stage.startswith("추경") or line.stage == "결산")
-        if same_year and _EARLIER_STAGE.search(window) and not _PAST.search(window):
-            return budget
-        return budget - 1
-    return written[-1] if written and (budget is None or written[-1] >= budget) else budget
-
-
 def _claim(
     original: str,
     text: str,
@@ -306,7 +248,7 @@ def _claim(
         kind=kind,
         qualifier=figure.qualifier,
         change_pct=pct,
-        year=_year(text, start, draft, previous_end, line),
-        stage=_stage(text, start, draft, previous_end, line),
+        year=figure_year(text, figure, draft.kind, draft.subject_text, max(start, previous_end), line),
+        stage=figure_stage(text, figure, draft.kind, max(start, previous_end), line),
         source=source,
     )

@@ -30,6 +30,7 @@ _PCT_HEAD: Final = re.compile(r"[률율%]|비\s*중|비\s*율")
 _PRIOR_HEAD: Final = re.compile(r"기\s*정|당\s*초|전\s*년|작\s*년|지난\s*해|前年")
 #: A line that is only a unit in brackets, as tables are headed: "(억원)", "[백만원]".
 _BARE_UNIT: Final = re.compile(r"^[ \t]*[(\[<][ \t]*[천백만억조]*[ \t]?원[ \t]*[)\]>][ \t]*$", re.MULTILINE)
+_RULE_LINE: Final = re.compile(r"[\s|:\-–—=+]*[-–—=]{3,}[\s|:\-–—=+]*")
 _LABEL_BULLET: Final = re.compile(r"^[\s○●◦•·▪■□◆◇▶▷\-*]+|^\(?[0-9]{1,2}[.)]\s*")
 
 
@@ -101,12 +102,15 @@ def table_figures(text: str, taken: list[tuple[int, int]], budget_year: int | No
         unit = parse_unit(line) if "단위" in line or _BARE_UNIT.fullmatch(line) else None
         if unit is not None:
             scale = unit
+        if _RULE_LINE.fullmatch(line):
+            continue  # "---|---|---": a markdown rule
         cells = _cells(line)
         is_data = any(_is_number(cell) for _, cell in cells[1:]) and not _is_year_row(cells)
         if not is_data:
+            in_table = "\t" in line or "|" in line
             if len(cells) >= 2:
                 header = cells
-            elif line.strip() and unit is None:
+            elif line.strip() and unit is None and not in_table:
                 header, scale, last_label = None, None, ""  # prose: the table (if any) has ended
             continue
         if scale is None:
@@ -149,7 +153,8 @@ def _columns_for(
 ) -> list[tuple[str, int | None, str | None, str] | None]:
     """The meaning of each cell of a data row: aligned with the header by position from the right."""
     result: list[tuple[str, int | None, str | None, str] | None] = [None] * len(cells)
-    if header is None:
+    if header is None or len(header) < len(cells) - 1:
+        # no header, or one that does not name every column (a header over several lines): current figures
         for k in range(1, len(cells)):
             result[k] = ("current", None, None, "")
         return result

@@ -6,7 +6,10 @@
   text speaks of 내년 (a proposal article in the autumn).
 * The stage: 추경 or 결산 when the text is about one; 본예산 when it reports a vote (의결, 본회의,
   통과, 가결) or an enacted budget (예산이 … 확정); 예산안 when it reports a proposal; none for a
-  committee's preliminary review (예비심사, 소관 예산안) whose figures are not final.
+  committee's review (예비심사, 소관 예산안, 예결특위 수정 의결) before the plenary vote.
+* Per figure (``figure_stage``, ``figure_year``): the words right around it win — "제출한 예산안(…)",
+  "X원으로 확정됐다", "본예산 X원에서", "2025년 예산 X원" — over the article's stage and year; a prior
+  is the year before the budget year unless it is an earlier stage of the same year (a 추경's 본예산).
 """
 
 from __future__ import annotations
@@ -15,9 +18,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-__all__ = ["Timeline", "nearest_stage", "stage_in", "timeline"]
+if TYPE_CHECKING:
+    from yesan.claims.figures import Figure
+
+__all__ = ["Timeline", "figure_stage", "figure_year", "nearest_stage", "stage_in", "timeline"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,16 @@ _COMMITTEE_VOTE: Final = re.compile(
 )
 _PROPOSAL_WORD: Final = re.compile(r"예산안|정부안|요구안")
 _COMMITTEE: Final = re.compile(r"예비\s?심사|소관\s?(?:[0-9]{4}년도?\s?)?예산안?")
+
+
+_DECIDED_AFTER: Final = re.compile(r"[^.\n0-9]{0,10}?(확정|의결|통과|가결)")
+_SUBMITTED_AFTER: Final = re.compile(r"[^.\n0-9]{0,20}?제출(?:했|해|하고|하며|됐|된다|한다|합니다)")
+_COMPARED: Final = re.compile(r"(?:\S+\s)?\S+\s?(?:보다|대비|에\s?비해|과\s?비교해|와\s?비교해)")
+_DECIDED_BEFORE: Final = re.compile(r"확정|의결|통과|가결")
+_LOCAL_STAGE: Final = re.compile(r"추경|추가\s?경정|결산|본예산|확정|의결|통과|가결|제출|당초|원안|정부안|요구안")
+_EARLIER_STAGE: Final = re.compile(r"본예산|당초|기정|예산안|추경")
+_PAST: Final = re.compile(r"지난해|작년|전년|올해|금년")
+_YEAR_IN: Final = re.compile(r"(?<![0-9])(20[0-9]{2})\s?(?:년|(?:회계)?\s?연도)")
 
 
 def stage_in(text: str) -> str | None:
@@ -128,3 +144,59 @@ def timeline(text: str, published: date | None = None) -> Timeline:
     else:
         stage = None
     return Timeline(budget_year, current_year, stage, committee)
+
+
+def figure_stage(text: str, figure: Figure, kind: str, window_start: int, line: Timeline) -> str | None:
+    """The stage of one figure: what its own words say (확정, 제출, 본예산 …), else the article's.
+
+    ``window_start`` is where the words about this figure may begin (its sentence, or the end of the
+    amount before it in the sentence).
+    """
+    if figure.column is not None and figure.column.stage is not None:
+        return figure.column.stage
+    window_start = max(window_start, figure.full_start - 30)
+    # "올해 본예산보다 1조원": the stage of the base of a comparison is not this figure's
+    before = _COMPARED.sub(" ", text[window_start : figure.full_start])
+    after = _DECIDED_AFTER.match(text, figure.full_end)
+    if after is not None and line.committee and after.group(1) != "확정":
+        after = None  # a committee's 의결 is not the council's
+    local: str | None = None
+    supplementary = line.stage is not None and line.stage.startswith("추경")
+    if after is not None or (_DECIDED_BEFORE.search(before) and not line.committee):
+        local = line.stage if supplementary else "본예산"  # a 추경 that is 확정 is still that 추경
+    elif _SUBMITTED_AFTER.match(text, figure.full_end):
+        local = line.stage if supplementary else "예산안"  # "110억원을 편성해 의회에 제출했으나"
+    elif _LOCAL_STAGE.search(before):
+        local = nearest_stage(before)
+    if kind == "prior":
+        if local is None and line.stage == "결산":
+            return "결산"  # a settlement compares settled figures
+        return local if local in ("본예산", "결산") or (local or "").startswith("추경") else None
+    if local == "본예산" and line.stage == "예산안" and after is None and not _DECIDED_BEFORE.search(before):
+        return line.stage  # "본예산을 편성해 제출": the main budget, still a proposal
+    return local or line.stage
+
+
+def figure_year(
+    text: str, figure: Figure, kind: str, subject: str | None, window_start: int, line: Timeline
+) -> int | None:
+    """The fiscal year of one figure: a year written with it, else the budget year (the year before for a prior)."""
+    if figure.column is not None and figure.column.year is not None:
+        return figure.column.year
+    window = text[max(window_start, figure.full_start - 20) : figure.full_start]
+    written = [int(y) for y in _YEAR_IN.findall(window)]
+    if subject:
+        written += [int(y) for y in _YEAR_IN.findall(subject)]
+    budget = line.budget_year
+    if kind == "prior":
+        earlier = [y for y in written if budget is None or y < budget]
+        if earlier:
+            return earlier[-1]
+        if budget is None:
+            return None
+        # "본예산 38조원에서 39조원으로" in a 추경 article: an earlier stage of the same year.
+        same_year = line.stage is not None and (line.stage.startswith("추경") or line.stage == "결산")
+        if same_year and _EARLIER_STAGE.search(window) and not _PAST.search(window):
+            return budget
+        return budget - 1
+    return written[-1] if written and (budget is None or written[-1] >= budget) else budget
