@@ -346,3 +346,19 @@ def test_committee_review_has_no_stage_until_the_plenary_vote() -> None:
         "시 예산안은 17조 9,311억 원이다. 수정된 예산안은 11일 본회의에서 최종 의결될 예정이다."
     )
     assert [c.stage for c in extract(text)] == [None]
+
+
+def test_html_table_with_a_unit_in_its_caption_and_a_rate_column() -> None:
+    page = (
+        "<html><body><article><h1>충남 2026 예산안</h1><p>충청남도는 2026년도 예산안을 편성했다.</p>"
+        "<table><caption>분야별 예산 (단위: 백만원)</caption>"
+        "<tr><th>구분</th><th>2025년 본예산</th><th>2026년 예산안</th><th>증감</th><th>증감률(%)</th></tr>"
+        "<tr><td>교통</td><td>620,000</td><td>598,000</td><td>△22,000</td><td>△3.5</td></tr>"
+        "</table></article></body></html>"
+    )
+    claims = extract(page)
+    assert [(c.amount_krw, c.kind, c.subject, c.stage, c.year, c.change_pct) for c in claims] == [
+        (620 * 10**9, "prior", "교통", "본예산", 2025, None),
+        (598 * 10**9, "allocation", "교통", "예산안", 2026, -3.5),
+        (-22 * 10**9, "change", "교통", "예산안", 2026, -3.5),
+    ]

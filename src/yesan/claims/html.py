@@ -209,7 +209,12 @@ def html_to_text(html: str) -> Page:
     main = _main_block(body)
     lines: list[str] = []
     line: list[str] = []
-    _render(main, lines, line)
+    try:
+        _render(main, lines, line)
+    except RecursionError:
+        from yesan.claims.text import DocumentError
+
+        raise DocumentError("the HTML is nested too deeply to be an article; paste its text instead") from None
     _flush(lines, line)
     lines = [text for text in lines if not (_NOTICE.search(text) and len(text) < 160)]
     if title and not any(title in text for text in lines[:3]):
