@@ -31,6 +31,7 @@ from typing import Any
 import pytest
 
 from conftest import SMALL_QWGJK
+from test_faults_io import record
 from test_store import content_checksum
 from yesan.store import Store
 
@@ -410,7 +411,7 @@ def test_forked_runs_answer_like_the_console_script(outcomes: dict[str, Outcome]
 
 
 def test_report_figures(outcomes: dict[str, Outcome]) -> None:
-    """Figures for RELIABILITY.md: written to $YESAN_RELIABILITY_OUT (JSON) when set."""
+    """Figures for RELIABILITY.md (``$YESAN_RELIABILITY_DIR/bad_inputs.json``)."""
     report = {
         "cases": len(outcomes),
         "refused": sum(1 for o in outcomes.values() if o.returncode != 0),
@@ -419,7 +420,5 @@ def test_report_figures(outcomes: dict[str, Outcome]) -> None:
         "seconds": {key: round(o.seconds, 2) for key, o in outcomes.items()},
         "long_line_bytes": LONG_LINE_BYTES,
     }
-    target = os.environ.get("YESAN_RELIABILITY_OUT")
-    if target:
-        Path(target).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    record("bad_inputs", report)
     assert report["bytes_changed"] == 0

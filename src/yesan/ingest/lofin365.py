@@ -155,6 +155,8 @@ def normalize(raw: pa.Table, *, source_file: str, sha256: str) -> Batch:
     for field, values in (("laf_hg_nm", gov_name), ("dbiz_nm", item_name)):
         for index in pc.indices_nonzero(pc.is_null(values)).to_pylist()[:100]:
             log.error(index + 1, field, "", "name is missing")
+    for index in pc.indices_nonzero(pc.is_null(text("fyr"))).to_pylist()[:100]:
+        log.error(index + 1, "fyr", "", "fiscal year is missing")
     item_code = text("dbiz_cd")
     account = text("acnt_dv_nm")
     amounts = {
