@@ -141,3 +141,18 @@ def test_article_body_written_with_line_breaks_and_a_popular_list() -> None:
         "원주시는 2026년 예산안으로 1조5천억원을 편성했다고 밝혔다.",
         "시는 혁신도시 정주여건 개선에 230억원을 반영했다.",
     ]
+
+
+def test_script_inside_the_headline_is_not_text() -> None:
+    page = (
+        "<html><body><h1><script>document.write('1조원')</script>예산 기사 제목</h1>"
+        "<p>본문에 300억원.</p></body></html>"
+    )
+    document = to_document(page)
+    assert "document" not in document.text and "1조원" not in document.text
+    assert document.text.split("\n")[0] == "예산 기사 제목"
+
+
+def test_deeply_nested_pages_are_read() -> None:
+    page = "<html><body>" + "<div>" * 5000 + "예산은 3조원이다." + "</div>" * 5000 + "</body></html>"
+    assert [claim.amount_text for claim in extract(page)] == ["3조원"]
