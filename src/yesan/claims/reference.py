@@ -94,8 +94,16 @@ class GovernmentName:
     aliases: tuple[str, ...] = ()
 
 
+#: Stems of government names that are also everyday words in budget texts: ``예산`` (budget; 예산군), ``보은``
+#: (gratitude; 보은군), ``동해`` (the East Sea; 동해시). Texts must name these governments in full.
+COMMON_WORD_STEMS: Final = frozenset({"예산", "보은", "동해"})
+
+
 def government_aliases(name: str) -> tuple[str, ...]:
-    """How articles call a government: ``서울특별시`` → 서울특별시, 서울시, 서울; ``고흥군`` → 고흥군, 고흥."""
+    """How articles call a government: ``서울특별시`` → 서울특별시, 서울시, 서울; ``고흥군`` → 고흥군, 고흥.
+
+    A bare stem that is an everyday word (``COMMON_WORD_STEMS``: 예산군's ``예산``) is not an alias.
+    """
     found = [name]
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
@@ -105,7 +113,7 @@ def government_aliases(name: str) -> tuple[str, ...]:
     else:
         if len(name) >= 3 and name[-1] in "시군구도":
             found.append(name[:-1])
-    return tuple(dict.fromkeys(found))
+    return tuple(alias for alias in dict.fromkeys(found) if alias == name or alias not in COMMON_WORD_STEMS)
 
 
 def _table_or_none(backend: Any, name: str) -> Any:
