@@ -35,7 +35,7 @@ from yesan.claims.links import (
     supplementary_increments,
 )
 from yesan.claims.model import Claim, Kind
-from yesan.claims.morph import tokenize
+from yesan.claims.morph import TIME_WORDS, tokenize
 from yesan.claims.phrases import Phrase, SentenceView, clause_start, is_generic
 from yesan.claims.purpose import find_subject
 from yesan.claims.sentences import sentence_at, split_sentences
@@ -159,7 +159,7 @@ def _prose_draft(
         base = base_kind(text, figure, clause_char, end, past)
         if base == "prior" or (base is None and past):
             kind = "prior"
-    subject = find_subject(view, k, change=kind == "change")
+    subject = find_subject(view, k, change=kind == "change", prior=kind == "prior")
     if kind in ("change", "prior") and not_budget_subject(subject, view.text):
         kind = "other"  # a fare that rises, debt that falls: not budget money
     if kind is None:
@@ -173,7 +173,22 @@ def _prose_draft(
     if subject is not None:
         draft.subject_text = subject.text(view.text)
         draft.generic_subject = subject.how == "apposition" and is_generic(subject)
+        if kind == "prior" and subject.how not in ("apposition", "paren"):
+            when = _time_before(view, first)
+            if when and not draft.subject_text.startswith(when):
+                draft.subject_text = f"{when} {draft.subject_text}"  # "지난해 2조원에 비해" → "지난해 공원 부문"
     return draft
+
+
+def _time_before(view: SentenceView, first: int) -> str | None:
+    """The time words written right before a figure ("지난해", "2025년"), if any."""
+    tokens = view.tokens
+    k = first - 1
+    while k >= 0 and (tokens[k].form in TIME_WORDS or tokens[k].tag == "SN"):
+        k -= 1
+    if k == first - 1:
+        return None
+    return view.text[tokens[k + 1].start : tokens[first - 1].end]
 
 
 _COORDINATED: Final = re.compile(r"\s?(?:\([^()]{0,12}\))?\s?(?:과|와|및|,|그리고)\s?[^0-9.,]{0,30}$")

@@ -7,9 +7,15 @@
   sentence, else — when the sentence only compares (``올해(48조원)보다 7.0% 증가한 것으로``) — the
   earlier level that the arithmetic confirms (prior + change = level, or prior × (1 + rate) = level),
   and without a prior in the sentence, the nearest earlier level without a rate.
-* A change without a subject of its own is about that level ("올해보다 8601억원이 증액된 것으로").
+  A rate in parentheses right after an amount ("지방세 5조3508억원(4.3%↑)") is that amount's alone;
+  a rate named as such ("증가율은 4.1%다") is the rate of the change stated before it.
+* An 조정 of unknown direction takes it from the figures (base and level differ by exactly the
+  amount), else it is a cut.
+* A change without a subject of its own is about that level ("올해보다 8601억원이 증액된 것으로"),
+  and is named after it ("'약자와의 동행' 사업 증가분").
 * An amount without a specific subject that equals, or rounds from, a total is that total
-  (the headline "51.5조" of a 51조5060억 budget).
+  (the headline "51.5조" of a 51조5060억 budget); a supplementary budget's size, next to a whole
+  budget more than five times larger, is an increase.
 """
 
 from __future__ import annotations

@@ -422,12 +422,16 @@ def _with_modifier(view: SentenceView, phrase: Phrase | None) -> Phrase | None:
     return Phrase(extended.start, extended.end, extended.tokens, extended.how, phrase.tokens)
 
 
-def find_subject(view: SentenceView, index: int, *, change: bool = False) -> Phrase | None:
-    """The subject of figure ``index`` of ``view`` (see the module docstring), or None."""
-    return _with_modifier(view, _find(view, index, change))
+def find_subject(view: SentenceView, index: int, *, change: bool = False, prior: bool = False) -> Phrase | None:
+    """The subject of figure ``index`` of ``view`` (see the module docstring), or None.
+
+    ``change``: the figure is a change (its object and 에서 phrases count); ``prior``: an earlier
+    figure, for which a dated apposition ("2025년 예산 43조원 대비") is the subject.
+    """
+    return _with_modifier(view, _find(view, index, change, prior))
 
 
-def _find(view: SentenceView, index: int, change: bool) -> Phrase | None:
+def _find(view: SentenceView, index: int, change: bool, prior: bool) -> Phrase | None:
     first, last = view.figures[index]
     if first < 0:
         return None
@@ -437,7 +441,8 @@ def _find(view: SentenceView, index: int, change: bool) -> Phrase | None:
     generic: Phrase | None = None
     found = _apposition(view, first)
     if found is not None:
-        if not is_generic(found):
+        dated = any(t.tag == "SN" or t.form in TIME_WORDS for t in found.tokens)
+        if not is_generic(found) or (prior and dated):
             return found
         generic = found
     forms = ("에", "에서") if change else ("에",)
