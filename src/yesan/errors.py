@@ -86,3 +86,7 @@ class StoreError(YesanError):
 
 class QueryError(YesanError):
     """A question asked of the store cannot be answered as asked."""
+
+
+class DocumentError(YesanError):
+    """An article (HTML, text or a gold file) cannot be read."""

@@ -22,8 +22,8 @@ from typing import Any, Final
 
 from yesan.claims.extract import extract_document
 from yesan.claims.model import Claim
-from yesan.claims.text import DocumentError, read_document
-from yesan.errors import YesanError
+from yesan.claims.text import read_document
+from yesan.errors import DocumentError, YesanError
 
 __all__ = [
     "Evaluation",

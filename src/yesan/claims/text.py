@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
-from yesan.errors import YesanError
+from yesan.errors import DocumentError
 
 __all__ = ["Document", "looks_like_html", "read_document", "to_document"]
 
@@ -31,10 +31,6 @@ class Document:
     published: date | None = None
     html: bool = False
     source: str | None = None
-
-
-class DocumentError(YesanError):
-    """An input cannot be read as an article."""
 
 
 #: Tags that only occur in markup; three of them (or one closing block tag) make a text HTML.
