@@ -20,6 +20,7 @@ import pytest
 import uvicorn
 
 from conftest import SMALL_BUDGET_TOTAL, SMALL_QWGJK, run_cli
+from yesan.query import open_backend
 from yesan.web import create_app
 
 
@@ -76,12 +77,14 @@ def bundled(bundled_db: Path) -> Iterator[httpx.Client]:
 
 
 def sql(db: Path, query: str) -> list[tuple[Any, ...]]:
-    """The store asked directly (read-only, like the server), to check the API against."""
-    con = duckdb.connect(str(db), read_only=True)
+    """The store asked directly, to check the API against: opened as the server opens it (read-only, with its
+    memory limit), since DuckDB refuses a second connection to a file with different settings in one process."""
+    backend = open_backend(db)
     try:
-        return con.sql(query).fetchall()
+        rows: list[tuple[Any, ...]] = backend.con.sql(query).fetchall()
+        return rows
     finally:
-        con.close()
+        backend.disconnect()
 
 
 def ok(response: httpx.Response) -> dict[str, Any]:
