@@ -304,10 +304,10 @@ def run_worker(kind: str, job: dict[str, Any], work: Path, timeout: float = 6 * 
     job_file.write_text(json.dumps(job, ensure_ascii=False))
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, str(job_file)]
     started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-    sys.stderr.write(result.stderr[-4000:] if result.returncode else "")
+    with (work / "workers.log").open("a") as worker_log:
+        result = subprocess.run(command, stdout=subprocess.PIPE, stderr=worker_log, text=True, timeout=timeout)
     if result.returncode != 0:
-        raise RuntimeError(f"worker {kind} failed ({result.returncode})")
+        raise RuntimeError(f"worker {kind} failed ({result.returncode}); see {work / 'workers.log'}")
     data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     data["wall_s"] = time.perf_counter() - started
     return data
@@ -365,26 +365,67 @@ def pg_load(url: str, db: Path, layout: Path, snapshot_ids: Sequence[int], first
 # --- serving memory ----------------------------------------------------------------------------------
 
 
-def serve_memory(db: Path, params: list[dict[str, Any]], requests: int) -> dict[str, Any]:
-    """Run ``yesan serve`` on the store, send API requests, and read the server's peak RSS."""
+SERVE_CODE: Final = (
+    "import sys, uvicorn\nfrom pathlib import Path\nfrom yesan.web.app import create_app\n"
+    "app = create_app(Path(sys.argv[1]), warm_up=sys.argv[3] == '1')\n"
+    "uvicorn.run(app, host='127.0.0.1', port=int(sys.argv[2]), log_level='warning')\n"
+)
+
+
+def serve_memory(
+    db: Path, params: list[dict[str, Any]], requests: int, *, warm_up: bool, settle_s: float, limit_mb: float
+) -> dict[str, Any]:
+    """The API app over the store (``create_app``, as ``yesan serve`` runs it): RSS sampled while it answers.
+
+    With ``warm_up`` the app builds its catalog, rollups and search index in the background as it starts
+    (``yesan serve``'s default); sampling goes on ``settle_s`` seconds after the last request to see that
+    finish. The server is killed if its RSS passes ``limit_mb`` (the machine is shared).
+    """
     import socket
+    import threading
+    import urllib.error
     import urllib.parse
     import urllib.request
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    exe = Path(sys.executable).with_name("yesan")
-    env = {**os.environ, "YESAN_DB": str(db)}
-    server_log = (db.parent / "serve.log").open("w")
-    command = [str(exe), "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=server_log, stderr=subprocess.STDOUT, text=True)
+    log_path = db.parent / f"serve-{'warm' if warm_up else 'cold'}.log"
+    with log_path.open("w") as server_log:
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVE_CODE, str(db), str(port), "1" if warm_up else "0"],
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
+        )
+    samples: list[float] = []
+    killed = threading.Event()
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set() and server.poll() is None:
+            try:
+                rss = next(
+                    int(line.split()[1]) / 1024
+                    for line in Path(f"/proc/{server.pid}/status").read_text().splitlines()
+                    if line.startswith("VmRSS:")
+                )
+            except (OSError, StopIteration):
+                break
+            samples.append(rss)
+            if rss > limit_mb:
+                killed.set()
+                server.kill()
+                break
+            stop.wait(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     base = f"http://127.0.0.1:{port}/api"
-    statuses: dict[int, int] = {}
+    statuses: dict[str, int] = {}
     latencies: list[float] = []
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and server.poll() is None:
             try:
                 urllib.request.urlopen(f"{base}/snapshots?limit=1", timeout=5).read()
                 break
@@ -392,29 +433,43 @@ def serve_memory(db: Path, params: list[dict[str, Any]], requests: int) -> dict[
                 time.sleep(0.5)
         for i in range(requests):
             p = params[i % len(params)]
-            paths = [
+            path, query = [
                 ("drilldown", {"gov": p["gov"], "snapshot": p["latest"], "level": "field"}),
                 ("drilldown", {"snapshot": p["latest"], "level": "region"}),
                 ("execution/trend", {"fiscal_year": p["year"], "region": p["region"], "level": "field"}),
                 ("compare", {"before_snapshot": p["mid"], "after_snapshot": p["latest"], "gov": p["gov"]}),
-            ]
-            path, query = paths[i % len(paths)]
-            url = f"{base}/{path}?{urllib.parse.urlencode(query)}"
+            ][i % 4]
             t0 = time.perf_counter()
             try:
-                with urllib.request.urlopen(url, timeout=600) as response:
-                    response.read()
-                    status = response.status
+                with urllib.request.urlopen(f"{base}/{path}?{urllib.parse.urlencode(query)}", timeout=600) as answer:
+                    answer.read()
+                    status = str(answer.status)
             except urllib.error.HTTPError as error:
-                status = error.code
+                status = str(error.code)
+            except OSError as error:  # the server is gone (killed at the limit)
+                status = type(error).__name__
             latencies.append((time.perf_counter() - t0) * 1000)
             statuses[status] = statuses.get(status, 0) + 1
-        rss = peak_rss_mb(server.pid)
+            if server.poll() is not None:
+                break
+        stop.wait(settle_s if warm_up else 1.0)
     finally:
+        stop.set()
+        sampler.join(timeout=5)
         server.terminate()
-        server.wait(timeout=60)
-        server_log.close()
-    return {"requests": requests, "statuses": statuses, "peak_rss_mb": rss, "latencies_ms": latencies}
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a background query that does not stop: end it
+            server.kill()
+            server.wait(timeout=30)
+    return {
+        "warm_up": warm_up,
+        "requests": len(latencies),
+        "statuses": statuses,
+        "peak_rss_mb": max(samples, default=float("nan")),
+        "killed_at_mb": limit_mb if killed.is_set() else None,
+        "latencies_ms": latencies,
+    }
 
 
 # --- report ---------------------------------------------------------------------------------------
@@ -540,15 +595,19 @@ def report_lines(info: dict[str, Any], steps: list[dict[str, Any]], started: dt.
                     + " | ".join(_ms(v) for v in values)
                     + f" | {_ratio(known[-1], known[0])} |"
                 )
-    serve = info.get("serve")
-    if serve:
-        lat = serve["latencies_ms"]
+    for serve in info.get("serve", []):
+        lat = serve["latencies_ms"] or [float("nan")]
+        what = (
+            "as `yesan serve` runs it: catalog, rollups and search index built in the background at start"
+            if serve["warm_up"]
+            else "without the background warm-up (`create_app(warm_up=False)`): the query API alone"
+        )
+        killed = f", **killed at {serve['killed_at_mb']:,.0f} MB**" if serve["killed_at_mb"] else ""
         lines += [
             "",
-            f"`yesan serve` over the DuckDB store at {steps[-1]['rows']:,} rows (memory limit 1GB): peak RSS "
-            f"**{serve['peak_rss_mb']:,.0f} MB** after {serve['requests']} API requests (drill-downs, execution "
-            f"trends, compares; HTTP statuses {serve['statuses']}; p50 {_ms(_median(lat))} ms, "
-            f"max {_ms(max(lat))} ms).",
+            f"API app over the DuckDB store at {steps[-1]['rows']:,} rows, {what}: peak RSS "
+            f"**{serve['peak_rss_mb']:,.0f} MB**{killed} over {serve['requests']} requests (drill-downs, execution "
+            f"trends, compares; statuses {serve['statuses']}; p50 {_ms(_median(lat))} ms, max {_ms(max(lat))} ms).",
         ]
     return lines
 
@@ -648,9 +707,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 log(f"step {number + 1}: {engine} queries on {step['rows']:,} rows")
                 step["queries"][engine] = run_worker("queries", job, work)
             steps_out.append(step)
+            (work / "steps.json").write_text(json.dumps(steps_out, default=str))  # kept if a later step fails
         if "duckdb" in engines and args.serve_requests:
-            log("yesan serve: peak RSS under API requests")
-            info["serve"] = serve_memory(db, step_params, args.serve_requests)
+            info["serve"] = []
+            for warm_up in (False, True):
+                log(f"the API over the store (warm-up {'on' if warm_up else 'off'}): peak RSS under requests")
+                try:
+                    info["serve"].append(
+                        serve_memory(db, step_params, args.serve_requests, warm_up=warm_up, settle_s=180, limit_mb=6000)
+                    )
+                except Exception as error:  # the measurements above are kept whatever happens here
+                    log(f"serve measurement failed: {type(error).__name__}: {error}")
     info["load_end"] = load_average()
     info["finished"] = dt.datetime.now(dt.UTC)
     lines = report_lines(info, steps_out, started_at)
