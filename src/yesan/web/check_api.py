@@ -107,7 +107,7 @@ async def check_article(request: Request) -> Response:
 async def _read_body(request: Request) -> bytes:
     """The request body, refused (413) as soon as it passes ``MAX_BODY_BYTES``."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise BadRequest(413, f"the request body has {int(declared):,} bytes; at most {MAX_BODY_BYTES:,} are accepted")
     chunks: list[bytes] = []
     size = 0
@@ -197,6 +197,6 @@ def _limit(text: str) -> str:
 def _year(value: str | None) -> int | None:
     if value is None or value == "":
         return None
-    if not value.isdigit() or not 1900 <= int(value) <= 2100:
+    if not (value.isascii() and value.isdigit()) or not 1900 <= int(value) <= 2100:  # int('²') raises
         raise BadRequest(400, f"bad parameter year={value!r}: should be a year such as 2026")
     return int(value)

@@ -282,7 +282,7 @@ def per_resident_route(
     filters: ItemFilters,
     amount: Annotated[Amount, Query()] = "budget",
     of_field: Annotated[str | None, Query(description="count only this 분야's amount")] = None,
-    year: Annotated[int | None, Query(description="latest population up to this year")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100, description="latest population up to this year")] = None,
     source: Annotated[str | None, Query(description="population source")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
@@ -310,7 +310,7 @@ def peers_route(
     group: Annotated[PeerGroup, Query(description="same 광역 (region), kind (type) or population band")] = "type",
     amount: Annotated[Amount, Query()] = "budget",
     of_field: Annotated[str | None, Query(description="count only this 분야's amount")] = None,
-    year: Annotated[int | None, Query()] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     source: Annotated[str | None, Query()] = None,
 ) -> Response:
     etag, _, cached = begin(request)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from pydantic import Field
 
 from yesan.query import Filters, Tables
 from yesan.query.lookup import find_government
@@ -27,8 +28,11 @@ if TYPE_CHECKING:
     from yesan.web.app import Backends
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="rows per page (at most 1000)")]
-Offset = Annotated[int, Query(ge=0, description="rows to skip")]
-Snapshot = Annotated[list[int] | None, Query(description="snapshot ids (repeat for several); default: all")]
+#: Bounds keep out-of-range numbers at validation (400), before they reach a query as a type error (500).
+ID_MAX = 2**31 - 1
+Offset = Annotated[int, Query(ge=0, le=ID_MAX, description="rows to skip")]
+SnapshotId = Annotated[int, Field(ge=1, le=ID_MAX)]
+Snapshot = Annotated[list[SnapshotId] | None, Query(description="snapshot ids (repeat for several); default: all")]
 Gov = Annotated[
     list[str] | None,
     Query(description="governments by code or name: 4711000, 포항시, 부산광역시 동구 (repeat or comma-separate)"),

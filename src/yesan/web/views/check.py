@@ -116,7 +116,7 @@ def _base(request: Request) -> dict[str, Any]:
 async def _read_form(request: Request, max_bytes: int) -> tuple[str, str | None, int | None]:
     """(article, government, year) from the form: the uploaded file if one was chosen, else the text box."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise CheckRefused(413, f"the article is {int(declared):,} bytes; at most {max_bytes:,} can be checked")
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -150,7 +150,7 @@ async def _read_form(request: Request, max_bytes: int) -> tuple[str, str | None,
     government = form.get("government")
     year = form.get("year")
     year_text = year.strip() if isinstance(year, str) else ""
-    if year_text and not (year_text.isdigit() and 1900 <= int(year_text) <= 2100):
+    if year_text and not (year_text.isascii() and year_text.isdigit() and 1900 <= int(year_text) <= 2100):
         raise CheckRefused(400, f"bad year {year_text!r}: give a year such as 2026, or leave it empty")
     return (
         article.replace("\r\n", "\n").replace("\r", "\n"),
