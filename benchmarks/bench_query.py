@@ -513,12 +513,14 @@ def breakdown(backend: Any, op: str, fn: Callable[[Any], Any], params: Sequence[
 # --- API ------------------------------------------------------------------------------------------------
 
 
+#: Server processes for the API benchmark, as `yesan serve --workers 2` (one per core of the benchmark machine).
+API_WORKERS: Final = 2
+
+
 def serve(db: str, port: int) -> None:
-    import uvicorn
+    from yesan.web.app import serve as run_server
 
-    from yesan.web.app import create_app
-
-    uvicorn.run(create_app(Path(db)), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    run_server(Path(db), port=port, quiet=True, workers=API_WORKERS)
 
 
 def _free_port() -> int:
@@ -623,7 +625,7 @@ def bench_api(db: Path, params: Params, requests: int, clients: int) -> tuple[Ti
         timing = Timing("api-drilldown", "yesan", latencies)
         note = (
             f"API: {len(latencies):,} GET /api/drilldown (distinct gov × year × level, so the response cache "
-            f"never answers) from {clients} concurrent keep-alive connections on loopback, uvicorn 1 worker: "
+            f"never answers) from {clients} concurrent keep-alive connections on loopback, `yesan serve --workers {API_WORKERS}`: "
             f"{len(latencies) / wall:.1f} requests/s, {errors} errors"
         )
         log(f"  api-drilldown   p50 {timing.p50:.1f} ms  p95 {timing.p95:.1f}  p99 {timing.p99:.1f}; {note}")

@@ -233,10 +233,11 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on (localhost by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes (one per core answers most requests).")] = 1,
 ) -> None:
-    """Serve the JSON API (and its /docs) over the store.
+    """Serve the web explorer and the JSON API (and its /docs) over the store.
 
-    Example: yesan serve --port 8000
+    Example: yesan serve --port 8000 --workers 2
     """
     from yesan.errors import StoreError
     from yesan.store import default_db_path
@@ -244,7 +245,7 @@ def serve(
 
     if state.engine not in (None, "", "duckdb"):
         raise StoreError("yesan serve answers from the DuckDB store only; drop --engine (or unset $YESAN_ENGINE)")
-    run_server(db or state.db or default_db_path(), host=host, port=port)
+    run_server(db or state.db or default_db_path(), host=host, port=port, workers=workers)
 
 
 @app.command(name="compare")

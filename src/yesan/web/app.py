@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import queue
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
@@ -312,11 +313,31 @@ def _for_pages(
     return handler
 
 
-def serve(db: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: bool = False) -> None:
-    """Serve the pages and the API over the store at ``db`` until interrupted (``yesan serve``, ``yesan demo``)."""
+_SERVE_DB: Final = "YESAN_SERVE_DB"
+
+
+def serve(db: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: bool = False, workers: int = 1) -> None:
+    """Serve the pages and the API over the store at ``db`` until interrupted (``yesan serve``, ``yesan demo``).
+
+    With ``workers`` > 1, uvicorn starts that many processes, each opening the store read-only (DuckDB allows
+    many readers) with its own rollups and caches; the first checks the store opens before they start.
+    """
     import uvicorn
 
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning" if quiet else "info")
+    level = "warning" if quiet else "info"
+    if workers <= 1:
+        uvicorn.run(create_app(db), host=host, port=port, log_level=level)
+        return
+    Backends(db, 1).close()  # a clear StoreError now rather than one per worker
+    os.environ[_SERVE_DB] = str(Path(db).resolve())
+    uvicorn.run(
+        "yesan.web.app:app_from_environment", factory=True, host=host, port=port, log_level=level, workers=workers
+    )
+
+
+def app_from_environment() -> FastAPI:
+    """The app over ``$YESAN_SERVE_DB``: how each of ``serve(workers=N)``'s processes builds its app."""
+    return create_app(Path(os.environ[_SERVE_DB]))
 
 
 def available_port(host: str, preferred: int) -> int:
