@@ -625,7 +625,8 @@ def bench_api(db: Path, params: Params, requests: int, clients: int) -> tuple[Ti
         timing = Timing("api-drilldown", "yesan", latencies)
         note = (
             f"API: {len(latencies):,} GET /api/drilldown (distinct gov × year × level, so the response cache "
-            f"never answers) from {clients} concurrent keep-alive connections on loopback, `yesan serve --workers {API_WORKERS}`: "
+            f"never answers) from {clients} concurrent keep-alive connections on loopback, "
+            f"`yesan serve --workers {API_WORKERS}`: "
             f"{len(latencies) / wall:.1f} requests/s, {errors} errors"
         )
         log(f"  api-drilldown   p50 {timing.p50:.1f} ms  p95 {timing.p95:.1f}  p99 {timing.p99:.1f}; {note}")
