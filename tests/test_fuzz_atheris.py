@@ -26,7 +26,7 @@ import pytest
 
 pytestmark = pytest.mark.fuzz
 
-RUNS = int(os.environ.get("YESAN_ATHERIS_RUNS", "20000"))
+RUNS = int(os.environ.get("YESAN_ATHERIS_RUNS", "5000"))
 INT64_MAX = 2**63 - 1
 
 

@@ -5,7 +5,7 @@ into a file in any of the forms yesan accepts come back as exactly the same inte
 Inputs are the small QWGJK file (CSV, gzip, JSON rows, API envelope), a generic budget table, a population
 table, a reported-figures table and a data package, each mutated by hypothesis: cells replaced with hostile text,
 bytes inserted, deleted or flipped, the file cut short, re-encoded, or replaced by random bytes or random JSON.
-``YESAN_FUZZ_EXAMPLES`` cases per test (default 150; the long run: ``YESAN_FUZZ_EXAMPLES=20000 pytest -m fuzz``).
+``YESAN_FUZZ_EXAMPLES`` cases per test (default 60; the long run: ``YESAN_FUZZ_EXAMPLES=20000 pytest -m fuzz``).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from yesan.store import Store
 
 pytestmark = pytest.mark.fuzz
 
-EXAMPLES = int(os.environ.get("YESAN_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("YESAN_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
