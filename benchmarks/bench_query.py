@@ -988,7 +988,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     order = {op: i for i, op in enumerate(("drill-field", "drill-sector", "drill-region", "compare-items"))}
     order |= {"compare-region": 4, "search": 5, "api-drilldown": 6}
-    engine_order = ["yesan", "duckdb-sql", "rollup-sql", "pandas", "sqlite", "postgres"]
+    engine_order = ["yesan", "yesan-items", "duckdb-sql", "rollup-sql", "pandas", "sqlite", "postgres"]
     timings.sort(key=lambda t: (order.get(t.op, 9), engine_order.index(t.engine)))
     load_end = " ".join(f"{v:.2f}" for v in os.getloadavg())
     body = [
