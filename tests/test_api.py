@@ -5,46 +5,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import httpx
 import pytest
-import uvicorn
 
 from conftest import SMALL_BUDGET_TOTAL, SMALL_QWGJK, run_cli
+from serving import serving
 from yesan.query import open_backend
-from yesan.web import create_app
-
-
-@contextmanager
-def serving(db: Path) -> Iterator[httpx.Client]:
-    """``create_app(db)`` served by uvicorn in a background thread; a client with its base URL."""
-    app = create_app(db)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @pytest.fixture(scope="module")

@@ -2,52 +2,23 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from claims_fixtures import build_store
-from yesan.web import check_api, create_app
+from serving import serving
+from yesan.web import check_api
 
 ARTICLE = "가나시는 어르신 무료 급식에 42억6000만원, 청년 월세 지원에 350억원을 편성했다.\n"
-
-
-@contextmanager
-def serving(db: Path) -> Iterator[httpx.Client]:
-    app = create_app(db)
-    if not any(getattr(route, "path", None) == "/api/check" for route in app.routes):
-        app.include_router(check_api.router)  # create_app includes it when installed; older apps did not
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     folder = tmp_path_factory.mktemp("check_api")
     db = build_store(folder / "s.duckdb", folder)
-    with serving(db) as served:
+    with serving(db, timeout_s=60) as served:
         yield served
 
 
