@@ -449,6 +449,22 @@ def test_a_pasted_article_with_markup_is_escaped_on_the_check_page(served: Serve
     assert api.status_code == 200 and api.headers["content-type"].startswith("application/json")
 
 
+@pytest.mark.xfail(
+    reason="open finding: CSV twins write item names as published, so '=HYPERLINK(…)' is a live formula when the "
+    "file is opened in a spreadsheet (OWASP 'CSV injection'); neutralising it (a leading ') changes the data, "
+    "a choice for the API's owner",
+    strict=False,
+)
+def test_csv_cells_cannot_start_a_spreadsheet_formula(served: Served) -> None:
+    text = served.client.get("/api/items.csv", params={"limit": 1000}).content.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "@") or (cell[:1] in "+-" and not _numeric(cell))]
+
+
+def _numeric(cell: str) -> bool:
+    return re.fullmatch(r"[+-]?[0-9][0-9,.]*", cell) is not None
+
+
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
