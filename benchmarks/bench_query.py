@@ -602,10 +602,12 @@ def bench_api(db: Path, params: Params, requests: int, clients: int) -> tuple[Ti
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 600
         while True:
             try:
-                if httpx.get(f"{base}/api", timeout=5).status_code == 200:
+                # Every worker must have finished its start-up caches, or their building is timed too.
+                answers = [httpx.get(f"{base}/api", timeout=5) for _ in range(4 * API_WORKERS)]
+                if all(a.status_code == 200 and a.json().get("ready", True) for a in answers):
                     break
             except httpx.HTTPError:
                 pass

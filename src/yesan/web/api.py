@@ -38,9 +38,12 @@ ItemFilters = Annotated[Filters, Depends(item_filters)]
 
 
 @router.get("", summary="What this API answers", include_in_schema=False)
-def index() -> dict[str, Any]:
+def index(request: Request) -> dict[str, Any]:
+    background = getattr(request.app.state, "background", {})
+    warming = "warm-up" in background and background["warm-up"].is_alive()
     return {
         "ok": True,
+        "ready": not warming,  # false while this process still builds its caches (rollups, search index) at start
         "docs": "/docs",
         "openapi": "/openapi.json",
         "endpoints": [
