@@ -12,6 +12,7 @@ to install. Answers are compared in full: every row, every won, every float to 1
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, is_dataclass
@@ -23,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from conftest import run_cli
 from yesan.bundled import load_bundled
 from yesan.errors import QueryError
 from yesan.ingest.lofin365 import read_qwgjk
@@ -76,16 +78,24 @@ def duck(store_db: Path) -> Iterator[Tables]:
 
 
 @pytest.fixture(scope="module")
-def postgres(store_db: Path) -> Iterator[Tables]:
+def postgres_url(store_db: Path) -> Iterator[str]:
+    """A throwaway PostgreSQL database holding a copy of the store."""
     from pg_cluster import create_database, pg_cluster
-    from yesan.query.postgres import copy_store_to_postgres, open_postgres
+    from yesan.query.postgres import copy_store_to_postgres
 
     with pg_cluster() as url:
         database = create_database(url, "engines")
         copy_store_to_postgres(store_db, database)
-        backend = open_postgres(database)
-        yield tables(backend)
-        backend.disconnect()
+        yield database
+
+
+@pytest.fixture(scope="module")
+def postgres(postgres_url: str) -> Iterator[Tables]:
+    from yesan.query.postgres import open_postgres
+
+    backend = open_postgres(postgres_url)
+    yield tables(backend)
+    backend.disconnect()
 
 
 @pytest.fixture(scope="module")
@@ -237,3 +247,19 @@ def test_every_row_and_every_type_is_the_same(duck: Tables, other: tuple[str, Ta
         expected = left.order_by(order).to_pyarrow()
         found = right.order_by(order).to_pyarrow().cast(expected.schema)
         assert found.equals(expected), f"{name} differs on {engine}"
+
+
+def test_cli_engine_option_answers_from_postgres(store_db: Path, postgres_url: str) -> None:
+    args = ("tree", "--level", "region", "--snapshot", "2", "--json")
+    on_duck = run_cli(*args, db=store_db)
+    on_pg = run_cli("--engine", postgres_url, *args)
+    assert on_duck.returncode == 0 and on_pg.returncode == 0, on_pg.stderr
+    assert json.loads(on_pg.stdout) == json.loads(on_duck.stdout)
+    assert json.loads(on_pg.stdout)["rows"], "the tree should have rows"
+
+
+def test_cli_engine_option_with_a_bad_url_says_what_failed() -> None:
+    result = run_cli("--engine", "postgresql://nobody:secret@127.0.0.1:1/none", "tree")
+    assert result.returncode == 1
+    assert "cannot connect to postgres postgresql://nobody:***@127.0.0.1:1/none" in result.stderr
+    assert "secret" not in result.stderr
