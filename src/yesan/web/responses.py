@@ -96,14 +96,28 @@ def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = 
     return buffer.getvalue()
 
 
+#: A text cell starting with one of these is a formula to spreadsheet programs (OWASP "CSV injection").
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ";".join(str(_csv_cell(v)) for v in value)
+        return _inert_text(";".join(str(_csv_cell(v)) for v in value))
     if isinstance(value, bool):
         return "true" if value else "false"
-    return plain(value)
+    if isinstance(value, str):
+        return _inert_text(value)
+    return plain(value)  # numbers stay exact numbers: a negative amount is written -5, not '-5
+
+
+def _inert_text(text: str) -> str:
+    """``text`` with a leading ``'`` if a spreadsheet would run it as a formula (``=HYPERLINK(…)``, ``-2+3``).
+
+    Only the CSV twins do this; JSON and ``yesan export`` give names exactly as published.
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 # --- pagination -----------------------------------------------------------------------------------
