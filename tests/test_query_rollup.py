@@ -108,6 +108,42 @@ def test_without_snapshots_each_government_comes_from_its_latest(store: tuple[An
     assert by_code["4712000"].amounts == first["4712000"].amounts
 
 
+def test_snapshots_are_summed_when_first_asked_about_and_dropped_past_the_row_limit(
+    store: tuple[Any, Rollups, list[str]],
+) -> None:
+    items, _, later = store
+    one_snapshot = Rollups.build(items).prepare(Filters(snapshot_ids=(1,)))  # snapshot 1's rollup rows
+    rollups = Rollups.build(items, max_rows=one_snapshot)  # room for snapshot 1 only
+    assert rollups.rows == 0 and rollups.loads == 0  # nothing summed at build
+    first = Filters(snapshot_ids=(1,), region="경상북도")
+    assert answer(drilldown(items, "field", first, rollups=rollups)) == answer(drilldown(items, "field", first))
+    assert rollups.held == (1,) and rollups.rows == one_snapshot and rollups.loads == 1
+    drilldown(items, "sector", Filters(snapshot_ids=(1,)), rollups=rollups)
+    assert rollups.loads == 1  # held: not summed again
+    second = Filters(snapshot_ids=(2,), gov_codes=(later[0],))
+    assert answer(drilldown(items, "account", second, rollups=rollups)) == answer(drilldown(items, "account", second))
+    assert rollups.held == (2,) and rollups.loads == 2  # snapshot 1 dropped to stay under the limit
+    assert answer(drilldown(items, "government", first, rollups=rollups)) == answer(
+        drilldown(items, "government", first)
+    )
+    assert rollups.held == (1,) and rollups.loads == 3  # summed again
+    for filters in (Filters(), Filters(gov_codes=(later[0], "4712000"))):  # answers that need both snapshots
+        assert answer(drilldown(items, "region", filters, rollups=rollups)) == answer(
+            drilldown(items, "region", filters)
+        )
+    assert rollups.loads == 6 and rollups.rows <= one_snapshot  # each answer summed the one it lacked
+
+
+def test_a_server_sums_only_the_latest_snapshots_at_start(store: tuple[Any, Rollups, list[str]]) -> None:
+    items, _, _ = store
+    rollups = Rollups.build(items)
+    rollups.prepare(Filters())  # each government's latest: snapshot 2 for 12 of them, 1 for the others
+    assert rollups.held == (1, 2)
+    rollups = Rollups.build(items)
+    rollups.prepare(Filters(gov_codes=("4712000",)))
+    assert rollups.held == (1,)
+
+
 def test_naming_two_snapshots_of_one_government_is_refused(store: tuple[Any, Rollups, list[str]]) -> None:
     items, rollups, later = store
     for chosen in (rollups, None):
@@ -190,7 +226,9 @@ def test_rollups_step_aside_when_their_sums_could_overflow(tmp_path: Path) -> No
     backend = open_backend(db)
     try:
         items = tables(backend).items
-        assert Rollups.build(items) is None
-        assert drilldown(items, "field", rollups=None).total.budget == 2 * huge  # SQL sums exactly
+        rollups = Rollups.build(items)
+        assert not rollups.answers(("field_name",), Filters())  # the one snapshot's sums could overflow
+        assert rollups.rows == 0  # so they are not kept
+        assert drilldown(items, "field", rollups=rollups).total.budget == 2 * huge  # SQL sums exactly
     finally:
         backend.disconnect()
