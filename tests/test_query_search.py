@@ -342,6 +342,50 @@ def test_module_search_caches_the_index(bundled: Any, index: SearchIndex) -> Non
     assert search(bundled, "폐기물", filters=Filters(snapshot_ids=(999,))) == []
 
 
+def test_an_index_holds_each_governments_latest_snapshot_unless_snapshots_are_named(tmp_path: Any) -> None:
+    db = tmp_path / "two.duckdb"
+    run_cli("demo", db=db, check=True)
+    backend = open_backend(db, read_only=False)
+    try:
+        con = backend.con
+        con.execute(
+            "INSERT INTO snapshots SELECT 2, dataset, description, fiscal_year, stage, DATE '2026-09-01', "
+            "'later', row_count, budget_total, loaded_at FROM snapshots WHERE snapshot_id = 1"
+        )
+        con.execute(
+            "INSERT INTO items SELECT * REPLACE (2 AS snapshot_id, DATE '2026-09-01' AS exe_ymd) "
+            "FROM items WHERE gov_code = '4712000'"
+        )  # one government again, later in the year
+        items = items_table(backend)
+        latest = index_for(items)
+        counts = dict(con.execute("SELECT snapshot_id, count(*) FROM items GROUP BY ALL").fetchall())
+        assert latest.rows == counts[1]  # 4712000 from snapshot 2, every other government from 1
+        hits = latest.search("경로당", limit=None, gov_codes=["4712000"])
+        assert hits and {h.snapshot_id for h in hits} == {2}
+        assert index_for(items, Filters(snapshot_ids=(1,))).rows == counts[1]
+        assert index_for(items, Filters(snapshot_ids=(2,))).rows == counts[2]
+    finally:
+        clear_cache()
+        backend.disconnect()
+
+
+def test_a_reloaded_snapshot_with_as_many_rows_gets_a_new_index(tmp_path: Any) -> None:
+    db = tmp_path / "reloaded.duckdb"
+    run_cli("demo", db=db, check=True)
+    backend = open_backend(db, read_only=False)
+    try:
+        items = items_table(backend)
+        assert index_for(items).search("경로당", limit=1)
+        # what `yesan load --replace` leaves: other rows, the same count, a new digest
+        backend.con.execute("UPDATE items SET item_name = replace(item_name, '경로당', '노인정')")
+        backend.con.execute("UPDATE snapshots SET digest = 'replaced'")
+        assert all(hit.score < 1 for hit in index_for(items).search("경로당", limit=None))  # typos of it at most
+        assert normalize(index_for(items).search("노인정", limit=1)[0].item_name).count("노인정") == 1
+    finally:
+        clear_cache()
+        backend.disconnect()
+
+
 # --- benchmark (YESAN_BENCH=1 pytest tests/test_query_search.py -k benchmark -s) ---------------------
 
 

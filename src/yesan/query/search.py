@@ -23,6 +23,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
+import ibis
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -42,6 +43,7 @@ from yesan.query.korean import (
     synonyms,
     typo_patterns,
 )
+from yesan.query.snapshots import choose_for
 
 #: Scores of one query word's match (a name's score is their mean over the words, plus bonuses).
 EXACT: Final = 1000
@@ -140,11 +142,16 @@ class SearchIndex:
         self._region, self._region_index = _codes(table.column("parent_name"))
         self._field, self._field_index = _codes(table.column("field_name"))
 
+    @property
+    def rows(self) -> int:
+        """Item rows indexed."""
+        return int(self.table.num_rows)
+
     # --- building --------------------------------------------------------------------------------
 
     @classmethod
     def build(cls, items: Any, filters: Filters | None = None) -> SearchIndex:
-        """Index the item names of ``items`` (an Ibis table) selected by ``filters``."""
+        """Index the item names of ``items`` (an Ibis table) selected by ``filters`` (every selected row)."""
         selected = (filters or Filters()).apply(items)
         table = selected.select(*_COLUMNS).to_pyarrow()
         return cls.from_arrow(table)
@@ -382,30 +389,52 @@ class SearchIndex:
 
 # --- a small cache of indexes ---------------------------------------------------------------------
 
+#: Indexes kept at most, and rows indexed at most over all of them (the latest index is always kept). An index
+#: holds ≈ 0.5 KB per row (the rows' names and ids plus the postings), so 2M rows ≈ 1 GB at most; one national
+#: snapshot is ≈ 420k rows.
 CACHE_SIZE: Final = 4
+CACHE_ROWS: Final = 2_000_000
 _cache: OrderedDict[Hashable, SearchIndex] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
 def _cache_key(items: Any, filters: Filters) -> Hashable:
+    """The table, the filters and what the store holds (its snapshots' digests: a reload changes them)."""
     try:
         table_key: Hashable = items.op()
         hash(table_key)
     except Exception:  # an expression that cannot be hashed: cache per object
         table_key = id(items)
-    if filters.snapshot_ids:
-        return (table_key, filters)
+    return (table_key, filters, _store_tag(items))
+
+
+def _store_tag(items: Any) -> Hashable:
+    """The (snapshot_id, digest) pairs of the store ``items`` belongs to; the items' snapshot row counts when
+    the backend has no snapshots table (a table made in memory)."""
+    try:
+        snapshots = ibis.get_backend(items).table("snapshots")
+    except Exception:  # not a yesan store: count the items of each snapshot instead
+        counts = items.group_by("snapshot_id").aggregate(n=items.count()).to_pyarrow().to_pylist()
+        return tuple(sorted((int(r["snapshot_id"]), int(r["n"])) for r in counts))
+    rows = snapshots.select("snapshot_id", "digest").to_pyarrow().to_pylist()
+    return tuple(sorted((int(r["snapshot_id"]), str(r["digest"])) for r in rows))
+
+
+def selection(items: Any, filters: Filters) -> Any:
+    """The items an index of ``filters`` holds: those the filters select, and when they do not name the
+    snapshots, only each government's latest snapshot among them (``yesan.query.snapshots``), as a
+    drill-down counts them; the same item from older snapshots would only repeat the hits."""
     selected = filters.apply(items)
-    counts = selected.group_by("snapshot_id").aggregate(n=selected.count()).to_pyarrow().to_pylist()
-    snapshots = tuple(sorted((int(r["snapshot_id"]), int(r["n"])) for r in counts))
-    return (table_key, filters, snapshots)
+    if filters.snapshot_ids:
+        return selected
+    return choose_for(selected, explicit=False, what="a search").apply(selected)
 
 
 def index_for(items: Any, filters: Filters | None = None) -> SearchIndex:
-    """The cached index of ``items`` selected by ``filters``, built on first use.
+    """The cached index of ``items`` selected by ``filters`` (see ``selection``), built on first use.
 
-    Indexes are kept per table, filters and set of snapshot ids (with their row counts when the
-    filters do not name the snapshots), for the last ``CACHE_SIZE`` combinations.
+    Indexes are kept per table, filters and store contents (its snapshots' digests), for the last
+    ``CACHE_SIZE`` combinations and ``CACHE_ROWS`` indexed rows.
     """
     chosen = filters or Filters()
     key = _cache_key(items, chosen)
@@ -413,10 +442,10 @@ def index_for(items: Any, filters: Filters | None = None) -> SearchIndex:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    index = SearchIndex.build(items, chosen)
+    index = SearchIndex.from_arrow(selection(items, chosen).select(*_COLUMNS).to_pyarrow())
     with _cache_lock:
         _cache[key] = index
-        while len(_cache) > CACHE_SIZE:
+        while len(_cache) > 1 and (len(_cache) > CACHE_SIZE or sum(i.rows for i in _cache.values()) > CACHE_ROWS):
             _cache.popitem(last=False)
     return index
 
@@ -438,10 +467,10 @@ def search(
 ) -> list[SearchHit]:
     """Search item names of ``items`` (an Ibis table); see ``SearchIndex.search``.
 
-    ``filters`` choose what is indexed (e.g. ``Filters(snapshot_ids=(3,))``); the other arguments
-    narrow the hits of that index.
+    ``filters`` choose what is indexed (e.g. ``Filters(snapshot_ids=(3,))``; without snapshot ids, each
+    government's latest snapshot: see ``selection``); the other arguments narrow the hits of that index.
     """
     return index_for(items, filters).search(query, limit=limit, gov_codes=gov_codes, region=region, field=field)
 
 
-__all__ = ["EXACT", "SYNONYM", "TYPO", "SearchHit", "SearchIndex", "clear_cache", "index_for", "search"]
+__all__ = ["EXACT", "SYNONYM", "TYPO", "SearchHit", "SearchIndex", "clear_cache", "index_for", "search", "selection"]
