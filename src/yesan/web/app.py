@@ -13,11 +13,13 @@ while the app runs: what the store holds (and so every ETag) is fixed for the ap
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
 import queue
 import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
@@ -51,6 +53,7 @@ from yesan.web.views.templating import render_error
 #: best (35 req/s uncached drill-downs vs 30 with a lock and 32 with 4, 50 clients on loopback).
 DEFAULT_CONNECTIONS: Final = 2
 _WAIT_S: Final = 30.0
+_STOP_S: Final = 60.0  # at most this long to wait for background work at shutdown
 
 
 class _Slot:
@@ -81,7 +84,9 @@ class Backends:
             for _ in range(connections):
                 self._free.put(_Slot(ibis.duckdb.from_connection(self.base.con.cursor())))
         self._slots = connections
+        self._all = [slot.backend for slot in self._free.queue]  # every connection, to interrupt at shutdown
         self._search = _Slot(ibis.duckdb.from_connection(self.base.con.cursor()))
+        self._all.append(self._search.backend)
         self._search_lock = threading.Lock()
         self._tag: str | None = None
         self._tag_lock = threading.Lock()
@@ -127,6 +132,19 @@ class Backends:
                     self._tag = ";".join(f"{r['snapshot_id']}:{r['digest']}" for r in rows.to_pylist())
         return self._tag
 
+    def own_tables(self) -> Tables:
+        """The tables on a new connection (a cursor) for one user that serialises its own calls (the rollups);
+        it is interrupted and closed with the others."""
+        backend = ibis.duckdb.from_connection(self.base.con.cursor())
+        self._all.append(backend)
+        return tables(backend)
+
+    def interrupt(self) -> None:
+        """Stop the queries running now on every connection (at shutdown: background work must not hold it up)."""
+        for backend in self._all:
+            with contextlib.suppress(Exception):  # a connection with nothing running, or already closed
+                backend.con.interrupt()
+
     def close(self) -> None:
         while True:
             try:
@@ -135,7 +153,8 @@ class Backends:
                 break
             if slot.backend is not self.base:
                 slot.backend.disconnect()
-        self._search.backend.disconnect()
+        for backend in self._all[self._slots :]:  # the search connection and those of ``own_tables``
+            backend.disconnect()
         self.base.disconnect()
 
 
@@ -234,8 +253,7 @@ def create_app(
         try:
             yield
         finally:
-            for thread in list(app.state.background.values()):
-                thread.join(timeout=60)  # a query still running on a closed connection would crash
+            stop_background(app)
             backends.close()
 
     app = FastAPI(
@@ -257,6 +275,7 @@ def create_app(
     app.state.catalog = CatalogHolder()
     app.state.residents = ResidentsCache()
     app.state.background = {}
+    app.state.stopping = threading.Event()  # set at shutdown: background work stops between its steps
     app.include_router(api.router)
     app.include_router(reports.router)
     check_api = _check_api()
@@ -271,6 +290,20 @@ def create_app(
     app.add_middleware(EmptyParameters)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def stop_background(app: FastAPI, timeout_s: float = _STOP_S) -> None:
+    """Ask background work to stop, interrupt its queries until it has, then return (the store can be closed).
+
+    A query still running on a closed connection would crash the process; one interrupted ends with an error
+    that the background thread drops (``in_background``), and the work checks ``stopping`` between steps.
+    """
+    app.state.stopping.set()
+    deadline = time.monotonic() + timeout_s
+    for thread in list(app.state.background.values()):
+        while thread.is_alive() and time.monotonic() < deadline:
+            app.state.backends.interrupt()
+            thread.join(timeout=0.1)
 
 
 def _check_api() -> Any:

@@ -61,14 +61,15 @@ _rollups_lock = threading.Lock()
 
 
 def rollups_for(request: Request) -> Rollups | None:
-    """The store's pre-summed totals, built on first use and kept for the app's life (the store cannot change
-    while the app holds it open read-only). None when the store's sums are too large to pre-sum exactly."""
+    """The store's pre-summed totals, created on first use and kept for the app's life (the store cannot change
+    while the app holds it open read-only). They sum each snapshot when first asked about it, on a connection
+    of their own (a request holding a pooled one may be waiting for them), and keep a bounded number of rows."""
     state = request.app.state
     if not hasattr(state, "rollups"):
         with _rollups_lock:
             if not hasattr(state, "rollups"):
-                with tables_for(request) as t:
-                    state.rollups = Rollups.build(t.items)
+                t = backends_of(request).own_tables()
+                state.rollups = Rollups.build(t.items, t.snapshots)
     rollups: Rollups | None = state.rollups
     return rollups
 

@@ -89,27 +89,36 @@ def item_url(snapshot_id: int, source_id: int, row_no: int) -> str:
 
 
 def warm(request_app: Any) -> None:
-    """Build the catalog, rollups, templates, assets and the search index before the first reader needs them."""
+    """Build the catalog, templates, assets, the rollups and the search index of what the pages show first (each
+    government's latest snapshot) before the first reader needs them. Stops between steps once the app stops."""
     from yesan.query.search import index_for
     from yesan.web.views import assets, templating
 
     backends = request_app.state.backends
     holder: CatalogHolder = request_app.state.catalog
+    stopping: threading.Event = request_app.state.stopping
     backends.prepare()
     backends.store_tag()  # every page's ETag needs it
     with backends.tables() as t:
         catalog = holder.get(t)
-        if catalog.snapshots:  # the home page's per-resident figures of the latest snapshot
+        if catalog.snapshots and not stopping.is_set():  # the home page's per-resident figures of the latest snapshot
             request_app.state.residents.get(t, catalog.scope().snapshot_ids)
-    rollups_for(cast(Request, SimpleNamespace(app=request_app)))
     environment = templating.environment()
     for name in environment.list_templates(extensions=["html"]):
         environment.get_template(name)  # compiled once, here rather than on a reader's first visit
     for name in assets.names():
         templating.asset_url(name)  # reads (and compresses) plotly.js once
+    if stopping.is_set():
+        return
+    rollups = rollups_for(cast(Request, SimpleNamespace(app=request_app)))
+    if rollups is not None and not stopping.is_set():
+        rollups.prepare(Filters())  # the latest snapshot of each government: other snapshots are summed when asked
+    if stopping.is_set():
+        return
     with backends.search_tables() as t:
-        index_for(t.items, Filters())
-    asyncio.run(_visit(request_app, ("/", "/explore")))
+        index_for(t.items, Filters())  # likewise each government's latest snapshot (``yesan.query.search.selection``)
+    if not stopping.is_set():
+        asyncio.run(_visit(request_app, ("/", "/explore")))
 
 
 async def _visit(app: Any, paths: tuple[str, ...]) -> None:
