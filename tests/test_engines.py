@@ -39,6 +39,7 @@ from yesan.store import Store
 
 BUNDLED = Path(__file__).resolve().parents[1] / "src" / "yesan" / "data" / "qwgjk_fyr2026_exe20260705.parquet"
 JULY, MARCH = 1, 2  # snapshot ids: the bundled one is loaded first
+BATCH_ROWS = 1_000  # PostgreSQL gets the store in small COPY batches, so every answer below rests on the batching
 
 
 def march_snapshot(path: Path) -> Path:
@@ -85,7 +86,7 @@ def postgres_url(store_db: Path) -> Iterator[str]:
 
     with pg_cluster() as url:
         database = create_database(url, "engines")
-        copy_store_to_postgres(store_db, database)
+        copy_store_to_postgres(store_db, database, batch_rows=BATCH_ROWS)
         yield database
 
 
@@ -247,6 +248,14 @@ def test_every_row_and_every_type_is_the_same(duck: Tables, other: tuple[str, Ta
         expected = left.order_by(order).to_pyarrow()
         found = right.order_by(order).to_pyarrow().cast(expected.schema)
         assert found.equals(expected), f"{name} differs on {engine}"
+
+
+def test_a_copy_in_small_batches_holds_every_row_of_every_snapshot(duck: Tables, postgres: Tables) -> None:
+    order = ["snapshot_id", "source_id", "row_no"]
+    expected = duck.items.order_by(order).to_pyarrow()
+    assert expected.num_rows > 300 * BATCH_ROWS, "the copy should take hundreds of batches"
+    assert pc.count_distinct(expected.column("snapshot_id")).as_py() == 2
+    assert postgres.items.order_by(order).to_pyarrow().equals(expected)
 
 
 def test_cli_engine_option_answers_from_postgres(store_db: Path, postgres_url: str) -> None:

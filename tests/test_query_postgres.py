@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import importlib
 import math
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import psycopg
 import pytest
 
 from conftest import run_cli
 from pg_cluster import create_database, pg_cluster
+from yesan.errors import StoreError
 from yesan.ingest.lofin365 import read_qwgjk
 from yesan.model import AMOUNT_COLUMNS
 from yesan.query import Filters, drilldown, items_table, open_backend, tables
@@ -55,14 +59,20 @@ def demo_backends(demo_db: Path, pg_url: str) -> Iterator[tuple[Any, Any]]:
 
 
 @pytest.fixture(scope="module")
-def small_backends(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> Iterator[tuple[Any, Any]]:
-    """(DuckDB, PostgreSQL) backends holding tests/data/qwgjk/small.csv."""
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding tests/data/qwgjk/small.csv (7 items of 3 governments)."""
     db = tmp_path_factory.mktemp("small") / "yesan.duckdb"
     with Store.open(db) as store:
         store.load([read_qwgjk(SMALL_QWGJK)])
+    return db
+
+
+@pytest.fixture(scope="module")
+def small_backends(small_db: Path, pg_url: str) -> Iterator[tuple[Any, Any]]:
+    """(DuckDB, PostgreSQL) backends holding tests/data/qwgjk/small.csv."""
     url = create_database(pg_url, "small")
-    copy_store_to_postgres(db, url)
-    duck, pg = open_backend(db), open_postgres(url)
+    copy_store_to_postgres(small_db, url)
+    duck, pg = open_backend(small_db), open_postgres(url)
     yield duck, pg
     duck.disconnect()
     pg.disconnect()
@@ -106,6 +116,50 @@ def test_copy_keeps_every_row_and_every_type(demo_backends: tuple[Any, Any]) -> 
     assert all(pg.table("items")[name].type().is_int64() for name in AMOUNT_COLUMNS)
     budget_total = pg.table("snapshots").budget_total.sum().to_pyarrow().as_py()
     assert budget_total == duck.table("items").budget.sum().to_pyarrow().as_py() == 113_536_525_211_692
+
+
+def spoiled_copy(db: Path, folder: Path, update: str) -> Path:
+    """A copy of the store ``db`` with ``update`` applied (a NUL character: DuckDB keeps it, PostgreSQL refuses it)."""
+    spoiled = folder / "spoiled.duckdb"
+    shutil.copyfile(db, spoiled)
+    with duckdb.connect(str(spoiled)) as connection:
+        connection.execute(update)
+    return spoiled
+
+
+def public_tables(url: str) -> list[str]:
+    with psycopg.connect(url) as connection:
+        rows = connection.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def test_a_copy_that_fails_in_its_last_batch_leaves_no_tables(small_db: Path, pg_url: str, tmp_path: Path) -> None:
+    last_item = "row_no = (SELECT max(row_no) FROM items)"
+    bad = spoiled_copy(small_db, tmp_path, f"UPDATE items SET item_name = item_name || chr(0) WHERE {last_item}")
+    url = create_database(pg_url, "failed_first_copy")
+    with pytest.raises(StoreError, match=r"COPY items, line 7.*nothing was changed in PostgreSQL"):
+        copy_store_to_postgres(bad, url, batch_rows=2)  # 7 items: the 4th batch fails, after 3 were sent
+    assert public_tables(url) == []
+
+
+def test_a_failed_copy_keeps_the_previous_copy_whole(small_db: Path, pg_url: str, tmp_path: Path) -> None:
+    url = create_database(pg_url, "failed_second_copy")
+    copy_store_to_postgres(small_db, url, batch_rows=2)
+    # governments is copied after items, snapshots and sources: they are complete when the error comes
+    bad = spoiled_copy(small_db, tmp_path, "UPDATE governments SET name = name || chr(0)")
+    with pytest.raises(StoreError, match=r"COPY governments.*nothing was changed in PostgreSQL"):
+        copy_store_to_postgres(bad, url, batch_rows=2)
+    assert public_tables(url) == sorted(STORE_TABLES)
+    duck, pg = open_backend(small_db), open_postgres(url)
+    try:
+        for name in STORE_TABLES:
+            order = list(duck.table(name).columns)
+            assert pg.table(name).order_by(order).to_pyarrow().equals(duck.table(name).order_by(order).to_pyarrow())
+    finally:
+        duck.disconnect()
+        pg.disconnect()
 
 
 def test_no_binaries_is_a_clear_skip(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,10 +10,21 @@ integers keep their width (``SMALLINT`` → ``smallint``, ``INTEGER`` → ``inte
 ``bigint`` would be exact only while the total fits in 2⁶³−1 won. After the copy the PostgreSQL
 schema and row counts are compared with the store's, and any difference is an error.
 
-Rows go in with PostgreSQL's ``COPY`` on the Ibis backend's own connection (181,076 items in about
-2 s); Ibis's ``create_table(obj=...)`` inserts row by row (about 12 s for the same rows). With
-ibis 12 and sqlglot ≥ 28 the PostgreSQL backend's ``drop_table`` and ``create_table(overwrite=True)``
-emit ``DROP TABLE IF EXISTS`` without a table name, so replacing a table drops it here first.
+Rows stream: each table is read from DuckDB in record batches of ``batch_rows`` rows (in the store's
+order, so ``items`` arrives snapshot by snapshot) and written with PostgreSQL's ``COPY`` on the Ibis
+backend's own connection, one batch at a time, so the copying process holds about one batch whatever
+the size of the table (3.7 GB peak RSS for a 10M-row store when whole tables were read into memory;
+see docs/scale.md for the figures now). Ibis's ``create_table(obj=...)`` would insert row by row.
+
+The copy is one PostgreSQL transaction. Each table is written under a staging name
+(``_yesan_copy_items``…), checked, and only when every table is in place are the old tables dropped
+and the staged ones renamed: until then readers see the previous copy, and an error (or a killed
+process, which PostgreSQL rolls back) leaves PostgreSQL exactly as it was, with no partial table.
+The old tables are locked only for the final swap.
+
+With ibis 12 and sqlglot ≥ 28 the PostgreSQL backend's ``drop_table`` and
+``create_table(overwrite=True)`` emit ``DROP TABLE IF EXISTS`` without a table name, so tables are
+dropped here with SQL of our own.
 """
 
 from __future__ import annotations
@@ -31,7 +42,9 @@ from yesan.errors import StoreError
 from yesan.query.engine import open_backend
 
 STORE_TABLES: Final = ("items", "snapshots", "sources", "governments", "population")
-_BATCH_ROWS: Final = 50_000
+#: Rows per COPY batch: about 15 MB of Arrow data and 10 MB of CSV for items.
+BATCH_ROWS: Final = 50_000
+_STAGING_PREFIX: Final = "_yesan_copy_"
 _IDENTIFIER: Final = re.compile(r"[a-z_][a-z0-9_]*")
 
 
@@ -42,40 +55,87 @@ def open_postgres(url: str) -> Any:
     return ibis.connect(url)
 
 
-def copy_store_to_postgres(store_db: Path, pg_url: str, *, tables: Iterable[str] = STORE_TABLES) -> None:
-    """Copy the named tables of the yesan store ``store_db`` into PostgreSQL, replacing tables of the same name."""
+def copy_store_to_postgres(
+    store_db: Path, pg_url: str, *, tables: Iterable[str] = STORE_TABLES, batch_rows: int = BATCH_ROWS
+) -> None:
+    """Copy the named tables of the yesan store ``store_db`` into PostgreSQL, replacing tables of the same name.
+
+    All or nothing: on any error PostgreSQL keeps the tables it had (raised as ``StoreError``). Memory
+    use follows ``batch_rows``, not the size of the store.
+    """
+    import psycopg
+
     names = list(tables)
     for name in names:
         if not _IDENTIFIER.fullmatch(name):
             raise StoreError(f"not a yesan table name: {name!r}")
+    if batch_rows < 1:
+        raise ValueError(f"batch_rows must be at least 1, not {batch_rows}")
+    # The store's usual read-only settings: DuckDB refuses a second connection to a file with other settings in
+    # one process, and a scan streams under any memory limit (the buffer pool caps what DuckDB caches).
     source = open_backend(store_db)
     try:
+        schemas = {name: _store_schema(source, name) for name in names}
         target = open_postgres(pg_url)
         try:
-            for name in names:
-                _copy_table(source, target, name)
+            with target.con.transaction():  # ibis's own begin() blocks inside become savepoints
+                for name in names:
+                    _copy_table(source, target, name, schemas[name], batch_rows)
+                _swap_in(target, names)
+        except psycopg.Error as error:
+            raise StoreError(
+                f"PostgreSQL refused the copy of {store_db}: {_describe(error)}; "
+                "nothing was changed in PostgreSQL (the copy is one transaction)"
+            ) from None
         finally:
             target.disconnect()
     finally:
         source.disconnect()
 
 
-def _copy_table(source: Any, target: Any, name: str) -> None:
+def _store_schema(source: Any, name: str) -> Any:
     try:
-        table = source.table(name)
+        return source.table(name).schema()
     except Exception as error:  # DuckDB raises its own catalog error types
         raise StoreError(f"the store has no {name} table ({error}); is it a yesan store?") from None
-    schema = table.schema()
-    data = table.to_pyarrow()
-    _drop_table(target, name)
-    target.create_table(name, schema=schema)
-    _copy_rows(target, name, data)
-    copied = target.table(name)
+
+
+def _copy_table(source: Any, target: Any, name: str, schema: Any, batch_rows: int) -> None:
+    staged = _STAGING_PREFIX + name
+    _drop_table(target, staged)
+    target.create_table(staged, schema=schema)
+    written = _copy_rows(target, staged, _read_batches(source, name, batch_rows))
+    copied = target.table(staged)
     if copied.schema() != schema:
         raise StoreError(f"PostgreSQL changed the types of {name}: {schema} became {copied.schema()}")
     count = int(copied.count().to_pyarrow().as_py())
-    if count != data.num_rows:
-        raise StoreError(f"copied {count:,} rows of {name} to PostgreSQL, expected {data.num_rows:,}")
+    if count != written:
+        raise StoreError(f"copied {count:,} rows of {name} to PostgreSQL, expected {written:,}")
+
+
+def _read_batches(source: Any, name: str, batch_rows: int) -> pa.RecordBatchReader:
+    """The store's table as a stream of record batches, read as they are written (DuckDB streams the scan)."""
+    relation = source.con.sql(source.compile(source.table(name)))
+    if hasattr(relation, "to_arrow_reader"):  # duckdb ≥ 1.4; fetch_record_batch is deprecated from 2.0
+        return relation.to_arrow_reader(batch_rows)
+    return relation.fetch_record_batch(batch_rows)
+
+
+def _swap_in(target: Any, names: list[str]) -> None:
+    with target.begin() as cursor:
+        for name in names:
+            cursor.execute(f"DROP TABLE IF EXISTS {_quote(name)}")
+            cursor.execute(f"ALTER TABLE {_quote(_STAGING_PREFIX + name)} RENAME TO {_quote(name)}")
+
+
+def _describe(error: Exception) -> str:
+    """psycopg's message and, for COPY, where in the data (``COPY items, line 7``: the table's 7th row)."""
+    lines = str(error).strip().splitlines()
+    text = lines[0] if lines else type(error).__name__
+    context = getattr(getattr(error, "diag", None), "context", None)
+    if context:
+        text += f" ({context.splitlines()[0].replace(_STAGING_PREFIX, '')})"
+    return text
 
 
 def _quote(name: str) -> str:
@@ -87,19 +147,23 @@ def _drop_table(backend: Any, name: str) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {_quote(name)}")
 
 
-def _copy_rows(backend: Any, name: str, data: Any) -> None:
-    """``COPY name FROM STDIN`` as CSV written by Arrow, on the backend's psycopg connection.
+def _copy_rows(backend: Any, name: str, data: pa.Table | pa.RecordBatchReader) -> int:
+    """``COPY name FROM STDIN`` as CSV written by Arrow, one batch at a time; returns the rows written.
 
     Every non-null value is quoted and nulls are left empty, so PostgreSQL tells NULL from ``''``.
     """
-    columns = ", ".join(_quote(column) for column in data.column_names)
-    options = pacsv.WriteOptions(include_header=False, quoting_style="all_valid", batch_size=_BATCH_ROWS)
+    columns = ", ".join(_quote(column) for column in data.schema.names)
+    options = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
+    batches = data.to_batches(max_chunksize=BATCH_ROWS) if isinstance(data, pa.Table) else data
     sql = f"COPY {_quote(name)} ({columns}) FROM STDIN (FORMAT csv)"
+    rows = 0
     with backend.begin() as cursor, cursor.copy(sql) as copy:
-        for batch in data.to_batches(max_chunksize=_BATCH_ROWS):
+        for batch in batches:
             sink = pa.BufferOutputStream()
             pacsv.write_csv(batch, sink, write_options=options)
-            copy.write(sink.getvalue().to_pybytes())
+            copy.write(memoryview(sink.getvalue()))
+            rows += batch.num_rows
+    return rows
 
 
-__all__ = ["STORE_TABLES", "copy_store_to_postgres", "open_postgres"]
+__all__ = ["BATCH_ROWS", "STORE_TABLES", "copy_store_to_postgres", "open_postgres"]
