@@ -12,9 +12,10 @@ schema and row counts are compared with the store's, and any difference is an er
 
 Rows stream: each table is read from DuckDB in record batches of ``batch_rows`` rows (in the store's
 order, so ``items`` arrives snapshot by snapshot) and written with PostgreSQL's ``COPY`` on the Ibis
-backend's own connection, one batch at a time, so the copying process holds about one batch whatever
-the size of the table (3.7 GB peak RSS for a 10M-row store when whole tables were read into memory;
-see docs/scale.md for the figures now). Ibis's ``create_table(obj=...)`` would insert row by row.
+backend's own connection, one batch at a time, so memory does not grow with the table: the process holds
+a batch or two plus DuckDB's cache, capped by the store's memory limit (a 10M-row store: 0.9 GB peak RSS,
+where reading whole tables took 3.7 GB; docs/scale.md). Ibis's ``create_table(obj=...)`` would insert
+row by row.
 
 The copy is one PostgreSQL transaction. Each table is written under a staging name
 (``_yesan_copy_items``…), checked, and only when every table is in place are the old tables dropped
