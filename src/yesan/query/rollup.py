@@ -46,9 +46,10 @@ FINE_KEYS: Final = (
 COARSE_KEYS: Final = ("snapshot_id", "parent_name", "account_type", "field_name", "sector_name")
 SUMS: Final = (*AMOUNT_COLUMNS, "n_items")
 #: Rollup rows (fine + coarse, over all snapshots) kept in memory at most; the least recently used snapshots
-#: are dropped past it (the snapshot being answered is always kept). A row is ≈ 150 bytes in Arrow, so the
-#: default holds ≈ 300 MB: ≈ 140 national snapshots of the 100M-row benchmark (≈ 14,000 rows each).
-MAX_ROWS: Final = 2_000_000
+#: are dropped past it (those an answer is being read from are kept until it is done). A row is ≈ 175 bytes
+#: in Arrow, so the default holds ≈ 175 MB: ≈ 70 national snapshots of the 100M-row benchmark (≈ 14,000 rows
+#: each) — part of a server's 2 GB (docs/scale.md).
+MAX_ROWS: Final = 1_000_000
 #: Drill-down plans (which snapshots of which governments) remembered for repeated questions.
 PLAN_CACHE: Final = 256
 _MAX_SAFE: Final = 2**62

@@ -390,10 +390,11 @@ class SearchIndex:
 # --- a small cache of indexes ---------------------------------------------------------------------
 
 #: Indexes kept at most, and rows indexed at most over all of them (the latest index is always kept). An index
-#: holds ≈ 0.5 KB per row (the rows' names and ids plus the postings), so 2M rows ≈ 1 GB at most; one national
-#: snapshot is ≈ 420k rows.
+#: holds ≈ 0.55 KB per row (the rows' names and ids, the postings) and needs ≈ 1 KB per row while it is built
+#: (measured at 3.4M rows: 1.8 GB held, 3.3 GB peak), so 1M rows ≈ 550 MB: two national snapshots (≈ 420k
+#: rows each) — part of a server's 2 GB (docs/scale.md).
 CACHE_SIZE: Final = 4
-CACHE_ROWS: Final = 2_000_000
+CACHE_ROWS: Final = 1_000_000
 _cache: OrderedDict[Hashable, SearchIndex] = OrderedDict()
 _cache_lock = threading.Lock()
 
