@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -367,15 +368,50 @@ def pg_load(url: str, db: Path, layout: Path, snapshot_ids: Sequence[int], first
 
 SERVE_CODE: Final = (
     "import sys, uvicorn\nfrom pathlib import Path\nfrom yesan.web.app import create_app\n"
+    "import importlib\nsearch = importlib.import_module('yesan.query.search')\n"
     "app = create_app(Path(sys.argv[1]), warm_up=sys.argv[3] == '1')\n"
+    "@app.get('/bench/held')\n"
+    "def held():\n"
+    "    rollups = getattr(app.state, 'rollups', None)\n"
+    "    return {'rollup_rows': rollups.rows if rollups else 0,"
+    " 'rollup_snapshots': list(rollups.held) if rollups else [],"
+    " 'search_rows': sum(i.rows for i in list(search._cache.values()))}\n"
     "uvicorn.run(app, host='127.0.0.1', port=int(sys.argv[2]), log_level='warning')\n"
+)
+#: What the serving benchmark asks, in turn: (name, path, query) from one parameter set.
+SERVE_REQUESTS: Final[tuple[tuple[str, str, Callable[[dict[str, Any]], dict[str, Any]]], ...]] = (
+    ("drill-gov", "/api/drilldown", lambda p: {"gov": p["gov"], "snapshot": p["latest"], "level": "field"}),
+    ("drill-national", "/api/drilldown", lambda p: {"snapshot": p["latest"], "level": "region"}),
+    (
+        "trend-region",
+        "/api/execution/trend",
+        lambda p: {"fiscal_year": p["year"], "region": p["region"], "level": "field"},
+    ),
+    (
+        "compare-gov",
+        "/api/compare",
+        lambda p: {"before_snapshot": p["mid"], "after_snapshot": p["latest"], "gov": p["gov"]},
+    ),
+    ("drill-default", "/api/drilldown", lambda p: {"level": "field"}),  # each government's latest snapshot
+    (
+        "drill-region-mid",
+        "/api/drilldown",
+        lambda p: {"region": p["region"], "snapshot": p["mid"], "level": "government"},
+    ),
+    ("drill-old-year", "/api/drilldown", lambda p: {"fiscal_year": p["year"] - 1 - p["i"] % 5, "level": "sector"}),
+    ("search", "/api/search", lambda p: {"q": ("경로당", "청년 일자리", "도로", "어린이집")[p["i"] % 4], "limit": 20}),
+    ("search-snapshot", "/api/search", lambda p: {"q": "경로당", "snapshot": p["mid"], "limit": 20}),
+    ("page-explore", "/explore", lambda p: {"gov": p["gov"]}),
+    ("page-home", "/", lambda p: {}),
 )
 
 
 def serve_memory(
     db: Path, params: list[dict[str, Any]], requests: int, *, warm_up: bool, settle_s: float, limit_mb: float
 ) -> dict[str, Any]:
-    """The API app over the store (``create_app``, as ``yesan serve`` runs it): RSS sampled while it answers.
+    """The API app over the store (``create_app``, as ``yesan serve`` runs it): RSS sampled while it answers
+    ``requests`` requests cycling through ``SERVE_REQUESTS`` (API drill-downs at every scope, trends, compares,
+    search, pages), then what it holds (rollup rows, indexed rows).
 
     With ``warm_up`` the app builds its catalog, rollups and search index in the background as it starts
     (``yesan serve``'s default); sampling goes on ``settle_s`` seconds after the last request to see that
@@ -420,28 +456,25 @@ def serve_memory(
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    base = f"http://127.0.0.1:{port}/api"
+    base = f"http://127.0.0.1:{port}"
     statuses: dict[str, int] = {}
     latencies: list[float] = []
+    by_name: dict[str, list[float]] = {}
+    held: dict[str, Any] = {}
     try:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline and server.poll() is None:
             try:
-                urllib.request.urlopen(f"{base}/snapshots?limit=1", timeout=5).read()
+                urllib.request.urlopen(f"{base}/api/snapshots?limit=1", timeout=5).read()
                 break
             except OSError:
                 time.sleep(0.5)
         for i in range(requests):
-            p = params[i % len(params)]
-            path, query = [
-                ("drilldown", {"gov": p["gov"], "snapshot": p["latest"], "level": "field"}),
-                ("drilldown", {"snapshot": p["latest"], "level": "region"}),
-                ("execution/trend", {"fiscal_year": p["year"], "region": p["region"], "level": "field"}),
-                ("compare", {"before_snapshot": p["mid"], "after_snapshot": p["latest"], "gov": p["gov"]}),
-            ][i % 4]
+            name, path, make = SERVE_REQUESTS[i % len(SERVE_REQUESTS)]
+            p = {**params[(i // len(SERVE_REQUESTS)) % len(params)], "i": i // len(SERVE_REQUESTS)}
             t0 = time.perf_counter()
             try:
-                with urllib.request.urlopen(f"{base}/{path}?{urllib.parse.urlencode(query)}", timeout=600) as answer:
+                with urllib.request.urlopen(f"{base}{path}?{urllib.parse.urlencode(make(p))}", timeout=600) as answer:
                     answer.read()
                     status = str(answer.status)
             except urllib.error.HTTPError as error:
@@ -449,10 +482,14 @@ def serve_memory(
             except OSError as error:  # the server is gone (killed at the limit)
                 status = type(error).__name__
             latencies.append((time.perf_counter() - t0) * 1000)
+            by_name.setdefault(name, []).append(latencies[-1])
             statuses[status] = statuses.get(status, 0) + 1
             if server.poll() is not None:
                 break
         stop.wait(settle_s if warm_up else 1.0)
+        if server.poll() is None:
+            with contextlib.suppress(OSError, ValueError):
+                held = json.loads(urllib.request.urlopen(f"{base}/bench/held", timeout=30).read())
     finally:
         stop.set()
         sampler.join(timeout=5)
@@ -469,6 +506,8 @@ def serve_memory(
         "peak_rss_mb": max(samples, default=float("nan")),
         "killed_at_mb": limit_mb if killed.is_set() else None,
         "latencies_ms": latencies,
+        "by_request_ms": by_name,
+        "held": held,
     }
 
 
@@ -596,20 +635,53 @@ def report_lines(info: dict[str, Any], steps: list[dict[str, Any]], started: dt.
                     + f" | {_ratio(known[-1], known[0])} |"
                 )
     for serve in info.get("serve", []):
-        lat = serve["latencies_ms"] or [float("nan")]
-        what = (
-            "as `yesan serve` runs it: catalog, rollups and search index built in the background at start"
-            if serve["warm_up"]
-            else "without the background warm-up (`create_app(warm_up=False)`): the query API alone"
-        )
-        killed = f", **killed at {serve['killed_at_mb']:,.0f} MB**" if serve["killed_at_mb"] else ""
-        lines += [
-            "",
-            f"API app over the DuckDB store at {steps[-1]['rows']:,} rows, {what}: peak RSS "
-            f"**{serve['peak_rss_mb']:,.0f} MB**{killed} over {serve['requests']} requests (drill-downs, execution "
-            f"trends, compares; statuses {serve['statuses']}; p50 {_ms(_median(lat))} ms, max {_ms(max(lat))} ms).",
-        ]
+        lines += serve_lines(serve, steps[-1]["rows"] if steps else info.get("rows", 0))
     return lines
+
+
+def serve_lines(serve: dict[str, Any], rows: int) -> list[str]:
+    """One serving measurement: peak RSS, latencies (p50, max, per request kind) and what the app held."""
+    lat = serve["latencies_ms"] or [float("nan")]
+    what = (
+        "as `yesan serve` runs it (catalog, rollups and search index of the latest snapshots built in the "
+        "background at start)"
+        if serve["warm_up"]
+        else "without the background warm-up (`create_app(warm_up=False)`)"
+    )
+    killed = f", **killed at {serve['killed_at_mb']:,.0f} MB**" if serve["killed_at_mb"] else ""
+    held = serve.get("held") or {}
+    lines = [
+        "",
+        f"API app over the DuckDB store at {rows:,} rows, {what}: peak RSS **{serve['peak_rss_mb']:,.0f} MB**"
+        f"{killed} over {serve['requests']} requests (statuses {serve['statuses']}; p50 {_ms(_median(lat))} ms, "
+        f"max {_ms(max(lat))} ms); held at the end: {held.get('rollup_rows', -1):,} rollup rows of snapshots "
+        f"{held.get('rollup_snapshots', '?')}, {held.get('search_rows', -1):,} indexed rows (-1: not read).",
+    ]
+    per = serve.get("by_request_ms") or {}
+    if per:
+        lines += ["", "| request | n | first ms | p50 ms | max ms |", "|---|---:|---:|---:|---:|"]
+        for name, values in per.items():
+            lines.append(f"| {name} | {len(values)} | {_ms(values[0])} | {_ms(_median(values))} | {_ms(max(values))} |")
+    return lines
+
+
+def serve_only(db: Path, requests: int, *, limit_mb: float) -> int:
+    """``--serve-only DB``: the serving measurement alone over an existing store (its latest fiscal year)."""
+    from yesan.query import open_backend
+
+    backend = open_backend(db)
+    try:
+        rows = int(backend.table("items").count().to_pyarrow().as_py())
+        year = int(backend.table("snapshots").fiscal_year.max().to_pyarrow().as_py())
+    finally:
+        backend.disconnect()
+    params = [{**p, **snapshot_choice(db, year)} for p in choose_params(db, year, 7, seed=11)]
+    log(f"serving {db} ({rows:,} rows, load average {load_average()})")
+    for warm_up in (False, True):
+        result = serve_memory(db, params, requests, warm_up=warm_up, settle_s=60, limit_mb=limit_mb)
+        print("\n".join(serve_lines(result, rows)), flush=True)
+    log(f"done (load average {load_average()})")
+    return 0
 
 
 # --- main ------------------------------------------------------------------------------------------
@@ -633,7 +705,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--calls", type=int, default=6, help="timed calls per operation (after 1 warm-up)")
     parser.add_argument("--budget", type=float, default=90.0, help="seconds per operation and engine")
-    parser.add_argument("--serve-requests", type=int, default=40)
+    parser.add_argument("--serve-requests", type=int, default=66, help="requests to the API app (6 of each kind)")
+    parser.add_argument("--serve-only", type=Path, metavar="DB", help="only the serving measurement, over this store")
     parser.add_argument("--work", type=Path, default=WORK)
     parser.add_argument("--quick", action="store_true", help="20,000 rows per snapshot, 4 dates, steps 1,2,3")
     parser.add_argument("--keep", action="store_true", help="keep the stores, the layout and the inputs")
@@ -644,6 +717,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         kind, job_file = args.worker
         print(json.dumps(WORKERS[kind](json.loads(Path(job_file).read_text())), default=str))
         return 0
+    if args.serve_only:
+        return serve_only(args.serve_only, args.serve_requests, limit_mb=6000)
     if args.quick:
         args.snapshot_rows, args.dates, args.steps, args.years = 20_000, 4, "1,2,3", "2024-2026"
     first_year, last_year = (int(y) for y in args.years.split("-"))
