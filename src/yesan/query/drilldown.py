@@ -9,7 +9,7 @@ from yesan.errors import QueryError
 from yesan.model import AMOUNT_COLUMNS
 from yesan.query.common import LEVELS, check_level, metrics
 from yesan.query.rollup import Rollups
-from yesan.query.snapshots import settle, snapshot_check
+from yesan.query.snapshots import Choice, settle, snapshot_check
 
 SORTS: Final = ("budget", "spent", "items", "execution", "name")
 
@@ -153,6 +153,35 @@ def drilldown(
         if changed:
             total_record = selected.aggregate(**metrics(selected)).to_pyarrow().to_pylist()[0]
         records = selected.group_by(keys).aggregate(**metrics(selected)).to_pyarrow().to_pylist()
+    return _answer(level, keys, chosen, records, total_record, choice, sort, limit)
+
+
+def drilldown_held(
+    level: str, filters: Filters | None = None, *, rollups: Rollups, sort: str = "budget", limit: int | None = None
+) -> DrillDown | None:
+    """``drilldown`` from the sums ``rollups`` hold now, or None where that needs a query (see
+    ``Rollups.drill_held``). No query runs, so a server can answer on its event loop without a thread."""
+    keys = list(check_level(level))
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
+    chosen = filters or Filters()
+    answer = rollups.drill_held(keys, chosen)
+    if answer is None:
+        return None
+    total_record = {name: sum(r[name] for r in answer.records) for name in (*AMOUNT_COLUMNS, "n_items")}
+    return _answer(level, keys, chosen, answer.records, total_record, answer.choice, sort, limit)
+
+
+def _answer(
+    level: str,
+    keys: list[str],
+    chosen: Filters,
+    records: list[dict[str, Any]],
+    total_record: dict[str, Any],
+    choice: Choice,
+    sort: str,
+    limit: int | None,
+) -> DrillDown:
     total = _row({}, total_record, None)
     rows = [_row({k: r[k] for k in keys}, r, total.budget) for r in records]
     difference = {name: total.amounts[name] - sum(r.amounts[name] for r in rows) for name in AMOUNT_COLUMNS}
@@ -169,4 +198,4 @@ def drilldown(
     )
 
 
-__all__ = ["LEVELS", "SORTS", "DrillDown", "DrillRow", "Filters", "drilldown"]
+__all__ = ["LEVELS", "SORTS", "DrillDown", "DrillRow", "Filters", "drilldown", "drilldown_held"]

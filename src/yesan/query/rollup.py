@@ -195,6 +195,29 @@ class Rollups:
             part = part.filter(mask)
         return RollupAnswer(_group(part, keys), plan.choice)
 
+    def drill_held(self, keys: Sequence[str], filters: Any, *, what: str = "a drill-down") -> RollupAnswer | None:
+        """``drill`` from the sums held now, or None where that would need a query (a snapshot not summed or
+        dropped) or could overflow. Never touches the store, so a server may call it on its event loop."""
+        if not set(keys) <= set(FINE_KEYS) or filters.funding is not None:
+            return None
+        plan = self._plan(filters, what)
+        summed: dict[int, _Summed] = {}
+        with self._lock:
+            for snapshot_id in plan.pairs:
+                found = self._summed.get(snapshot_id)
+                if found is None:
+                    return None
+                self._summed.move_to_end(snapshot_id)
+                summed[snapshot_id] = found
+            bounds = [self._bounds[s] for s in plan.pairs]
+        if not all(sum(column) < _MAX_SAFE for column in zip(*bounds, strict=True)):
+            return None
+        part = self._rows_for(keys, filters, plan, summed)
+        mask = _mask(part, filters)
+        if mask is not None:
+            part = part.filter(mask)
+        return RollupAnswer(_group(part, keys), plan.choice)
+
     # --- which snapshots -------------------------------------------------------------------------
 
     def _plan(self, filters: Any, what: str) -> _Plan:
@@ -349,15 +372,35 @@ def _sum_by(table: pa.Table, keys: Iterable[str]) -> pa.Table:
     return grouped.rename_columns([summed.get(name, name) for name in grouped.column_names])
 
 
+#: Below this many rows a part is grouped in Python: Acero's per-call set-up costs more than the loop.
+_PYTHON_GROUP_ROWS: Final = 20_000
+
+
 def _group(part: pa.Table, keys: Sequence[str]) -> list[dict[str, Any]]:
     if part.num_rows == 0:
         return []
+    if part.num_rows <= _PYTHON_GROUP_ROWS:
+        return _group_in_python(part, keys)
     grouped = part.group_by(list(keys), use_threads=False).aggregate([(name, "sum") for name in SUMS])
     records: list[dict[str, Any]] = grouped.to_pylist()
     for record in records:
         for name in SUMS:
             record[name] = int(record.pop(f"{name}_sum") or 0)
     return records
+
+
+def _group_in_python(part: pa.Table, keys: Sequence[str]) -> list[dict[str, Any]]:
+    """``_group`` for small parts: one pass over the columns as Python lists, sums in Python integers."""
+    key_columns = [part[k].to_pylist() for k in keys]
+    sum_columns = [part[name].to_pylist() for name in SUMS]
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    for i, key in enumerate(zip(*key_columns, strict=True)):
+        total = sums.get(key)
+        if total is None:
+            total = sums[key] = [0] * len(SUMS)
+        for j, column in enumerate(sum_columns):
+            total[j] += column[i]
+    return [{**dict(zip(keys, key, strict=True)), **dict(zip(SUMS, total, strict=True))} for key, total in sums.items()]
 
 
 __all__ = ["COARSE_KEYS", "FINE_KEYS", "MAX_ROWS", "RollupAnswer", "Rollups"]

@@ -122,6 +122,9 @@ class Backends:
             for slot in taken:
                 self._free.put(slot)
 
+    def has_tag(self) -> bool:
+        return self._tag is not None
+
     def store_tag(self) -> str:
         """What identifies the store's contents: its snapshot ids and digests (for ETags)."""
         if self._tag is None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import Field
+from starlette.concurrency import run_in_threadpool
 
 from yesan.query import Filters, Tables
 from yesan.query.lookup import find_government
@@ -39,7 +40,7 @@ Gov = Annotated[
 ]
 Funding = Literal["national", "provincial", "municipal", "other"]
 
-Handler = Callable[..., Response]
+Handler = Callable[..., Response] | Callable[..., Awaitable[Response]]
 
 _CSV_DOC: dict[int | str, dict[str, Any]] = {
     200: {"content": {CSV_MEDIA_TYPE: {}}, "description": "JSON, or CSV for `.csv` / `Accept: text/csv`"}
@@ -72,6 +73,20 @@ def rollups_for(request: Request) -> Rollups | None:
                 state.rollups = Rollups.build(t.items, t.snapshots)
     rollups: Rollups | None = state.rollups
     return rollups
+
+
+def rollups_if_built(request: Request) -> Rollups | None:
+    """The rollups if this process has built them (None before, or if they cannot be built): never blocks."""
+    rollups: Rollups | None = getattr(request.app.state, "rollups", None)
+    return rollups
+
+
+async def begin_async(request: Request) -> tuple[str, bool, Response | None]:
+    """``begin`` for a route on the event loop: the store's tag is looked up in a thread the first time."""
+    backends = backends_of(request)
+    if not backends.has_tag():
+        await run_in_threadpool(backends.store_tag)
+    return begin(request)
 
 
 def begin(request: Request) -> tuple[str, bool, Response | None]:
@@ -119,9 +134,7 @@ def page(
     return keep(request, etag, response)
 
 
-def list_route(
-    router: APIRouter, path: str, summary: str
-) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+def list_route(router: APIRouter, path: str, summary: str) -> Callable[[Handler], Handler]:
     """Register ``path`` and its ``.csv`` twin for one handler."""
 
     def register(handler: Handler) -> Handler:
