@@ -19,6 +19,7 @@ from conftest import run_cli
 from yesan.bundled import SNAPSHOT_FILE, data_path
 from yesan.errors import QueryError
 from yesan.query import Filters, compare, drilldown, open_backend, tables
+from yesan.query.drilldown import drilldown_held
 from yesan.query.rollup import Rollups
 from yesan.query.snapshots import SnapshotInfo, choose, stage_rank
 
@@ -232,3 +233,22 @@ def test_rollups_step_aside_when_their_sums_could_overflow(tmp_path: Path) -> No
         assert drilldown(items, "field", rollups=rollups).total.budget == 2 * huge  # SQL sums exactly
     finally:
         backend.disconnect()
+
+
+def test_a_held_drilldown_answers_from_memory_or_says_it_cannot(store: tuple[Any, Rollups, list[str]]) -> None:
+    """What a server answers on its event loop: exactly SQL's answer, or None (never a query)."""
+    items, _, later = store
+    rollups = Rollups.build(items)
+    first = Filters(snapshot_ids=(1,), region="경상북도")
+    assert drilldown_held("field", first, rollups=rollups) is None  # nothing summed yet
+    assert rollups.loads == 0
+    rollups.prepare(Filters(snapshot_ids=(1,)))
+    one_field = Filters(snapshot_ids=(1,), gov_codes=(later[0],), field_name="환경")
+    filter_sets = [first, Filters(snapshot_ids=(1,)), one_field]
+    for filters, level in itertools.product(filter_sets, ("region", "government", "account", "field", "sector")):
+        held = drilldown_held(level, filters, rollups=rollups)
+        assert held is not None and answer(held) == answer(drilldown(items, level, filters)), (level, filters)
+    assert drilldown_held("program", first, rollups=rollups) is None  # below 부문: the items answer
+    assert drilldown_held("field", Filters(snapshot_ids=(1,), funding="national"), rollups=rollups) is None
+    assert drilldown_held("field", Filters(), rollups=rollups) is None  # also needs snapshot 2, not summed
+    assert rollups.loads == 1
