@@ -252,3 +252,16 @@ def test_a_held_drilldown_answers_from_memory_or_says_it_cannot(store: tuple[Any
     assert drilldown_held("field", Filters(snapshot_ids=(1,), funding="national"), rollups=rollups) is None
     assert drilldown_held("field", Filters(), rollups=rollups) is None  # also needs snapshot 2, not summed
     assert rollups.loads == 1
+
+
+def test_a_warm_up_sums_further_snapshots_newest_first_within_its_budget(
+    store: tuple[Any, Rollups, list[str]],
+) -> None:
+    items, _, _ = store
+    rollups = Rollups.build(items)
+    assert rollups.prepare_recent(0) == 0 and rollups.loads == 0  # no room: nothing summed
+    assert rollups.prepare_recent(1) == 1 and rollups.held == (2,)  # the newer snapshot (2026-09-01) first
+    assert rollups.prepare_recent(10**9) == 1 and rollups.held == (2, 1)
+    assert rollups.prepare_recent(10**9) == 0 and rollups.loads == 2  # both held: nothing summed again
+    stopped = Rollups.build(items)
+    assert stopped.prepare_recent(10**9, stop=lambda: True) == 0 and stopped.loads == 0

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from yesan.errors import QueryError
 from yesan.model import AMOUNT_COLUMNS
 from yesan.query.common import metrics
-from yesan.query.snapshots import Choice, SnapshotInfo, choose
+from yesan.query.snapshots import Choice, SnapshotInfo, choose, latest_key
 
 #: Columns a rollup row is keyed by (exe_ymd, fiscal_year and stage are constant per snapshot).
 FINE_KEYS: Final = (
@@ -194,6 +194,21 @@ class Rollups:
         if mask is not None:
             part = part.filter(mask)
         return RollupAnswer(_group(part, keys), plan.choice)
+
+    def prepare_recent(self, rows: int, stop: Callable[[], bool] = lambda: False) -> int:
+        """Sum further snapshots, newest first (year, stage, date), while fewer than ``rows`` rollup rows are
+        held: a server's warm-up, so that questions about recent snapshots need no query. Snapshots already
+        summed are skipped; nothing held is dropped (``rows`` should stay under ``max_rows``). Returns the
+        number of snapshots summed."""
+        newest = sorted(self.infos.values(), key=latest_key, reverse=True)
+        summed = 0
+        for info in newest:
+            if self.rows >= rows or stop():
+                break
+            if self._held_sums(info.snapshot_id) is None and info.snapshot_id not in self._bounds:
+                self._sums(info.snapshot_id)
+                summed += 1
+        return summed
 
     def drill_held(self, keys: Sequence[str], filters: Any, *, what: str = "a drill-down") -> RollupAnswer | None:
         """``drill`` from the sums held now, or None where that would need a query (a snapshot not summed or

@@ -67,7 +67,7 @@ def stage_rank(stage: str) -> int:
     return 1
 
 
-def _latest_key(info: SnapshotInfo) -> tuple[int, int, dt.date, int]:
+def latest_key(info: SnapshotInfo) -> tuple[int, int, dt.date, int]:
     return (info.fiscal_year, stage_rank(info.stage), info.exe_ymd or dt.date.min, info.snapshot_id)
 
 
@@ -102,7 +102,7 @@ def choose(
         )
     year = max(infos[s].fiscal_year for s in ids)
     latest: dict[str, int] = {}
-    for snapshot_id in sorted((s for s in ids if infos[s].fiscal_year == year), key=lambda s: _latest_key(infos[s])):
+    for snapshot_id in sorted((s for s in ids if infos[s].fiscal_year == year), key=lambda s: latest_key(infos[s])):
         for gov in govs[snapshot_id]:
             latest[gov] = snapshot_id  # later snapshots overwrite earlier ones
     pairs: dict[int, list[str]] = {}
@@ -171,6 +171,7 @@ __all__ = [
     "SnapshotInfo",
     "choose",
     "choose_for",
+    "latest_key",
     "one_per_government",
     "settle",
     "snapshot_check",
