@@ -415,6 +415,7 @@ def test_only_reads_are_possible_without_a_token(served: Served) -> None:
     before = digest(served.server.db)
     read_only_posts = {"/api/check", "/check"}
     problems: list[str] = []
+    sent = 0
     paths = {op.path for op in operations(served.schema)}
     for path in sorted(paths):
         concrete, _query = request_for(Operation("GET", path, ()), None, "")
@@ -423,6 +424,7 @@ def test_only_reads_are_possible_without_a_token(served: Served) -> None:
             if method == "POST" and path in read_only_posts:
                 continue
             response = served.client.request(method, concrete, content=b"{}")
+            sent += 1
             if response.status_code not in (401, 403, 405):
                 problems.append(f"{method} {concrete}: {response.status_code}")
     for op in operations(served.schema):
@@ -433,6 +435,7 @@ def test_only_reads_are_possible_without_a_token(served: Served) -> None:
         response = served.client.request(op.method, concrete, json={})
         if response.status_code not in (401, 403):
             problems.append(f"{op.method} {op.path} answers {response.status_code} without a token")
+    record("api_writes", {"paths": len(paths), "requests": sent, "problems": len(problems)})
     assert not problems, problems
     assert digest(served.server.db) == before
 

@@ -264,3 +264,27 @@ def test_checking_an_article_shows_the_evidence_of_a_clicked_figure(watched: Wat
     first.get_by_role("link").first.click()
     page.wait_for_url(re.compile(r"/item/1/1/103607"))
     assert page.locator("h1").inner_text() == "경로당 시설 지원"
+
+
+@pytest.mark.skipif(not CHECK_AVAILABLE, reason="yesan.web.check_api (issue #5) is not installed")
+def test_a_pasted_article_with_markup_shows_as_text_and_never_runs(
+    watched: Watched, small_url: str, tmp_path: Path
+) -> None:
+    script, image = "<script>alert(1)</script>", "<img src=x onerror=alert(2)>"
+    lead = "가나군은 올해 경로당 난방비 지원에 1억2천만원을 편성했다."
+    # Text quoting one piece of markup is read as text and shown with the markup as text; three tags make the
+    # article an HTML fragment (claims/text.py), read as a page: script and image are dropped, never run.
+    for quoted, read_as_html in (((script,), False), ((image,), False), ((script, image), True)):
+        page = watched.open(f"{small_url}/check")
+        page.get_by_label("기사 본문").fill(f"{lead}\n관계자는 {' '.join(quoted)} 라고 썼다.")
+        page.get_by_role("button", name="검증하기").click()
+        page.wait_for_selector("#article")
+        shown = page.locator("#article").inner_text()
+        assert "경로당 난방비 지원에" in shown and "라고 썼다" in shown, shown
+        for markup in quoted:
+            assert (markup in shown) is not read_as_html, (markup, shown)
+        assert page.locator("#article script, #article img").count() == 0
+        assert page.locator("img[src='x']").count() == 0  # nowhere in the page did it become an element
+        if quoted == (image,):
+            page.screenshot(path=str(tmp_path / "xss_check.png"), full_page=True)
+    # the fixture's finalizer asserts that no dialog opened and no script error happened
