@@ -91,13 +91,24 @@ def display_won(won: int) -> str:
     because an API answer formats every amount of every row: this is about three times faster.
     """
     size = abs(won)
-    if size < 10_000:
-        return f"{won:,}원"
-    unit = 100_000_000 if size >= 100_000_000 else 10_000
-    q, r = divmod(size, unit)
-    if 2 * r >= unit:
-        q += 1
-    rest = q * unit
+    sign = "-" if won < 0 else ""
+    if size >= 100_000_000:
+        eok = (size + 50_000_000) // 100_000_000  # halves away from zero, as format_won rounds
+        if eok < 10_000:
+            return f"{sign}{eok:,}억원"
+        jo, eok = divmod(eok, 10_000)
+        if jo < 10_000:
+            return f"{sign}{jo:,}조 {eok:,}억원" if eok else f"{sign}{jo:,}조원"
+        return sign + _ko_parts(jo * 10**12 + eok * 10**8)
+    if size >= 10_000:
+        man = (size + 5_000) // 10_000
+        if man < 10_000:
+            return f"{sign}{man:,}만원"
+        return f"{sign}1억원"  # 9,999만 5,000원 and up round to 1억
+    return f"{won:,}원"
+
+
+def _ko_parts(rest: int) -> str:
     parts = []
     for scale, name in _KO_UNITS:
         if rest >= scale:
@@ -105,7 +116,7 @@ def display_won(won: int) -> str:
             parts.append(f"{q:,}{name}")
     if rest:
         parts.append(f"{rest:,}")
-    return ("-" if won < 0 else "") + " ".join(parts) + "원"
+    return " ".join(parts) + "원"
 
 
 _KO_UNITS: Final = ((10**16, "경"), (10**12, "조"), (10**8, "억"), (10**4, "만"))
