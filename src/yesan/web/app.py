@@ -48,6 +48,7 @@ from yesan.web.responses import (
 from yesan.web.views.catalog import CatalogHolder
 from yesan.web.views.common import ResidentsCache, in_background, warm
 from yesan.web.views.templating import render_error
+from yesan.web.workers import run_workers
 
 #: Cursors shared by the request threads; 1 means one connection behind a lock. On 2 cores, 2 cursors measured
 #: best (35 req/s uncached drill-downs vs 30 with a lock and 32 with 4, 50 clients on loopback).
@@ -355,8 +356,9 @@ _SERVE_DB: Final = "YESAN_SERVE_DB"
 def serve(db: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: bool = False, workers: int = 1) -> None:
     """Serve the pages and the API over the store at ``db`` until interrupted (``yesan serve``, ``yesan demo``).
 
-    With ``workers`` > 1, uvicorn starts that many processes, each opening the store read-only (DuckDB allows
-    many readers) with its own rollups and caches; the first checks the store opens before they start.
+    With ``workers`` > 1, that many processes (``yesan.web.workers``) each open the store read-only (DuckDB
+    allows many readers) with their own rollups and caches, and listen on the port with a socket of their own;
+    the store is checked to open before they start.
     """
     import uvicorn
 
@@ -366,9 +368,9 @@ def serve(db: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: bool = 
         return
     Backends(db, 1).close()  # a clear StoreError now rather than one per worker
     os.environ[_SERVE_DB] = str(Path(db).resolve())
-    uvicorn.run(
-        "yesan.web.app:app_from_environment", factory=True, host=host, port=port, log_level=level, workers=workers
-    )
+    status = run_workers("yesan.web.app:app_from_environment", host, port, workers, level)
+    if status:
+        raise SystemExit(status)
 
 
 def app_from_environment() -> FastAPI:

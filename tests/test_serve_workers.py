@@ -1,0 +1,104 @@
+"""`yesan serve --workers 2`: two processes answer on one port, each with its own socket, and stop together."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import run_cli
+
+pytestmark = pytest.mark.slow
+
+YESAN = [sys.executable, "-c", "from yesan.cli import main; main()"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def listeners(port: int) -> set[int]:
+    """PIDs of processes with a socket listening on ``port`` (from /proc: inode → owner)."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port:  # 0A: LISTEN
+            inodes.add(fields[9])
+    owners = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                if os.readlink(f"/proc/{pid}/fd/{fd}").removeprefix("socket:[").removesuffix("]") in inodes:
+                    owners.add(int(pid))
+        except OSError:
+            continue
+    return owners
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_two_workers_share_a_port_and_stop_together(tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    run_cli("demo", db=db, check=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [*YESAN, "serve", "--db", str(db), "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(listeners(port)) < 2:
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            assert time.monotonic() < deadline, "two workers did not start listening"
+            time.sleep(0.3)
+        workers = listeners(port)
+        assert server.pid not in workers  # the supervisor itself never accepts
+        for _ in range(20):  # new connections each time: the kernel spreads them over both sockets
+            answer = httpx.get(f"http://127.0.0.1:{port}/api/drilldown?level=field", timeout=60)
+            assert answer.status_code == 200 and answer.json()["ok"]
+        busy = subprocess.run(
+            [*YESAN, "serve", "--db", str(db), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert busy.returncode != 0  # a plain second server cannot take the port from the workers
+    finally:
+        server.send_signal(signal.SIGINT)  # Ctrl-C
+        server.wait(timeout=90)
+    assert server.returncode == 0
+    for pid in workers:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+    assert listeners(port) == set()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_die_with_a_killed_supervisor(tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    run_cli("demo", db=db, check=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [*YESAN, "serve", "--db", str(db), "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while len(listeners(port)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert len(listeners(port)) == 2
+    server.kill()
+    server.wait()
+    deadline = time.monotonic() + 60
+    while listeners(port) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert listeners(port) == set()  # no orphaned worker keeps serving (or holding the store)
