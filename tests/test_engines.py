@@ -272,3 +272,10 @@ def test_cli_engine_option_with_a_bad_url_says_what_failed() -> None:
     assert result.returncode == 1
     assert "cannot connect to postgres postgresql://nobody:***@127.0.0.1:1/none" in result.stderr
     assert "secret" not in result.stderr
+
+
+def test_cli_engine_named_without_its_url_says_what_to_give() -> None:
+    result = run_cli("--engine", "postgres", "tree")
+    assert result.returncode == 1
+    assert "needs the database's URL: --engine postgresql://" in result.stderr
+    assert "no store at postgres" not in result.stderr

@@ -98,6 +98,10 @@ def parse_engine(
             f"unknown engine {scheme}:// in {_hide_password(text)!r}; use a store path, duckdb, "
             "postgresql://user@host:port/db or spark:local[2] / spark://host:7077"
         )
+    if text in ("postgres", "postgresql", "pg"):
+        raise StoreError(
+            f"--engine {text} needs the database's URL: --engine postgresql://user@host:5432/dbname (or $YESAN_ENGINE)"
+        )
     return EngineSpec("duckdb", text)  # a path to a store file
 
 
