@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 
 import pyarrow as pa
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yesan.money.format import format_won
@@ -23,6 +23,7 @@ def reference_display(won: int) -> str:
     return format_won(won, precision="eok" if size >= 10**8 else "man" if size >= 10**4 else "won")
 
 
+@settings(deadline=None)  # a busy machine must not fail a correctness property
 @given(st.one_of(INT64, BOUNDARIES, st.integers(min_value=-(10**14), max_value=10**14)))
 def test_display_won_writes_what_format_won_writes(won: int) -> None:
     assert display_won(won) == reference_display(won)
@@ -57,6 +58,7 @@ def test_json_bytes_writes_sums_past_64_bits_exactly() -> None:
     assert json.loads(json_bytes({"budget": huge, "d": Decimal(huge)})) == {"budget": huge, "d": huge}
 
 
+@settings(deadline=None)
 @given(
     st.lists(
         st.tuples(

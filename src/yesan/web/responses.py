@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import hashlib
 import io
 import json
@@ -79,11 +78,13 @@ def with_display(amounts: Mapping[str, int | None], names: Sequence[str] = AMOUN
             continue
         won = amounts[name]
         out[name] = won
-        out[f"{name}_display"] = None if won is None else display_won(int(won))
+        out[_DISPLAY_KEYS.get(name) or f"{name}_display"] = None if won is None else display_won(int(won))
     return out
 
 
-@functools.lru_cache(maxsize=1 << 16)
+_DISPLAY_KEYS: Final = {name: f"{name}_display" for name in AMOUNT_COLUMNS}
+
+
 def display_won(won: int) -> str:
     """To the 억 for large amounts (``113조 5,365억원``), to the 만 below 1억, exact below 1만.
 
