@@ -444,6 +444,7 @@ def index_for(items: Any, filters: Filters | None = None) -> SearchIndex:
             _cache.move_to_end(key)
             return _cache[key]
     index = SearchIndex.from_arrow(selection(items, chosen).select(*_COLUMNS).to_pyarrow())
+    pa.default_memory_pool().release_unused()  # the build's temporary Arrow buffers: back to the system now
     with _cache_lock:
         _cache[key] = index
         while len(_cache) > 1 and (len(_cache) > CACHE_SIZE or sum(i.rows for i in _cache.values()) > CACHE_ROWS):
