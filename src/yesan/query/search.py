@@ -89,7 +89,11 @@ class SearchHit:
 
 def _sorted_unique(values: NDArray[Any]) -> NDArray[Any]:
     """``np.unique`` by sorting (NumPy 2's hash-based unique is several times slower here)."""
-    values = np.sort(values)
+    return _dedupe_sorted(np.sort(values))
+
+
+def _dedupe_sorted(values: NDArray[Any]) -> NDArray[Any]:
+    """Sorted ``values`` without repeats."""
     if len(values) < 2:
         return values
     keep = np.empty(len(values), dtype=bool)
@@ -187,7 +191,10 @@ class SearchIndex:
             | doc_at[:-1][pair],
             (((np.uint64(2) << (bits + bits)) | (a[skip] << bits) | c[skip]) << shift) | doc_at[:-2][skip],
         ]
-        combined = _sorted_unique(np.concatenate(parts))
+        combined = np.concatenate(parts)
+        del parts, uni, pair, skip  # the largest arrays of a build: sort in place rather than beside them
+        combined.sort()
+        combined = _dedupe_sorted(combined)
         keys = combined >> shift
         self._gram_docs = (combined & np.uint64((1 << doc_bits) - 1)).astype(np.int32)
         starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else keys
@@ -443,7 +450,8 @@ def index_for(items: Any, filters: Filters | None = None) -> SearchIndex:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    index = SearchIndex.from_arrow(selection(items, chosen).select(*_COLUMNS).to_pyarrow())
+    # One contiguous copy of the rows (the chunked result is dropped at once): the build adds no other.
+    index = SearchIndex.from_arrow(selection(items, chosen).select(*_COLUMNS).to_pyarrow().combine_chunks())
     pa.default_memory_pool().release_unused()  # the build's temporary Arrow buffers: back to the system now
     with _cache_lock:
         _cache[key] = index
