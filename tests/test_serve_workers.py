@@ -102,3 +102,24 @@ def test_workers_die_with_a_killed_supervisor(tmp_path: Path) -> None:
     while listeners(port) and time.monotonic() < deadline:
         time.sleep(0.3)
     assert listeners(port) == set()  # no orphaned worker keeps serving (or holding the store)
+
+
+def test_a_server_gives_duckdb_less_memory_than_a_command_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from yesan.web.app import Backends
+
+    db = tmp_path / "store.duckdb"
+    run_cli("demo", db=db, check=True)
+
+    def limit_bytes() -> float:
+        backends = Backends(db, 1)
+        try:
+            text = str(backends.base.con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        finally:
+            backends.close()
+        number, unit = text.split()
+        return float(number) * {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30}[unit]
+
+    monkeypatch.delenv("YESAN_DUCKDB_MEMORY_LIMIT", raising=False)
+    assert 400 * 2**20 < limit_bytes() <= 512 * 10**6  # SERVE_MEMORY_LIMIT, 512MB
+    monkeypatch.setenv("YESAN_DUCKDB_MEMORY_LIMIT", "300MB")
+    assert limit_bytes() <= 300 * 10**6

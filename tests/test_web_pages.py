@@ -647,3 +647,11 @@ def test_a_form_left_blank_leads_to_a_clean_url(bundled: httpx.Client) -> None:
     assert "content-security-policy" in answer.headers
     search = bundled.get("/search?q=경로당&region=&field=")
     assert search.status_code == 303 and search.headers["location"].endswith("/search?q=%EA%B2%BD%EB%A1%9C%EB%8B%B9")
+
+
+def test_search_in_an_earlier_snapshot_finds_what_only_it_holds(small: httpx.Client) -> None:
+    latest = small.get("/search.json", params={"q": "하수관로"}).json()  # removed from the July snapshot
+    assert latest["tables"]["results"]["rows"] == []
+    march = small.get("/search.json", params={"q": "하수관로", "snapshot": 1}).json()
+    rows = march["tables"]["results"]["rows"]
+    assert [r["item_name"] for r in rows] == ["하수관로 정비"]

@@ -35,6 +35,7 @@ from starlette.requests import Request
 
 from yesan.errors import StoreError, YesanError
 from yesan.query import Tables, open_backend, tables
+from yesan.query.engine import serve_memory_limit
 from yesan.web import api, reports, views
 from yesan.web.responses import (
     ResponseCache,
@@ -78,6 +79,13 @@ class Backends:
             raise ValueError("connections must be at least 1")
         self.db = Path(db)
         self.base = open_backend(self.db, read_only=True)
+        # Set on the open database rather than at connect: DuckDB refuses a second connection to one file with
+        # other settings, and a process (a test) may hold the store open already.
+        limit = serve_memory_limit().replace("'", "''")
+        try:
+            self.base.con.execute(f"SET memory_limit = '{limit}'")
+        except Exception as error:  # DuckDB's own error types
+            raise StoreError(f"cannot set the store's memory limit to {limit!r}: {error}") from None
         self._free: queue.LifoQueue[_Slot] = queue.LifoQueue()
         if connections == 1:
             self._free.put(_Slot(self.base))

@@ -41,7 +41,8 @@ def search_page(
     truncated = False
     if query:
         with backends_of(request).search_tables() as t:
-            index = index_for(t.items, Filters())
+            # each government's latest snapshot, or the one asked for (an older one is not in the default index)
+            index = index_for(t.items, Filters(snapshot_ids=(snapshot,) if snapshot else None))
         hits = index.search(
             query,
             limit=MAX_HITS,
