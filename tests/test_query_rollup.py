@@ -244,7 +244,9 @@ def test_a_held_drilldown_answers_from_memory_or_says_it_cannot(store: tuple[Any
     assert rollups.loads == 0
     rollups.prepare(Filters(snapshot_ids=(1,)))
     one_field = Filters(snapshot_ids=(1,), gov_codes=(later[0],), field_name="환경")
-    filter_sets = [first, Filters(snapshot_ids=(1,)), one_field]
+    two_govs = Filters(snapshot_ids=(1,), gov_codes=(later[0], later[1]), account_type="일반회계")
+    one_sector = Filters(snapshot_ids=(1,), gov_codes=(later[2],), field_name="사회복지", sector_name="노인")
+    filter_sets = [first, Filters(snapshot_ids=(1,)), one_field, two_govs, one_sector, one_field]  # again: cached
     for filters, level in itertools.product(filter_sets, ("region", "government", "account", "field", "sector")):
         held = drilldown_held(level, filters, rollups=rollups)
         assert held is not None and answer(held) == answer(drilldown(items, level, filters)), (level, filters)

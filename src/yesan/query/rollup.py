@@ -52,6 +52,10 @@ SUMS: Final = (*AMOUNT_COLUMNS, "n_items")
 MAX_ROWS: Final = 1_000_000
 #: Drill-down plans (which snapshots of which governments) remembered for repeated questions.
 PLAN_CACHE: Final = 256
+#: One government's rollup rows as Python tuples, for ``drill_held`` over at most GOV_ROWS_PAIRS (snapshot,
+#: government) pairs: at most this many rows kept (≈ 25 MB; a government has 20–300 rollup rows a snapshot).
+GOV_ROWS_CACHE: Final = 100_000
+GOV_ROWS_PAIRS: Final = 16
 _MAX_SAFE: Final = 2**62
 _UNSAFE: Final = float("inf")
 
@@ -110,6 +114,8 @@ class Rollups:
         self._summed: OrderedDict[int, _Summed] = OrderedDict()
         self._held = 0
         self._plans: OrderedDict[tuple[Any, ...], _Plan] = OrderedDict()
+        self._gov_cache: OrderedDict[tuple[int, str], tuple[tuple[Any, ...], ...]] = OrderedDict()
+        self._gov_cache_rows = 0
         self._lock = threading.Lock()  # the caches above
         self._load_lock = threading.Lock()  # one load at a time: ``items`` is one connection's
 
@@ -227,11 +233,38 @@ class Rollups:
             bounds = [self._bounds[s] for s in plan.pairs]
         if not all(sum(column) < _MAX_SAFE for column in zip(*bounds, strict=True)):
             return None
+        pairs = [(s, g) for s in sorted(plan.pairs) for g in plan.pairs[s]]
+        if (plan.choice.pairs is not None or filters.gov_codes is not None) and len(pairs) <= GOV_ROWS_PAIRS:
+            rows = [row for s, g in pairs for row in self._gov_rows(s, g, summed[s])]
+            return RollupAnswer(_group_rows(rows, keys, filters), plan.choice)
         part = self._rows_for(keys, filters, plan, summed)
         mask = _mask(part, filters)
         if mask is not None:
             part = part.filter(mask)
         return RollupAnswer(_group(part, keys), plan.choice)
+
+    def _gov_rows(self, snapshot_id: int, gov: str, summed: _Summed) -> tuple[tuple[Any, ...], ...]:
+        """One government's fine rows of a snapshot as Python tuples (FINE_KEYS + SUMS), kept in a small LRU:
+        a reader drilling into one government asks about the same rows level after level."""
+        key = (snapshot_id, gov)
+        with self._lock:
+            found = self._gov_cache.get(key)
+            if found is not None:
+                self._gov_cache.move_to_end(key)
+                return found
+        span = summed.ranges.get(gov)
+        if span is None:
+            rows: tuple[tuple[Any, ...], ...] = ()
+        else:
+            part = summed.fine.slice(span[0], span[1] - span[0])
+            rows = tuple(zip(*(part[name].to_pylist() for name in (*FINE_KEYS, *SUMS)), strict=True))
+        with self._lock:
+            self._gov_cache[key] = rows
+            self._gov_cache_rows += len(rows)
+            while self._gov_cache_rows > GOV_ROWS_CACHE and len(self._gov_cache) > 1:
+                _, dropped = self._gov_cache.popitem(last=False)
+                self._gov_cache_rows -= len(dropped)
+        return rows
 
     # --- which snapshots -------------------------------------------------------------------------
 
@@ -379,6 +412,35 @@ def _mask(part: pa.Table, filters: Any) -> Any:
         condition = pc.equal(part[column], value)
         mask = condition if mask is None else pc.and_(mask, condition)
     return None if mask is None else pc.fill_null(mask, False)
+
+
+_FILTERED: Final = (
+    ("parent_name", "region"),
+    ("account_type", "account_type"),
+    ("account", "account"),
+    ("field_name", "field_name"),
+    ("sector_name", "sector_name"),
+)
+_INDEX: Final = {name: i for i, name in enumerate((*FINE_KEYS, *SUMS))}
+
+
+def _group_rows(rows: Iterable[tuple[Any, ...]], keys: Sequence[str], filters: Any) -> list[dict[str, Any]]:
+    """``_group`` over rows as tuples (FINE_KEYS + SUMS) with ``_mask``'s filters: sums in Python integers."""
+    wanted = [(_INDEX[column], getattr(filters, name)) for column, name in _FILTERED]
+    conditions = [(i, value) for i, value in wanted if value is not None]
+    key_index = [_INDEX[k] for k in keys]
+    first_sum = len(FINE_KEYS)
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    for row in rows:
+        if any(row[i] != value for i, value in conditions):
+            continue
+        key = tuple(row[i] for i in key_index)
+        total = sums.get(key)
+        if total is None:
+            total = sums[key] = [0] * len(SUMS)
+        for j in range(len(SUMS)):
+            total[j] += row[first_sum + j]
+    return [{**dict(zip(keys, key, strict=True)), **dict(zip(SUMS, total, strict=True))} for key, total in sums.items()]
 
 
 def _sum_by(table: pa.Table, keys: Iterable[str]) -> pa.Table:
