@@ -16,6 +16,7 @@ caller uses SQL), and every answer is summed again in Python integers for the pa
 
 from __future__ import annotations
 
+import operator
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -428,19 +429,26 @@ def _group_rows(rows: Iterable[tuple[Any, ...]], keys: Sequence[str], filters: A
     """``_group`` over rows as tuples (FINE_KEYS + SUMS) with ``_mask``'s filters: sums in Python integers."""
     wanted = [(_INDEX[column], getattr(filters, name)) for column, name in _FILTERED]
     conditions = [(i, value) for i, value in wanted if value is not None]
-    key_index = [_INDEX[k] for k in keys]
+    key_of = operator.itemgetter(*[_INDEX[k] for k in keys])
+    single = len(keys) == 1
     first_sum = len(FINE_KEYS)
-    sums: dict[tuple[Any, ...], list[int]] = {}
+    groups: dict[Any, list[tuple[Any, ...]]] = {}
     for row in rows:
-        if any(row[i] != value for i, value in conditions):
+        if conditions and any(row[i] != value for i, value in conditions):
             continue
-        key = tuple(row[i] for i in key_index)
-        total = sums.get(key)
-        if total is None:
-            total = sums[key] = [0] * len(SUMS)
-        for j in range(len(SUMS)):
-            total[j] += row[first_sum + j]
-    return [{**dict(zip(keys, key, strict=True)), **dict(zip(SUMS, total, strict=True))} for key, total in sums.items()]
+        key = key_of(row)
+        found = groups.get(key)
+        if found is None:
+            groups[key] = [row]
+        else:
+            found.append(row)
+    records = []
+    for key, members in groups.items():
+        record = dict(zip(keys, (key,) if single else key, strict=True))
+        for j, name in enumerate(SUMS, start=first_sum):
+            record[name] = sum(row[j] for row in members)
+        records.append(record)
+    return records
 
 
 def _sum_by(table: pa.Table, keys: Iterable[str]) -> pa.Table:
