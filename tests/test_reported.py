@@ -198,3 +198,16 @@ def test_the_seoul_reference_file_loads_whole() -> None:
     rows = batch.figures.to_pylist()
     assert len(rows) == 82
     assert rows[0]["amount"] == 51_506_000_000_000 and rows[0]["stage"] == "예산안"
+
+
+def test_old_mac_line_ends_load_and_a_stray_carriage_return_is_a_clear_error(tmp_path: Path) -> None:
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(("\r".join([HEADER, *ROWS]) + "\r").encode())  # bare CR line ends
+    assert read_reported(mac, government="가나시", fiscal_year=2026).figures.num_rows == len(ROWS)
+    stray = tmp_path / "stray.csv"
+    stray.write_bytes(("\r" + "\n".join([HEADER, *ROWS]) + "\n").encode())  # found by fuzzing: was exit 2
+    result = run_cli(
+        "load", str(stray), "--kind", "reported", "--government", "가나시", "--year", "2026", db=tmp_path / "s.duckdb"
+    )
+    assert result.returncode == 1 and "internal error" not in result.stderr
+    assert result.stderr.startswith(f"error: {stray}") or "stray.csv" in result.stderr.splitlines()[0]

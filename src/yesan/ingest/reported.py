@@ -146,9 +146,13 @@ def read_reported(
     if fiscal_year is not None and not 1900 <= fiscal_year <= 2100:
         raise LoadError(f"--year {fiscal_year} is not a fiscal year")
     text, _encoding = read_text(path)
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
-    reader.fieldnames = header
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # the csv module reads \r, \n and \r\n line ends
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+        reader.fieldnames = header
+        records = list(reader)
+    except csv.Error as error:
+        raise LoadError(f"{name}: line {reader.line_num:,}: not valid CSV ({error})") from None
     if not looks_like_reported(header):
         missing = ", ".join(c for c in REQUIRED_COLUMNS if c not in header)
         raise LoadError(f"{name}: not a reported-figures table (no column {missing})")
@@ -160,7 +164,7 @@ def read_reported(
         )
     log = ProblemLog(name)
     rows: list[dict[str, object]] = []
-    for row_no, record in enumerate(reader, start=1):
+    for row_no, record in enumerate(records, start=1):
         if None in record:  # more cells than headers
             log.error(row_no, None, ",".join(record[None]), "more cells than the header has columns")
             continue
