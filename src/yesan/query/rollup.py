@@ -445,8 +445,9 @@ def _group_rows(rows: Iterable[tuple[Any, ...]], keys: Sequence[str], filters: A
     records = []
     for key, members in groups.items():
         record = dict(zip(keys, (key,) if single else key, strict=True))
+        columns = list(zip(*members, strict=True))  # transposed in C: one tuple per column
         for j, name in enumerate(SUMS, start=first_sum):
-            record[name] = sum(row[j] for row in members)
+            record[name] = sum(columns[j])
         records.append(record)
     return records
 
