@@ -336,7 +336,7 @@ def test_top_hits_match_a_brute_force_scan(index: SearchIndex, rows: list[dict[s
 
 def test_module_search_caches_the_index(bundled: Any, index: SearchIndex) -> None:
     assert index_for(bundled) is index
-    assert index_for(bundled, Filters(snapshot_ids=(1,))) is index_for(bundled, Filters(snapshot_ids=(1,)))
+    assert index_for(bundled, Filters(snapshot_ids=(1,))) is index  # the only snapshot: the same index, not a copy
     hits = search(bundled, "폐기물", limit=3, filters=Filters(snapshot_ids=(1,)))
     assert [h.key for h in hits] == [h.key for h in index.search("폐기물", limit=3)]
     assert search(bundled, "폐기물", filters=Filters(snapshot_ids=(999,))) == []

@@ -141,10 +141,17 @@ class SearchIndex:
         self._rows_by_budget = np.argsort(-self._budget_key, kind="stable")
         self._docs_by_budget = self._row_doc[self._rows_by_budget]
         self._snapshot = table.column("snapshot_id").to_numpy().astype(np.int64)
+        self._snapshots: frozenset[int] | None = None
         self._gov, self._gov_index = _codes(table.column("gov_code"))
         self._gov_name, self._gov_name_index = _codes(table.column("gov_name"))
         self._region, self._region_index = _codes(table.column("parent_name"))
         self._field, self._field_index = _codes(table.column("field_name"))
+
+    def snapshot_set(self) -> frozenset[int]:
+        """The snapshots whose items this index holds."""
+        if self._snapshots is None:
+            self._snapshots = frozenset(int(s) for s in np.unique(self._snapshot))
+        return self._snapshots
 
     @property
     def rows(self) -> int:
@@ -446,10 +453,18 @@ def index_for(items: Any, filters: Filters | None = None) -> SearchIndex:
     """
     chosen = filters or Filters()
     key = _cache_key(items, chosen)
+    one = chosen.snapshot_ids if chosen.snapshot_ids and len(set(chosen.snapshot_ids)) == 1 else None
+    # One snapshot named: the default index holds exactly its items when that snapshot is the only one in it
+    # (every government in it has it as its latest), as on a store of one national snapshot.
+    default_key = _cache_key(items, Filters()) if one is not None and chosen == Filters(snapshot_ids=one) else None
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
+        default = _cache.get(default_key) if default_key is not None else None
+        if default is not None and one is not None and default.snapshot_set() == frozenset(one):
+            _cache.move_to_end(default_key)
+            return default
     # One contiguous copy of the rows (the chunked result is dropped at once): the build adds no other.
     index = SearchIndex.from_arrow(selection(items, chosen).select(*_COLUMNS).to_pyarrow().combine_chunks())
     pa.default_memory_pool().release_unused()  # the build's temporary Arrow buffers: back to the system now
