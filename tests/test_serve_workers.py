@@ -123,3 +123,18 @@ def test_a_server_gives_duckdb_less_memory_than_a_command_does(tmp_path: Path, m
     assert 400 * 2**20 < limit_bytes() <= 512 * 10**6  # SERVE_MEMORY_LIMIT, 512MB
     monkeypatch.setenv("YESAN_DUCKDB_MEMORY_LIMIT", "300MB")
     assert limit_bytes() <= 300 * 10**6
+
+
+def test_a_server_allocates_arrow_memory_with_the_system_malloc(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow as pa
+
+    from yesan.web.workers import server_memory
+
+    before = pa.default_memory_pool()
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")  # the user's own cap: left alone
+    try:
+        server_memory()
+        assert pa.default_memory_pool().backend_name == "system"
+    finally:
+        pa.set_memory_pool(before)

@@ -86,3 +86,18 @@ def test_small_rollup_parts_group_in_python_as_arrow_groups_them(rows: list[tupl
     grouped = part.group_by(keys, use_threads=False).aggregate([(n, "sum") for n in SUMS]).to_pylist()
     expected = by_key([{**{k: g[k] for k in keys}, **{n: g[f"{n}_sum"] for n in SUMS}} for g in grouped])
     assert python == expected
+
+
+def test_the_response_cache_keeps_its_bodies_under_its_byte_bound() -> None:
+    from fastapi.responses import Response
+
+    from yesan.web.responses import ResponseCache
+
+    cache = ResponseCache(entries=100, max_body=1000, max_bytes=2500)
+    for n in range(10):
+        cache.put(f'"e{n}"', Response(b"x" * 1000))
+    assert cache.bytes <= 2500 and cache.get('"e9"') is not None and cache.get('"e0"') is None
+    cache.put('"e9"', Response(b"y" * 10))  # the same ETag again: counted once
+    assert cache.bytes == 1010
+    cache.put('"big"', Response(b"z" * 1001))  # over max_body: not kept
+    assert cache.get('"big"') is None

@@ -49,7 +49,7 @@ from yesan.web.responses import (
 from yesan.web.views.catalog import CatalogHolder
 from yesan.web.views.common import ResidentsCache, in_background, warm
 from yesan.web.views.templating import render_error
-from yesan.web.workers import run_workers
+from yesan.web.workers import run_workers, server_memory
 
 #: Cursors shared by the request threads; 1 means one connection behind a lock. On 2 cores, 2 cursors measured
 #: best (35 req/s uncached drill-downs vs 30 with a lock and 32 with 4, 50 clients on loopback).
@@ -372,6 +372,7 @@ def serve(db: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: bool = 
 
     level = "warning" if quiet else "info"
     if workers <= 1:
+        server_memory()
         uvicorn.run(create_app(db), host=host, port=port, log_level=level)
         return
     Backends(db, 1).close()  # a clear StoreError now rather than one per worker

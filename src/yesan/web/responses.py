@@ -244,15 +244,18 @@ def not_modified_response(etag: str) -> Response:
 
 
 class ResponseCache:
-    """Finished 200 responses by ETag, least recently used dropped first.
+    """Finished 200 responses by ETag, least recently used dropped first, at most ``entries`` of them and
+    ``max_bytes`` of bodies in all (so a server's memory stays flat however large its pages are).
 
     Sound because the ETag names the store's contents and the request, and the store cannot change
     while the app holds its read-only connection.
     """
 
-    def __init__(self, entries: int = 512, max_body: int = 1 << 20) -> None:
+    def __init__(self, entries: int = 512, max_body: int = 1 << 20, max_bytes: int = 32 << 20) -> None:
         self.entries = entries
         self.max_body = max_body
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._items: OrderedDict[str, tuple[bytes, dict[str, str]]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -270,11 +273,16 @@ class ResponseCache:
     def put(self, etag: str, response: Response) -> Response:
         if self.entries and response.status_code == 200 and len(response.body) <= self.max_body:
             headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+            body = bytes(response.body)
             with self._lock:
-                self._items[etag] = (bytes(response.body), headers)
-                self._items.move_to_end(etag)
-                while len(self._items) > self.entries:
-                    self._items.popitem(last=False)
+                previous = self._items.pop(etag, None)
+                if previous is not None:
+                    self.bytes -= len(previous[0])
+                self._items[etag] = (body, headers)
+                self.bytes += len(body)
+                while len(self._items) > 1 and (len(self._items) > self.entries or self.bytes > self.max_bytes):
+                    _, (dropped, _) = self._items.popitem(last=False)
+                    self.bytes -= len(dropped)
         return response
 
 

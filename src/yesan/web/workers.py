@@ -12,6 +12,7 @@ others, and ``serve`` exits non-zero. On Linux a worker also gets SIGTERM if the
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -85,9 +86,31 @@ def _worker(app_factory: str, host: str, port: int, log_level: str) -> None:
 
     os.setpgrp()  # Ctrl-C in a terminal goes to the supervisor, which stops each worker once
     _die_with_parent()
+    server_memory()
     sock = listening_socket(host, port)
     config = uvicorn.Config(app_factory, factory=True, host=host, port=port, log_level=log_level)
     uvicorn.Server(config).run(sockets=[sock])
+
+
+#: glibc's mallopt parameter for the number of malloc arenas.
+_M_ARENA_MAX: Final = -8
+#: Arenas for a server process: glibc gives each thread that allocates its own arena (up to 8 per core).
+MALLOC_ARENAS: Final = 2
+
+
+def server_memory() -> None:
+    """Allocators for a long-running server (call before threads start): Arrow allocates with the system's
+    malloc, capped at MALLOC_ARENAS arenas, instead of mimalloc, which kept what each request thread had
+    freed. The load test (20,000 requests, 50 clients) grew 78–132 MB after its warm-up with mimalloc and 32 MB
+    with this, 1 MB in its second half. ``$ARROW_DEFAULT_MEMORY_POOL`` and ``$MALLOC_ARENA_MAX`` still win."""
+    import pyarrow as pa
+
+    if not os.environ.get("MALLOC_ARENA_MAX"):
+        with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to cap
+            libc: Any = ctypes.CDLL(None, use_errno=True)
+            libc.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        pa.set_memory_pool(pa.system_memory_pool())
 
 
 def _die_with_parent() -> None:
@@ -99,4 +122,4 @@ def _die_with_parent() -> None:
         pass
 
 
-__all__ = ["listening_socket", "run_workers"]
+__all__ = ["MALLOC_ARENAS", "listening_socket", "run_workers", "server_memory"]
