@@ -45,7 +45,8 @@ def listeners(port: int) -> set[int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_two_workers_share_a_port_and_stop_together(tmp_path: Path) -> None:
+def two_workers(tmp_path: Path) -> tuple[Path, int, subprocess.Popen[str]]:
+    """`yesan serve --workers 2` over a demo store, once both workers listen: the store, port and supervisor."""
     db = tmp_path / "store.duckdb"
     run_cli("demo", db=db, check=True)
     port = free_port()
@@ -55,12 +56,19 @@ def test_two_workers_share_a_port_and_stop_together(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    deadline = time.monotonic() + 120
+    while len(listeners(port)) < 2:
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            raise AssertionError(f"two workers did not start listening: {server.communicate()[1]}")
+        time.sleep(0.3)
+    return db, port, server
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_two_workers_share_a_port_and_stop_together(tmp_path: Path) -> None:
+    db, port, server = two_workers(tmp_path)
     try:
-        deadline = time.monotonic() + 120
-        while len(listeners(port)) < 2:
-            assert server.poll() is None, server.stderr.read() if server.stderr else ""
-            assert time.monotonic() < deadline, "two workers did not start listening"
-            time.sleep(0.3)
         workers = listeners(port)
         assert server.pid not in workers  # the supervisor itself never accepts
         for _ in range(20):  # new connections each time: the kernel spreads them over both sockets
@@ -84,18 +92,7 @@ def test_two_workers_share_a_port_and_stop_together(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_workers_die_with_a_killed_supervisor(tmp_path: Path) -> None:
-    db = tmp_path / "store.duckdb"
-    run_cli("demo", db=db, check=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [*YESAN, "serve", "--db", str(db), "--port", str(port), "--workers", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while len(listeners(port)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.3)
-    assert len(listeners(port)) == 2
+    _, port, server = two_workers(tmp_path)
     server.kill()
     server.wait()
     deadline = time.monotonic() + 60
