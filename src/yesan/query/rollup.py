@@ -425,13 +425,20 @@ _FILTERED: Final = (
 _INDEX: Final = {name: i for i, name in enumerate((*FINE_KEYS, *SUMS))}
 
 
-def _group_rows(rows: Iterable[tuple[Any, ...]], keys: Sequence[str], filters: Any) -> list[dict[str, Any]]:
-    """``_group`` over rows as tuples (FINE_KEYS + SUMS) with ``_mask``'s filters: sums in Python integers."""
-    wanted = [(_INDEX[column], getattr(filters, name)) for column, name in _FILTERED]
+def _group_rows(
+    rows: Iterable[tuple[Any, ...]],
+    keys: Sequence[str],
+    filters: Any = None,
+    columns: Sequence[str] = (*FINE_KEYS, *SUMS),
+) -> list[dict[str, Any]]:
+    """``_group`` over rows as tuples of ``columns`` (which end with SUMS), keeping those that pass ``_mask``'s
+    ``filters``: sums in Python integers."""
+    index = _INDEX if tuple(columns) == (*FINE_KEYS, *SUMS) else {name: i for i, name in enumerate(columns)}
+    wanted = [] if filters is None else [(index[column], getattr(filters, name)) for column, name in _FILTERED]
     conditions = [(i, value) for i, value in wanted if value is not None]
-    key_of = operator.itemgetter(*[_INDEX[k] for k in keys])
+    key_of = operator.itemgetter(*[index[k] for k in keys])
     single = len(keys) == 1
-    first_sum = len(FINE_KEYS)
+    first_sum = len(columns) - len(SUMS)
     groups: dict[Any, list[tuple[Any, ...]]] = {}
     for row in rows:
         if conditions and any(row[i] != value for i, value in conditions):
@@ -445,9 +452,9 @@ def _group_rows(rows: Iterable[tuple[Any, ...]], keys: Sequence[str], filters: A
     records = []
     for key, members in groups.items():
         record = dict(zip(keys, (key,) if single else key, strict=True))
-        columns = list(zip(*members, strict=True))  # transposed in C: one tuple per column
+        transposed = list(zip(*members, strict=True))  # in C: one tuple per column
         for j, name in enumerate(SUMS, start=first_sum):
-            record[name] = sum(columns[j])
+            record[name] = sum(transposed[j])
         records.append(record)
     return records
 
@@ -476,17 +483,9 @@ def _group(part: pa.Table, keys: Sequence[str]) -> list[dict[str, Any]]:
 
 
 def _group_in_python(part: pa.Table, keys: Sequence[str]) -> list[dict[str, Any]]:
-    """``_group`` for small parts: one pass over the columns as Python lists, sums in Python integers."""
-    key_columns = [part[k].to_pylist() for k in keys]
-    sum_columns = [part[name].to_pylist() for name in SUMS]
-    sums: dict[tuple[Any, ...], list[int]] = {}
-    for i, key in enumerate(zip(*key_columns, strict=True)):
-        total = sums.get(key)
-        if total is None:
-            total = sums[key] = [0] * len(SUMS)
-        for j, column in enumerate(sum_columns):
-            total[j] += column[i]
-    return [{**dict(zip(keys, key, strict=True)), **dict(zip(SUMS, total, strict=True))} for key, total in sums.items()]
+    """``_group`` for small parts: the key and sum columns as Python tuples, grouped by ``_group_rows``."""
+    columns = (*keys, *SUMS)
+    return _group_rows(zip(*(part[name].to_pylist() for name in columns), strict=True), keys, columns=columns)
 
 
 __all__ = ["COARSE_KEYS", "FINE_KEYS", "MAX_ROWS", "RollupAnswer", "Rollups"]
