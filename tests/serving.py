@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -16,9 +17,10 @@ from yesan.web.app import create_app
 
 
 @contextmanager
-def serving(db: Path, *, timeout_s: float = 30) -> Iterator[httpx.Client]:
-    """The app over the store at ``db``, served on loopback until the block ends; a client with its base URL."""
-    app = create_app(db)
+def serving(db: Path, *, timeout_s: float = 30, **options: Any) -> Iterator[httpx.Client]:
+    """The app over the store at ``db`` (``create_app``'s ``options``), served on loopback until the block ends;
+    a client with its base URL."""
+    app = create_app(db, **options)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))

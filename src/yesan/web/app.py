@@ -36,7 +36,7 @@ from starlette.requests import Request
 from yesan.errors import StoreError, YesanError
 from yesan.query import Tables, open_backend, tables
 from yesan.query.engine import serve_memory_limit
-from yesan.web import api, reports, views
+from yesan.web import api, fastpath, reports, views
 from yesan.web.responses import (
     ResponseCache,
     http_error_handler,
@@ -249,12 +249,18 @@ class EmptyParameters:
 
 
 def create_app(
-    db: Path, *, connections: int = DEFAULT_CONNECTIONS, cache_entries: int = 512, warm_up: bool = True
+    db: Path,
+    *,
+    connections: int = DEFAULT_CONNECTIONS,
+    cache_entries: int = 512,
+    warm_up: bool = True,
+    fast_paths: bool = True,
 ) -> FastAPI:
     """The API and the pages over the store at ``db``, opened read-only now (a StoreError if it cannot be).
 
     ``cache_entries`` finished responses are kept by ETag (0: none). ``warm_up`` builds the catalog and the
     search index in a background thread as the app starts, so the first reader does not wait for them.
+    ``fast_paths=False`` leaves out ``yesan.web.fastpath`` (its tests compare the app with and without it).
     """
     backends = Backends(db, connections)
 
@@ -299,6 +305,8 @@ def create_app(
     app.add_exception_handler(StarletteHTTPException, _for_pages(http_error_handler))
     app.add_exception_handler(RequestValidationError, _for_pages(validation_error_handler))
     app.add_exception_handler(Exception, _for_pages(unexpected_error_handler))
+    if fast_paths:
+        app.add_middleware(fastpath.FastDrill)  # innermost of ours: the security headers still apply
     app.add_middleware(EmptyParameters)
     app.add_middleware(SecurityHeaders)
     return app
