@@ -56,7 +56,9 @@ class Filters:
         return items.filter(conditions) if conditions else items
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass's __init__ costs ~1 µs against ~0.16 µs, and an API answer makes one per
+# group (a government's 부문 drill-down: ~40). Treat it as read-only all the same.
+@dataclass(slots=True)
 class DrillRow:
     key: dict[str, Any]
     items: int
