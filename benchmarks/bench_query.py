@@ -170,6 +170,7 @@ def time_calls(
 
 @dataclass
 class Params:
+    governments: list[str]  # every government with items in 2025 and 2026
     drill_field: list[str]
     drill_sector: list[tuple[str, str]]
     drill_region: list[tuple[int, str | None]]
@@ -209,6 +210,7 @@ def choose_params(con: Any, n: int, seed: int) -> Params:
         searches.append(name.replace(" ", "")[: rng.randint(2, 4)])
     rng.shuffle(searches)
     return Params(
+        governments=both,
         drill_field=rng.sample(both, min(n, len(both))),
         drill_sector=[(str(g), str(f)) for g, f in rng.sample(pairs, min(n, len(pairs)))],
         drill_region=region_params[:n],
@@ -593,6 +595,21 @@ async def _drive(base: str, paths: list[str], clients: int) -> tuple[list[float]
     return latencies, errors, time.perf_counter() - started
 
 
+def api_paths(governments: Sequence[str], count: int, seed: int = 11) -> list[str]:
+    """``count`` drill-down URLs, distinct while there are enough (government × year × level × sort: 4,000+ at
+    the 10M-row scale), shuffled so that levels and years are mixed as readers mix them."""
+    combos = [
+        f"/api/drilldown?gov={g}&fiscal_year={year}&level={level}&sort={sort}"
+        for g in governments
+        for year in YEARS
+        for level in ("field", "sector", "account")
+        for sort in ("budget", "name", "spent", "execution")
+    ]
+    rng = random.Random(seed)
+    rng.shuffle(combos)
+    return [combos[i % len(combos)] for i in range(count)]
+
+
 def _run_client(work: Coroutine[Any, Any, T]) -> T:
     """Run the load generator on uvloop with the garbage collector held off.
 
@@ -637,20 +654,15 @@ def bench_api(db: Path, params: Params, requests: int, clients: int) -> tuple[Ti
             if server.poll() is not None or time.monotonic() > deadline:
                 return None, f"API skipped: the server did not start ({(server.stderr.read() or '')[-300:]})"
             time.sleep(0.2)
-        govs = params.drill_field + params.compare_items
-        paths = []
-        for i in range(requests + 50):
-            g = govs[i % len(govs)]
-            year = YEARS[(i // len(govs)) % len(YEARS)]
-            level = ("field", "sector", "account")[(i // (len(govs) * len(YEARS))) % 3]
-            paths.append(f"/api/drilldown?gov={g}&fiscal_year={year}&level={level}")
+        paths = api_paths(params.governments, requests + 50)
         warm, timed = paths[:50], paths[50:]
         _run_client(_drive(base, warm, 10))
         latencies, errors, wall = _run_client(_drive(base, timed, clients))
         timing = Timing("api-drilldown", "yesan", latencies)
         note = (
-            f"API: {len(latencies):,} GET /api/drilldown (distinct gov × year × level, so the response cache "
-            f"never answers) from {clients} concurrent keep-alive connections on loopback, "
+            f"API: {len(latencies):,} GET /api/drilldown ({len(set(timed)):,} distinct URLs: government × year × "
+            f"level × sort, in random order, so the response cache answers only repeats) "
+            f"from {clients} concurrent keep-alive connections on loopback, "
             f"`yesan serve --workers {API_WORKERS}`: "
             f"{len(latencies) / wall:.1f} requests/s, {errors} errors"
         )
