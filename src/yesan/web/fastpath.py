@@ -1,14 +1,15 @@
 """``/api/drilldown`` without FastAPI's per-request parameter solving, for the requests where that is safe.
 
-Once a snapshot's sums are in memory a drill-down costs about half a millisecond, and FastAPI's dependency
-solving (fourteen query parameters through ``item_filters``, re-inspecting each annotation on every request)
-was a third of it. ``FastDrill``, a middleware just outside FastAPI's router, answers a request itself only when it
-reads the query string exactly as FastAPI would: every parameter known, a single-valued one given once, and
-each value of a plain form (digits within the route's bounds, one of a Literal's values, a non-empty text,
-government codes rather than names). Everything else — names to look up, bad values, unknown parameters,
-other methods — goes on to FastAPI's route untouched, so validation errors, the OpenAPI schema and the
-error shape stay FastAPI's. Both paths build the answer with ``yesan.web.api.drill_response``;
-``tests/test_fastpath.py`` checks that they answer alike, byte for byte, for generated query strings.
+Once a snapshot's sums are in memory, a government's drill-down costs 0.3–0.6 ms of CPU, and FastAPI's
+dependency solving (fourteen query parameters through ``item_filters``, each annotation inspected again on
+every request) added about 0.2 ms to it. ``FastDrill``, a middleware just outside FastAPI's router, answers
+a request itself only when it reads the query string exactly as FastAPI would: every parameter known, a
+single-valued one given once, and each value of a plain form (digits within the route's bounds, one of a
+Literal's values, a non-empty text, government codes rather than names). Everything else — names to look
+up, bad values, unknown parameters, other methods, a path under a root path — goes on to FastAPI's route
+untouched, so validation, errors and the OpenAPI schema stay FastAPI's. Both paths build the answer with
+``yesan.web.api.drill_response``; ``tests/test_fastpath.py`` checks that two servers, with and without
+the fast path, answer generated query strings alike, byte for byte.
 """
 
 from __future__ import annotations
