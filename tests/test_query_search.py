@@ -28,7 +28,7 @@ from yesan.query.korean import (
     synonyms,
     typo_patterns,
 )
-from yesan.query.search import SearchHit, SearchIndex, clear_cache, index_for, search
+from yesan.query.search import SearchHit, SearchIndex, clear_cache, index_for, search, store_tag
 
 # --- text helpers ---------------------------------------------------------------------------------
 
@@ -340,6 +340,10 @@ def test_module_search_caches_the_index(bundled: Any, index: SearchIndex) -> Non
     hits = search(bundled, "폐기물", limit=3, filters=Filters(snapshot_ids=(1,)))
     assert [h.key for h in hits] == [h.key for h in index.search("폐기물", limit=3)]
     assert search(bundled, "폐기물", filters=Filters(snapshot_ids=(999,))) == []
+    # a server passes the store's tag it read once: the same cached index as a caller that reads it each time
+    tag = store_tag(bundled)
+    assert index_for(bundled, tag=tag) is index
+    assert index_for(bundled, Filters(snapshot_ids=(1,)), tag=tag) is index
 
 
 def test_an_index_holds_each_governments_latest_snapshot_unless_snapshots_are_named(tmp_path: Any) -> None:

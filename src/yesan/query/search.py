@@ -413,17 +413,17 @@ _cache: OrderedDict[Hashable, SearchIndex] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def _cache_key(items: Any, filters: Filters) -> Hashable:
+def _cache_key(items: Any, filters: Filters, tag: Hashable | None) -> Hashable:
     """The table, the filters and what the store holds (its snapshots' digests: a reload changes them)."""
     try:
         table_key: Hashable = items.op()
         hash(table_key)
     except Exception:  # an expression that cannot be hashed: cache per object
         table_key = id(items)
-    return (table_key, filters, _store_tag(items))
+    return (table_key, filters, store_tag(items) if tag is None else tag)
 
 
-def _store_tag(items: Any) -> Hashable:
+def store_tag(items: Any) -> Hashable:
     """The (snapshot_id, digest) pairs of the store ``items`` belongs to; the items' snapshot row counts when
     the backend has no snapshots table (a table made in memory)."""
     try:
@@ -445,18 +445,20 @@ def selection(items: Any, filters: Filters) -> Any:
     return choose_for(selected, explicit=False, what="a search").apply(selected)
 
 
-def index_for(items: Any, filters: Filters | None = None) -> SearchIndex:
+def index_for(items: Any, filters: Filters | None = None, *, tag: Hashable | None = None) -> SearchIndex:
     """The cached index of ``items`` selected by ``filters`` (see ``selection``), built on first use.
 
     Indexes are kept per table, filters and store contents (its snapshots' digests), for the last
-    ``CACHE_SIZE`` combinations and ``CACHE_ROWS`` indexed rows.
+    ``CACHE_SIZE`` combinations and ``CACHE_ROWS`` indexed rows. ``tag`` is ``store_tag(items)`` if the
+    caller knows it already (a server holding the store read-only reads it once): reading it costs a query,
+    about 6 ms, on every call.
     """
     chosen = filters or Filters()
-    key = _cache_key(items, chosen)
+    key = _cache_key(items, chosen, tag)
     one = chosen.snapshot_ids if chosen.snapshot_ids and len(set(chosen.snapshot_ids)) == 1 else None
     # One snapshot named: the default index holds exactly its items when that snapshot is the only one in it
     # (every government in it has it as its latest), as on a store of one national snapshot.
-    default_key = _cache_key(items, Filters()) if one is not None and chosen == Filters(snapshot_ids=one) else None
+    default_key = _cache_key(items, Filters(), tag) if one is not None and chosen == Filters(snapshot_ids=one) else None
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -498,4 +500,15 @@ def search(
     return index_for(items, filters).search(query, limit=limit, gov_codes=gov_codes, region=region, field=field)
 
 
-__all__ = ["EXACT", "SYNONYM", "TYPO", "SearchHit", "SearchIndex", "clear_cache", "index_for", "search", "selection"]
+__all__ = [
+    "EXACT",
+    "SYNONYM",
+    "TYPO",
+    "SearchHit",
+    "SearchIndex",
+    "clear_cache",
+    "index_for",
+    "search",
+    "selection",
+    "store_tag",
+]

@@ -20,7 +20,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator, MutableMapping
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, Final
@@ -34,8 +34,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 
 from yesan.errors import StoreError, YesanError
-from yesan.query import Tables, open_backend, tables
+from yesan.query import Filters, Tables, open_backend, tables
 from yesan.query.engine import serve_memory_limit
+from yesan.query.search import SearchIndex, index_for, store_tag
 from yesan.web import api, fastpath, reports, views
 from yesan.web.responses import (
     ResponseCache,
@@ -97,6 +98,7 @@ class Backends:
         self._search = _Slot(ibis.duckdb.from_connection(self.base.con.cursor()))
         self._all.append(self._search.backend)
         self._search_lock = threading.Lock()
+        self._search_tag: Hashable | None = None
         self._tag: str | None = None
         self._tag_lock = threading.Lock()
 
@@ -117,6 +119,15 @@ class Backends:
         """The tables on a connection of their own for the search index (built once, then cached by the query layer)."""
         with self._search_lock:
             yield self._search.tables()
+
+    def search_index(self, filters: Filters) -> SearchIndex:
+        """``index_for`` the items ``filters`` select, on the search connection. The store's contents are read
+        once (``store_tag``): the app holds the store read-only, and reading them costs a query every call."""
+        with self._search_lock:
+            items = self._search.tables().items
+            if self._search_tag is None:
+                self._search_tag = store_tag(items)
+            return index_for(items, filters, tag=self._search_tag)
 
     def prepare(self) -> None:
         """Look up the tables on every cursor now (a few catalog queries each), not on a reader's first visit."""

@@ -15,7 +15,6 @@ from yesan.query.compare import CompareRow
 from yesan.query.execution import ExecutionRow, TrendPoint
 from yesan.query.funding import FUNDING_SORTS, FundingRow
 from yesan.query.peers import PEER_GROUPS, PerResident
-from yesan.query.search import index_for
 from yesan.web.api import Level
 from yesan.web.responses import list_response, object_response, plain, with_display
 from yesan.web.routing import (
@@ -356,8 +355,8 @@ def search_route(
         return cached
     codes = tuple(c.strip() for value in gov or [] for c in value.split(",") if c.strip()) or None
     backends = backends_of(request)
-    with backends.search_tables() as t:  # one index per store, built once, on its own connection
-        index = index_for(t.items, Filters(snapshot_ids=tuple(snapshot) if snapshot else None))
+    index = backends.search_index(Filters(snapshot_ids=tuple(snapshot) if snapshot else None))  # built once
+    with backends.search_tables() as t:
         sources = {int(r["source_id"]): r for r in records(t.sources.select("source_id", "file", "sha256"))}
     hits = index.search(q, limit=None, gov_codes=codes, region=region, field=field)
     rows = []

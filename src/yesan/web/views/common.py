@@ -92,7 +92,6 @@ def item_url(snapshot_id: int, source_id: int, row_no: int) -> str:
 def warm(request_app: Any) -> None:
     """Build the catalog, templates, assets, the rollups and the search index of what the pages show first (each
     government's latest snapshot) before the first reader needs them. Stops between steps once the app stops."""
-    from yesan.query.search import index_for
     from yesan.web.views import assets, templating
 
     backends = request_app.state.backends
@@ -116,8 +115,7 @@ def warm(request_app: Any) -> None:
         rollups.prepare(Filters())  # the latest snapshot of each government: other snapshots are summed when asked
     if stopping.is_set():
         return
-    with backends.search_tables() as t:
-        index_for(t.items, Filters())  # likewise each government's latest snapshot (``yesan.query.search.selection``)
+    backends.search_index(Filters())  # likewise each government's latest snapshot (``yesan.query.search.selection``)
     if not stopping.is_set():
         asyncio.run(_visit(request_app, ("/", "/explore")))
     if rollups is not None:

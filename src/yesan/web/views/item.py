@@ -15,7 +15,7 @@ from yesan.model import FUNDING_COLUMNS
 from yesan.query import Filters
 from yesan.query.common import ratio
 from yesan.query.items import ItemRecord
-from yesan.query.search import EXACT, SYNONYM, index_for
+from yesan.query.search import EXACT, SYNONYM
 from yesan.web.responses import NotFoundError
 from yesan.web.routing import backends_of, tables_for
 from yesan.web.views.catalog import Catalog
@@ -171,8 +171,7 @@ def _history_table(lang: str, catalog: Catalog, history: list[dict[str, Any]], c
 def _peer_table(request: Request, lang: str, catalog: Catalog, record: ItemRecord) -> Table:
     """The best match per other government among its current items (the latest snapshot that holds it)."""
     name = str(record.fields["item_name"])
-    with backends_of(request).search_tables() as t:
-        index = index_for(t.items, Filters())
+    index = backends_of(request).search_index(Filters())
     hits = index.search(name, limit=400)
     rows: list[dict[str, Any]] = []
     seen = {record.fields["gov_code"]}

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from yesan.query import Filters
-from yesan.query.search import EXACT, SYNONYM, TYPO, index_for
+from yesan.query.search import EXACT, SYNONYM, TYPO
 from yesan.web.routing import backends_of
 from yesan.web.views.common import GovParam, LangParam, catalog_of, find_gov, item_url, link
 from yesan.web.views.i18n import text
@@ -40,9 +40,8 @@ def search_page(
     rows: list[dict[str, Any]] = []
     truncated = False
     if query:
-        with backends_of(request).search_tables() as t:
-            # each government's latest snapshot, or the one asked for (an older one is not in the default index)
-            index = index_for(t.items, Filters(snapshot_ids=(snapshot,) if snapshot else None))
+        # each government's latest snapshot, or the one asked for (an older one is not in the default index)
+        index = backends_of(request).search_index(Filters(snapshot_ids=(snapshot,) if snapshot else None))
         hits = index.search(
             query,
             limit=MAX_HITS,
