@@ -61,7 +61,7 @@ def tables_for(request: Request) -> Iterator[Tables]:
 _rollups_lock = threading.Lock()
 
 
-def rollups_for(request: Request) -> Rollups | None:
+def rollups_for(request: Request) -> Rollups:
     """The store's pre-summed totals, created on first use and kept for the app's life (the store cannot change
     while the app holds it open read-only). They sum each snapshot when first asked about it, on a connection
     of their own (a request holding a pooled one may be waiting for them), and keep a bounded number of rows."""
@@ -71,12 +71,12 @@ def rollups_for(request: Request) -> Rollups | None:
             if not hasattr(state, "rollups"):
                 t = backends_of(request).own_tables()
                 state.rollups = Rollups.build(t.items, t.snapshots)
-    rollups: Rollups | None = state.rollups
+    rollups: Rollups = state.rollups
     return rollups
 
 
 def rollups_if_built(request: Request) -> Rollups | None:
-    """The rollups if this process has built them (None before, or if they cannot be built): never blocks."""
+    """The rollups if this process has built them (None before): never blocks."""
     rollups: Rollups | None = getattr(request.app.state, "rollups", None)
     return rollups
 

@@ -111,17 +111,16 @@ def warm(request_app: Any) -> None:
     if stopping.is_set():
         return
     rollups = rollups_for(cast(Request, SimpleNamespace(app=request_app)))
-    if rollups is not None and not stopping.is_set():
+    if not stopping.is_set():
         rollups.prepare(Filters())  # the latest snapshot of each government: other snapshots are summed when asked
     if stopping.is_set():
         return
     backends.search_index(Filters())  # likewise each government's latest snapshot (``yesan.query.search.selection``)
     if not stopping.is_set():
         asyncio.run(_visit(request_app, ("/", "/explore")))
-    if rollups is not None:
-        # Then earlier snapshots, newest first, while they take less than half the rollups' room: recent years
-        # and stages are what readers compare, and a snapshot summed on a reader's request costs seconds.
-        rollups.prepare_recent(rollups.max_rows // 2, stop=stopping.is_set)
+    # Then earlier snapshots, newest first, while they take less than half the rollups' room: recent years
+    # and stages are what readers compare, and a snapshot summed on a reader's request costs seconds.
+    rollups.prepare_recent(rollups.max_rows // 2, stop=stopping.is_set)
     # What the warm-up built lives as long as the app: keep it out of the garbage collector's full passes,
     # which otherwise walk the search index and catalog (~100 ms at 10M items) every few thousand requests.
     gc.collect()
