@@ -1,7 +1,8 @@
 """The ``yesan`` command: a thin layer over the library that turns errors into one line for people.
 
 Commands live in ``cli.data`` (load, info, export, demo) and ``cli.explore`` (tree, top, item, serve …);
-this module holds the app, the shared options and output helpers, and ``main``.
+``cli.engine`` decides which engine each one runs on. This module holds the app, the shared options and
+output helpers, and ``main``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class _State:
     debug: bool = False
     engine: str | None = None  # see yesan.query.engine.parse_engine; None: the DuckDB store
     parquet: str | None = None  # the partitioned Parquet layout the Spark engine reads
+    # Typed before the command name (not from $YESAN_ENGINE / $YESAN_PARQUET): see cli.engine.choose_engine.
+    engine_typed: bool = False
+    parquet_typed: bool = False
 
 
 state = _State()
@@ -51,14 +55,17 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     db: DbOption = None,
     engine: Annotated[
         str | None,
         typer.Option(
             "--engine",
             envvar="YESAN_ENGINE",
-            help="Engine for tree, top, item, compare and search: duckdb (the store, default), "
-            "postgresql://user@host:port/db, or spark:local[2] / spark://host:7077 with --parquet.",
+            help="Engine for tree, top, item, compare, search and check: duckdb (the store, default), "
+            "postgresql://user@host:port/db, or spark:local[2] / spark://host:7077 with --parquet. "
+            "load, info, export, demo and serve work on the DuckDB store and refuse the others. "
+            "May also go after the command name.",
         ),
     ] = None,
     parquet: Annotated[
@@ -73,6 +80,14 @@ def _root(
     state.debug = debug
     state.engine = engine
     state.parquet = parquet
+    state.engine_typed = _typed(ctx, "engine")
+    state.parquet_typed = _typed(ctx, "parquet")
+
+
+def _typed(ctx: typer.Context, name: str) -> bool:
+    """Whether option ``name`` was typed on the command line (not taken from its env var or default)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
 
 
 def _print_json(data: Any) -> None:

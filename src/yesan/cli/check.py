@@ -11,7 +11,8 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from yesan.cli import DbOption, JsonOption, _print_json, app, out
+from yesan.cli import DbOption, JsonOption, _print_json, app, err, out
+from yesan.cli.engine import EngineOption, ParquetOption
 from yesan.money import format_won
 
 #: How each verdict looks in a terminal.
@@ -39,6 +40,8 @@ def check_command(
         bool, typer.Option("--across", help="Also compare the files' figures subject by subject (several articles).")
     ] = False,
     db: DbOption = None,
+    engine: EngineOption = None,
+    parquet: ParquetOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Check every money figure of an article against the store: a verdict, the rule and the evidence for each.
@@ -54,12 +57,16 @@ def check_command(
     확인 불가 nothing to check against · 모호 several figures fit the subject and none agrees.
 
     Example: yesan check article.txt --government 서울특별시 --year 2026
+
+    Engines: DuckDB (the store), PostgreSQL or Spark; --engine and --parquet go before or after the command name.
+    Reported figures are used where the engine's database holds them (a warning says when it does not).
     """
     from yesan.claims.check import check_path
     from yesan.cli.explore import _tables
 
     reports = []
-    with _tables(db) as tables:
+    with _tables("check", db, engine, parquet) as tables:
+        _warn_without_reported_figures(tables)
         for path in files:
             deadline = time.monotonic() + TIME_LIMIT_S
             reports.append(check_path(path, tables, government=government, year=year, deadline=deadline))
@@ -78,6 +85,27 @@ def check_command(
         _print_report(report)
     if table is not None:
         _print_across(table)
+
+
+def _warn_without_reported_figures(tables: Any) -> None:
+    """Say so when the engine's database has no reported figures: the store may have them, the copy not."""
+    import ibis
+
+    from yesan.query.engine import optional_table
+
+    backend = ibis.get_backend(tables.items)
+    if backend.name == "duckdb" or optional_table(backend, "reported_figures") is not None:
+        return
+    where = (
+        "copy them there too (copy_store_to_postgres(..., tables=[..., 'reported_figures'])) or"
+        if backend.name == "postgres"
+        else "the partitioned Parquet layout holds none;"
+    )
+    err.print(
+        f"warning: the {backend.name} engine has no reported_figures table, so figures are checked against line "
+        f"items only; to use reported figures, {where} check against the store (drop --engine)",
+        soft_wrap=True,
+    )
 
 
 def _print_report(report: Any) -> None:

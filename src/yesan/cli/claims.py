@@ -28,6 +28,8 @@ def extract_command(
     """List every money figure in the body of articles, with what it is for.
 
     Example: yesan claims extract article.html press-release.txt --json
+
+    Engine: none; reads no store, so --engine does not apply.
     """
     from yesan.claims import extract_files
     from yesan.money import format_won
@@ -74,6 +76,8 @@ def eval_command(
 
     A claim matches a gold figure when the amounts are equal and the claim lies in the gold sentence.
     Example: yesan claims eval ../shared/corpus/seoul-2026 ../shared/corpus/seoul-2026/gold.jsonl
+
+    Engine: none; reads no store, so --engine does not apply.
     """
     from yesan.claims import evaluate
 

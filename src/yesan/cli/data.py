@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from yesan.cli import DbOption, JsonOption, _print_json, _progress, _table, app, out, state
+from yesan.cli import DbOption, JsonOption, _print_json, _progress, _table, app, out
+from yesan.cli.engine import store_for
 from yesan.errors import YesanError
 from yesan.money import format_won
 
@@ -45,10 +46,13 @@ def load(
 
     Example: yesan load qwgjk_fyr2026_exe20260705.csv.gz
     (reported figures: yesan load reference.csv --kind reported --government 서울특별시 --year 2026)
+
+    Engine: the DuckDB store only (--db, or --engine duckdb:PATH); PostgreSQL and Spark are refused.
     """
     from yesan.ingest import Batch, PopulationBatch, ReadOptions, ReportedBatch, read_path
     from yesan.store import Store
 
+    db = store_for("load", db)  # refused before any file is read, even with --check
     reported_only = _reported_only(kind, files)
     options = ReadOptions(
         kind=kind,
@@ -82,7 +86,7 @@ def load(
             report["written"] = False
             report["warnings"] = [w.as_dict() for b in batches for w in b.warnings]
         else:
-            with Store.open(db or state.db, wait_s=wait) as store:
+            with Store.open(db, wait_s=wait) as store:
                 result = store.load(batches, replace=replace, on_step=step) if batches else None
                 for population in populations:
                     store.load_population(
@@ -202,11 +206,13 @@ def info(
     """What is in the store: datasets, snapshots, row counts and totals per government.
 
     Example: yesan info --json
+
+    Engine: the DuckDB store only (--db, or --engine duckdb:PATH); PostgreSQL and Spark are refused.
     """
     from yesan.store import Store
     from yesan.store.info import store_info
 
-    with Store.open(db or state.db, read_only=True) as store:
+    with Store.open(store_for("info", db), read_only=True) as store:
         data = store_info(store)
     if as_json:
         _print_json(data)
@@ -286,15 +292,18 @@ def export(
     """Export items with their provenance.
 
     Example: yesan export items.csv --format csv --snapshot 1
+
+    Engine: the DuckDB store only (--db, or --engine duckdb:PATH); PostgreSQL and Spark are refused.
     """
     from yesan.export import export as run_export
     from yesan.store import Store
 
+    db = store_for("export", db)
     if fmt == "partitioned":
         _export_partitioned(out_path, snapshot, db, as_json)
         return
 
-    with Store.open(db or state.db, read_only=True) as store:
+    with Store.open(db, read_only=True) as store:
         try:
             written = run_export(store, out_path, fmt=fmt, snapshot_ids=snapshot)
         except OSError as error:  # a full disk, a folder that cannot be written: the export writes whole files only
@@ -312,7 +321,7 @@ def _export_partitioned(root: Path, snapshot: list[int] | None, db: Path | None,
     from yesan.store import default_db_path
 
     with _progress(not as_json) as step:
-        report = export_partitioned(db or state.db or default_db_path(), root, snapshot_ids=snapshot, on_step=step)
+        report = export_partitioned(db or default_db_path(), root, snapshot_ids=snapshot, on_step=step)
     if as_json:
         _print_json(report.as_dict())
         return
@@ -339,12 +348,14 @@ def demo(
     """Build the store from the bundled real data if needed, show the main view, then open the web explorer.
 
     Example: yesan demo --no-serve
+
+    Engine: the DuckDB store only (--db, or --engine duckdb:PATH); PostgreSQL and Spark are refused.
     """
     from yesan.bundled import load_bundled
     from yesan.store import Store
     from yesan.store.info import field_totals, store_info
 
-    path = db or state.db
+    path = store_for("demo", db)
     with Store.open(path, wait_s=30) as store:
         if store.is_empty():
             with _progress(not as_json) as step:

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from yesan.cli import DbOption, JsonOption, _print_json, _table, app, err, out, state
+from yesan.cli.engine import EngineOption, ParquetOption, choose_engine, store_for
 from yesan.money import format_won
 
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV (UTF-8) instead of a table.")]
@@ -26,12 +27,14 @@ SnapshotOption = Annotated[
 
 
 @contextmanager
-def _tables(db: Path | None) -> Iterator[Any]:
+def _tables(command: str, db: Path | None, engine: str | None = None, parquet: str | None = None) -> Iterator[Any]:
+    """The tables of the engine ``command`` runs on (``engine``/``parquet``: its own options, if given)."""
     from yesan.query import tables
     from yesan.query.engine import open_engine
     from yesan.store import default_db_path
 
-    backend = open_engine(state.engine, db=db or state.db or default_db_path(), parquet=state.parquet)
+    spec, layout = choose_engine(command, engine, parquet)
+    backend = open_engine(spec, db=db or state.db or default_db_path(), parquet=layout)
     try:
         yield tables(backend)
     finally:
@@ -137,16 +140,20 @@ def tree(
     sort: Annotated[str, typer.Option(help="budget, spent, items, execution or name.")] = "budget",
     limit: Annotated[int | None, typer.Option(help="Show at most this many groups.")] = None,
     db: DbOption = None,
+    engine: EngineOption = None,
+    parquet: ParquetOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ) -> None:
     """Totals at one level of the hierarchy (분야 → 부문 → 세부사업), with shares and 집행률.
 
     Example: yesan tree --gov 고흥군 --level sector --field 사회복지
+
+    Engines: DuckDB (the store), PostgreSQL or Spark; --engine and --parquet go before or after the command name.
     """
     from yesan.query import drilldown
 
-    with _tables(db) as tables:
+    with _tables("tree", db, engine, parquet) as tables:
         filters = _filters(tables, gov, region, field, sector, snapshot, account_type, funding)
         result = drilldown(tables.items, level, filters, sort=sort, limit=limit)
     scope = " ".join(x for x in (gov, region, field, sector) if x) or "all governments"
@@ -164,16 +171,20 @@ def top(
     snapshot: SnapshotOption = None,
     limit: Annotated[int, typer.Option(help="How many to show.")] = 20,
     db: DbOption = None,
+    engine: EngineOption = None,
+    parquet: ParquetOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ) -> None:
     """The largest (or least executed) items or groups.
 
     Example: yesan top --region 전라남도 --field 환경 --limit 10
+
+    Engines: DuckDB (the store), PostgreSQL or Spark; --engine and --parquet go before or after the command name.
     """
     from yesan.query import drilldown
 
-    with _tables(db) as tables:
+    with _tables("top", db, engine, parquet) as tables:
         filters = _filters(tables, gov, region, field, sector, snapshot)
         result = drilldown(tables.items, level, filters, sort=by, limit=limit)
     _show_drilldown(result, f"top {limit} {level} by {by}", as_json, as_csv)
@@ -185,18 +196,22 @@ def item(
     gov: GovOption = None,
     snapshot: SnapshotOption = None,
     db: DbOption = None,
+    engine: EngineOption = None,
+    parquet: ParquetOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """One 세부사업: amounts, funding mix, execution and where every figure came from.
 
     Example: yesan item 3250000200730001
+
+    Engines: DuckDB (the store), PostgreSQL or Spark; --engine and --parquet go before or after the command name.
     """
     from yesan.errors import QueryError
     from yesan.model import AMOUNT_LABELS_KO
     from yesan.query.items import find_items
     from yesan.query.lookup import find_government
 
-    with _tables(db) as tables:
+    with _tables("item", db, engine, parquet) as tables:
         gov_code = find_government(tables.governments, gov).code if gov else None
         records = find_items(tables, item_code=code, gov_code=gov_code, snapshot_ids=tuple(snapshot or ()) or None)
     if not records:
@@ -238,14 +253,13 @@ def serve(
     """Serve the web explorer and the JSON API (and its /docs) over the store.
 
     Example: yesan serve --port 8000 --workers 2
+
+    Engine: the DuckDB store only (--db, or --engine duckdb:PATH); PostgreSQL and Spark are refused.
     """
-    from yesan.errors import StoreError
     from yesan.store import default_db_path
     from yesan.web.app import serve as run_server
 
-    if state.engine not in (None, "", "duckdb"):
-        raise StoreError("yesan serve answers from the DuckDB store only; drop --engine (or unset $YESAN_ENGINE)")
-    run_server(db or state.db or default_db_path(), host=host, port=port, workers=workers)
+    run_server(store_for("serve", db) or default_db_path(), host=host, port=port, workers=workers)
 
 
 @app.command(name="compare")
@@ -263,19 +277,23 @@ def compare_command(
     sector: SectorOption = None,
     top_n: Annotated[int, typer.Option("--top", help="How many increases and cuts to list.")] = 10,
     db: DbOption = None,
+    engine: EngineOption = None,
+    parquet: ParquetOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ) -> None:
     """Compare two snapshots, years or stages: new, removed, grown and cut, with Δ won and Δ%.
 
     Example: yesan compare --before-year 2025 --after-year 2026 --gov 고흥군 --level field
+
+    Engines: DuckDB (the store), PostgreSQL or Spark; --engine and --parquet go before or after the command name.
     """
     from dataclasses import replace
 
     from yesan.model import normalize_stage
     from yesan.query import compare
 
-    with _tables(db) as tables:
+    with _tables("compare", db, engine, parquet) as tables:
         base = _filters(tables, gov, region, field, sector, None)
         before = replace(
             base,
@@ -339,16 +357,20 @@ def search_command(
     snapshot: SnapshotOption = None,
     limit: Annotated[int, typer.Option(help="How many results.")] = 20,
     db: DbOption = None,
+    engine: EngineOption = None,
+    parquet: ParquetOption = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ) -> None:
     """Find items by name across every government: spacing, particles, synonyms (AI = 인공지능) and typos.
 
     Example: yesan search 경로당 --region 전라남도
+
+    Engines: DuckDB (the store), PostgreSQL or Spark; --engine and --parquet go before or after the command name.
     """
     from yesan.query import search
 
-    with _tables(db) as tables:
+    with _tables("search", db, engine, parquet) as tables:
         filters = _filters(tables, gov, None, None, None, snapshot)
         hits = search(tables.items, query, filters=filters, limit=limit, region=region, field=field)
     rows = [
