@@ -45,6 +45,7 @@ from yesan.claims.rules import (
     percent_text,
     won_text,
 )
+from yesan.claims.wording import Phrase
 from yesan.money import find_percents
 
 __all__ = ["ArithmeticCheck", "DataFigures", "check_arithmetic"]
@@ -77,16 +78,22 @@ class ArithmeticCheck:
     kind: str  # percent / difference / implied prior / share / parts
     claims: tuple[int, ...]  # indices of the claims it uses, in text order
     stated: str  # what the text states, e.g. "7%" or "8000억원"
-    computed: str  # what the figures give, e.g. "+7.05% (51조 5,060억원 over 48조 1,145억원)"
+    computed: Phrase  # what the figures give, e.g. "+7.05% (51조 5,060억원 over 48조 1,145억원)"
     verdict: Verdict
-    rule: str
+    rule: Phrase
     evidence: tuple[Evidence, ...] = ()
     decides: int | None = None  # the claim whose figure this check states (for claims nothing else checks)
     difference_krw: int | None = None
 
+    @property
+    def kind_label(self) -> Phrase:
+        """The kind for people: as text the kind itself (``"share"``), ``비중`` in Korean."""
+        return Phrase(f"kind.{self.kind}")
+
     def as_dict(self) -> dict[str, Any]:
+        """The fields (English texts), plus ``kind_ko``, ``computed_ko`` and ``rule_ko``: the same in Korean."""
         return {
-            "kind": self.kind,
+            "kind": self.kind_label,
             "claims": list(self.claims),
             "stated": self.stated,
             "computed": self.computed,
@@ -95,10 +102,13 @@ class ArithmeticCheck:
             "evidence": [e.as_dict() for e in self.evidence],
             "decides": self.decides,
             "difference_krw": self.difference_krw,
+            "kind_ko": self.kind_label.render("ko"),
+            "computed_ko": self.computed.render("ko"),
+            "rule_ko": self.rule.render("ko"),
         }
 
     def outcome(self) -> Outcome:
-        return Outcome(self.verdict, f"{self.kind}: {self.rule}", self.difference_krw)
+        return Outcome(self.verdict, Phrase("check.rule", kind=self.kind_label, rule=self.rule), self.difference_krw)
 
 
 @dataclass
@@ -124,9 +134,12 @@ class _Text:
     def in_sentence(self, number: int) -> list[int]:
         return [i for i, s in enumerate(self.sentence_of) if s == number]
 
-    def cite(self, *indices: int) -> str:
-        spans = ", ".join(f"{self.claims[i].amount_text!r} at {self.claims[i].start:,}" for i in indices)
-        return f"the same text: {spans}"
+    def cite(self, *indices: int) -> Phrase:
+        spans = tuple(
+            Phrase("citation.span", amount=self.claims[i].amount_text, offset=f"{self.claims[i].start:,}")
+            for i in indices
+        )
+        return Phrase("citation.same_text", spans=spans)
 
 
 def check_arithmetic(
@@ -184,12 +197,11 @@ def _derived(stated: Claim, computed: int, slack: int) -> Outcome:
     if result.verdict in CONSISTENT or slack == 0:
         return result
     if abs(abs(stated.amount_krw) - abs(computed)) <= slack:
-        return Outcome(
-            "반올림 일치",
-            f"{won_text(abs(computed))} vs the stated {won_text(abs(stated.amount_krw))}: within the rounding of "
-            f"the figures it is computed from (±{won_text(slack)})",
-            abs(stated.amount_krw) - abs(computed),
-        )
+        rule = Phrase(
+            "check.within_rounding", computed=won_text(abs(computed)), stated=won_text(abs(stated.amount_krw)),
+            slack=won_text(slack),
+        )  # fmt: skip
+        return Outcome("반올림 일치", rule, abs(stated.amount_krw) - abs(computed))
     return result
 
 
@@ -266,7 +278,8 @@ def _difference(text: _Text, level: int, prior: int, change: int) -> ArithmeticC
     )
     return ArithmeticCheck(
         "difference", (prior, level, change), claims[change].amount_text,
-        f"{won_text(claims[level].amount_krw)} − {won_text(claims[prior].amount_krw)} = {won_text(computed)}",
+        Phrase("check.difference", level=won_text(claims[level].amount_krw), prior=won_text(claims[prior].amount_krw),
+               computed=won_text(computed)),
         result.verdict, result.rule, (evidence,), change, result.difference,
     )  # fmt: skip
 
@@ -277,9 +290,8 @@ def _direction(result: Outcome, change: Claim, computed: int) -> Outcome:
         return result
     if result.verdict not in CONSISTENT:
         return result
-    stated = "an increase" if change.amount_krw > 0 else "a decrease"
-    return Outcome("불일치", f"{result.rule}, but the text states {stated} and the figures give the opposite",
-                   result.difference)  # fmt: skip
+    key = "direction.figures_fall" if change.amount_krw > 0 else "direction.figures_rise"
+    return Outcome("불일치", Phrase(key, rule=result.rule), result.difference)
 
 
 def _implied_prior(text: _Text, level: int, change: int) -> ArithmeticCheck | None:
@@ -288,22 +300,25 @@ def _implied_prior(text: _Text, level: int, change: int) -> ArithmeticCheck | No
     if known is None:
         return None
     if known.prior is not None:
-        prior, how = known.prior, f"{known.label}: prior-year figure"
+        prior, how = known.prior, Phrase("evidence.prior_year", label=known.label)
     elif known.amount is not None and known.change is not None:
         signed = known.change if claims[change].amount_krw >= 0 else -known.change
-        prior, how = known.amount - signed, f"{known.label}: {won_text(known.amount)} − {won_text(signed)}"
+        prior = known.amount - signed
+        how = Phrase(
+            "evidence.computed_prior", label=known.label, amount=won_text(known.amount), change=won_text(signed)
+        )
     else:
         return None
     implied = claims[level].amount_krw - claims[change].amount_krw
     unit = max(claim_precision(claims[level]), claim_precision(claims[change]))
     result = compare_amount(implied, unit, None, prior)
     if result.verdict not in CONSISTENT and abs(implied - prior) <= _slack(claims[level], claims[change]):
-        result = Outcome("반올림 일치", f"{won_text(prior)} vs {won_text(implied)}: within the rounding of the text's "
-                         "figures", implied - prior)  # fmt: skip
+        rule = Phrase("check.prior_within_rounding", prior=won_text(prior), implied=won_text(implied))
+        result = Outcome("반올림 일치", rule, implied - prior)
     evidence = Evidence(prior, how, "reported", known.citation)
     return ArithmeticCheck(
         "implied prior", (level, change), f"{claims[level].amount_text} − {claims[change].amount_text}",
-        f"{won_text(implied)} implied by the text; the data's prior year: {won_text(prior)}",
+        Phrase("check.implied", implied=won_text(implied), prior=won_text(prior)),
         result.verdict, result.rule, (evidence,), None, result.difference,
     )  # fmt: skip
 
@@ -315,18 +330,23 @@ def _change_percent(
     value, qualifier, written = stated
     amount = _signed_change(text, change)
     evidence: tuple[Evidence, ...] = ()
+    shown: dict[str, str] = {"amount": won_text(amount)}
     if prior is not None:
-        base, how = claims[prior].amount_krw, f"over {won_text(claims[prior].amount_krw)}"
+        base, how = claims[prior].amount_krw, "check.percent_over"
+        shown["base"] = won_text(base)
         used: tuple[int, ...] = (prior, change)
     else:
         known = text.data[change] or (text.data[level] if level is not None else None)
         if known is not None and known.prior is not None:
-            base, how = known.prior, f"over the data's prior year {won_text(known.prior)}"
-            evidence = (Evidence(known.prior, f"{known.label}: prior-year figure", "reported", known.citation),)
+            base, how = known.prior, "check.percent_over_prior"
+            shown["base"] = won_text(base)
+            label = Phrase("evidence.prior_year", label=known.label)
+            evidence = (Evidence(known.prior, label, "reported", known.citation),)
             used = (change,)
         elif level is not None:
             base = claims[level].amount_krw - amount
-            how, used = f"over {won_text(claims[level].amount_krw)} − {won_text(amount)}", (level, change)
+            how, used = "check.percent_over_difference", (level, change)
+            shown["level"] = won_text(claims[level].amount_krw)
         else:
             return None
     if base <= 0:
@@ -334,7 +354,7 @@ def _change_percent(
     actual = Fraction(amount, base) * 100
     result = compare_percent(value, qualifier, actual)
     return ArithmeticCheck(
-        "percent", tuple(sorted(used)), written, f"{percent_text(actual)} ({won_text(amount)} {how})",
+        "percent", tuple(sorted(used)), written, Phrase(how, percent=percent_text(actual), **shown),
         result.verdict, result.rule, evidence,
     )  # fmt: skip
 
@@ -347,18 +367,21 @@ def _level_percent(
     evidence: tuple[Evidence, ...] = ()
     used: tuple[int, ...] = (level,)
     if prior is not None:
-        before, how, used = claims[prior].amount_krw, "the text's prior figure", (prior, level)
+        before, how, used = claims[prior].amount_krw, "check.percent_from_text", (prior, level)
     else:
         known = text.data[level]
         if known is None or known.prior is None:
             return None
-        before, how = known.prior, "the data's prior-year figure"
-        evidence = (Evidence(known.prior, f"{known.label}: prior-year figure", "reported", known.citation),)
+        before, how = known.prior, "check.percent_from_data"
+        label = Phrase("evidence.prior_year", label=known.label)
+        evidence = (Evidence(known.prior, label, "reported", known.citation),)
     actual = percent_change(before, claims[level].amount_krw)
     if actual is None:
         return None
     result = compare_percent(value, qualifier, actual)
-    computed = f"{percent_text(actual)} ({won_text(before)} → {won_text(claims[level].amount_krw)}, {how})"
+    computed = Phrase(
+        how, percent=percent_text(actual), before=won_text(before), after=won_text(claims[level].amount_krw)
+    )
     return ArithmeticCheck("percent", used, written, computed, result.verdict, result.rule, evidence)
 
 
@@ -422,7 +445,8 @@ def _denominators(text: _Text, numerator: int, totals: Sequence[DataFigures]) ->
     found: list[tuple[int, str, Evidence]] = []
     for i, claim in enumerate(claims):
         if claim.kind == "total" and text.role(i) == "level" and claim.amount_krw > claims[numerator].amount_krw:
-            evidence = Evidence(claim.amount_krw, f"the text's total {claim.amount_text}", "text", text.cite(i))
+            label = Phrase("evidence.text_total", amount=claim.amount_text)
+            evidence = Evidence(claim.amount_krw, label, "text", text.cite(i))
             found.append((claim.amount_krw, claim.amount_text, evidence))
     for total in totals:
         if total.amount is not None and total.amount > claims[numerator].amount_krw:
@@ -453,14 +477,16 @@ def _share(
         return None
     holding = [t for t in tried if t[0].verdict in CONSISTENT]
     result, amount, label, evidence, actual = holding[0] if holding else tried[0]
-    rule = f"{result.rule} of {label}"
+    rule = Phrase("check.share_rule", rule=result.rule, label=label)
     if not holding:
-        others = ", ".join(f"{percent_text(t[4], 1)} of {t[2]}" for t in tried[1:4])
-        rule += f" (also tried: {others})" if others else ""
+        others = tuple(Phrase("check.share_tried_one", percent=percent_text(t[4], 1), label=t[2]) for t in tried[1:4])
+        if others:
+            rule = Phrase("check.share_tried", rule=rule, listed=others)
         fits = [f for f in figures if f.amount and _fits(Fraction(f.amount, amount) * 100, value, qualifier)]
         if fits:
-            rule += f"; {written} is the share of {fits[0].label} ({won_text(fits[0].amount or 0)})"
-    computed = f"{percent_text(actual)} ({won_text(part)} of {won_text(amount)})"
+            rule = Phrase("check.share_fits", rule=rule, stated=written, label=fits[0].label,
+                          amount=won_text(fits[0].amount or 0))  # fmt: skip
+    computed = Phrase("check.share_of", percent=percent_text(actual), part=won_text(part), total=won_text(amount))
     return ArithmeticCheck("share", (numerator,), written, computed, result.verdict, rule, (evidence,))
 
 
@@ -488,15 +514,16 @@ def _parts(text: _Text, number: int, members: list[int]) -> list[ArithmeticCheck
             slack = _slack(claims[whole], *(claims[i] for i in parts))
             listed = " + ".join(claims[i].amount_text for i in parts)
             if difference == 0:
-                result = Outcome("일치", f"{listed} = {won_text(total)}", 0)
+                result = Outcome("일치", Phrase("check.parts", listed=listed, total=won_text(total)), 0)
             elif abs(difference) <= slack:
-                result = Outcome("반올림 일치", f"{listed} = {won_text(total)}, within the rounding of the figures "
-                                 f"(±{won_text(slack)})", difference)  # fmt: skip
+                rule = Phrase("check.parts_rounding", listed=listed, total=won_text(total), slack=won_text(slack))
+                result = Outcome("반올림 일치", rule, difference)
             else:
                 continue
             evidence = Evidence(total, listed, "text", text.cite(*parts))
             checks.append(ArithmeticCheck(
-                "parts", (whole, *parts), claims[whole].amount_text, f"{listed} = {won_text(total)}",
+                "parts", (whole, *parts), claims[whole].amount_text,
+                Phrase("check.parts", listed=listed, total=won_text(total)),
                 result.verdict, result.rule, (evidence,), whole, result.difference,
             ))  # fmt: skip
             break

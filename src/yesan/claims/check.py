@@ -25,6 +25,7 @@ from yesan.claims.model import VERDICTS, Claim, Judgement
 from yesan.claims.reference import Reference, government_aliases
 from yesan.claims.rules import CONSISTENT
 from yesan.claims.text import Document, read_document, to_document
+from yesan.claims.wording import Phrase, in_language
 from yesan.errors import QueryError, YesanError
 
 __all__ = ["MAX_TEXT_CHARS", "CheckReport", "CheckTimeout", "check", "check_path", "detect_government", "detect_year"]
@@ -79,6 +80,7 @@ class CheckReport:
             "checks": [c.as_dict() for c in self.checks],
             "reference": self.reference,
             "warnings": list(self.warnings),
+            "warnings_ko": [in_language(w, "ko") for w in self.warnings],
         }
 
 
@@ -137,14 +139,11 @@ def _check_body(
     warnings: list[str] = []
     gov_text = government or detect_government(body, tables)
     if gov_text is None:
-        warnings.append("no government named in the text; give one (--government) to check against the data")
+        warnings.append(Phrase("warning.no_government"))
     chosen_year = year or detect_year(found, body)
     reference = Reference.build(tables, government=gov_text, year=chosen_year)
     if gov_text is not None and not reference.reported and not reference.has_items:
-        warnings.append(
-            f"nothing to check against for {gov_text} {chosen_year or ''}: no reported figures and no line items "
-            "(load some with `yesan load`)"
-        )
+        warnings.append(Phrase("warning.nothing_to_check", government=gov_text, year=str(chosen_year or "")))
     _deadline_check(deadline, "looking up the data")
     matches, judgements = judge_claims(found, reference, text=body)
     _deadline_check(deadline, "matching claims")
@@ -221,7 +220,11 @@ def _with_checks(matches: Sequence[Any], judgements: list[Judgement], checks: li
         deciding = [c for c in checks if c.decides == index and c.evidence]
         if judgement.verdict == "확인 불가" and deciding and not judgement.evidence:
             judgement = judge(match, text_checks=[(c.outcome(), c.evidence[0]) for c in deciding])
-        notes = [f"{c.kind} {c.stated}: {c.verdict} ({c.computed})" for c in checks if index in c.claims]
+        notes = [
+            Phrase("check.note", kind=c.kind_label, stated=c.stated, verdict=c.verdict, computed=c.computed)
+            for c in checks
+            if index in c.claims
+        ]
         if notes:
             judgement = replace(judgement, notes=(*judgement.notes, *notes))
         result.append(judgement)

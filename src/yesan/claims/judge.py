@@ -50,6 +50,7 @@ from yesan.claims.model import Claim, Evidence, Judgement
 from yesan.claims.reference import Reference, ReportedFigure
 from yesan.claims.rules import CONSISTENT, Outcome, compare_amount, won_text
 from yesan.claims.subjects import similarity
+from yesan.claims.wording import Phrase
 from yesan.errors import MoneyError
 from yesan.money import parse
 
@@ -89,8 +90,8 @@ def outcome(claim: Claim, evidence: Evidence, *, role: str = "level") -> Outcome
     result = compare_amount(abs(claimed), claim_precision(claim), claim.qualifier, abs(actual))
     direction = _data_direction(evidence)
     if result.verdict in CONSISTENT and claimed != 0 and direction != 0 and (claimed > 0) != (direction > 0):
-        said, shown = ("an increase", "a decrease") if claimed > 0 else ("a decrease", "an increase")
-        return Outcome("불일치", f"{result.rule}, but the text states {said} and the data {shown}", result.difference)
+        key = "direction.data_falls" if claimed > 0 else "direction.data_rises"
+        return Outcome("불일치", Phrase(key, rule=result.rule), result.difference)
     return result
 
 
@@ -112,8 +113,8 @@ def _rank(verdict: str) -> int:
     return STRICTNESS.index(verdict)
 
 
-def _note(candidate: Candidate) -> str:
-    return f"{candidate.evidence.label} = {won_text(candidate.evidence.amount_krw)}"
+def _note(candidate: Candidate) -> Phrase:
+    return Phrase("figure", label=candidate.evidence.label, amount=won_text(candidate.evidence.amount_krw))
 
 
 def _with(evidence: Evidence, result: Outcome, candidate: Candidate) -> Evidence:
@@ -138,38 +139,36 @@ def judge(match: Match, *, text_checks: Sequence[tuple[Outcome, Evidence]] = ())
     if agreeing:
         candidate, result = min(agreeing, key=lambda pair: (_rank(pair[1].verdict), -pair[0].score))
         if candidate.evidence.details.get("named_nearby"):
-            rule = f"{result.rule}; the data's subject is named just before the figure, not in its own subject"
+            rule = Phrase("judge.named_nearby", rule=result.rule)
         else:
-            why = "names a part of" if candidate.partial else "partly matches"
-            rule = f"{result.rule}; the data's subject {why} the text's (score {candidate.score:.2f})"
+            key = "judge.names_a_part" if candidate.partial else "judge.partly_matches"
+            rule = Phrase(key, rule=result.rule, score=f"{candidate.score:.2f}")
         return _decided(match, result, rule, (_with(candidate.evidence, result, candidate),))
     parts = [c for c in weak if c.partial]
     if parts:
-        listed = "; ".join(_note(c) for c in parts[:MAX_LISTED])
-        rule = f"the data has only a part of what the text's figure covers ({listed}); it cannot confirm the total"
+        rule = Phrase("judge.only_parts", listed=tuple(_note(c) for c in parts[:MAX_LISTED]), sep="; ")
         return Judgement(claim, "확인 불가", rule, tuple(c.evidence for c in parts[:MAX_LISTED]), notes=_notes(match))
     checks = [(o, e) for o, e in text_checks if o.verdict != "확인 불가"]
     if checks:
         result, evidence = min(checks, key=lambda pair: _rank(pair[0].verdict))
-        return _decided(match, result, f"in the text: {result.rule}", (evidence,))
-    subject = f" for '{match.subject}'" if match.subject else ""
-    rule = f"no figure{subject} in the data or in the text to check against"
+        return _decided(match, result, Phrase("judge.in_the_text", rule=result.rule), (evidence,))
+    rule = Phrase("judge.nothing_for", subject=match.subject) if match.subject else Phrase("judge.nothing")
     near = [c for c in match.candidates if c.score >= WEAK_MIN and not c.evidence.details.get("as_the_budget")][:3]
     if near:
-        rule += "; the closest names disagree: " + ", ".join(_note(c) for c in near)
+        rule = Phrase("judge.closest", rule=rule, listed=tuple(_note(c) for c in near))
     return Judgement(claim, "확인 불가", rule, notes=_notes(match))
 
 
 def _notes(match: Match) -> tuple[str, ...]:
     notes = list(match.notes)
     if match.borrowed and match.subject:
-        notes.append(f"subject taken from the figure it qualifies: '{match.subject}'")
+        notes.append(Phrase("judge.borrowed", subject=match.subject))
     return tuple(notes)
 
 
-def _decided(match: Match, result: Outcome, rule: str, evidence: tuple[Evidence, ...]) -> Judgement:
+def _decided(match: Match, result: Outcome, rule: Phrase, evidence: tuple[Evidence, ...]) -> Judgement:
     # The data's own caveats (e.g. the store holds 예산현액, the text speaks of the 본예산) go with the verdict.
-    caveats = tuple(dict.fromkeys(str(e.details["note"]) for e in evidence if e.details.get("note")))
+    caveats = tuple(dict.fromkeys(e.details["note"] for e in evidence if e.details.get("note")))
     return Judgement(match.claim, result.verdict, rule, evidence, result.difference, (*_notes(match), *caveats))
 
 
@@ -185,7 +184,7 @@ def _from_strong(match: Match, strong: list[Candidate], generic: bool) -> Judgem
         candidate, result = unique[0]
         rule = result.rule
         if len(unique) > 1:
-            rule += f" (also {', '.join(_note(c) for c, _r in unique[1:MAX_LISTED])})"
+            rule = Phrase("judge.also", rule=rule, listed=tuple(_note(c) for c, _r in unique[1:MAX_LISTED]))
         evidence = tuple(_with(c.evidence, r, c) for c, r in unique[:MAX_LISTED])
         judgement = _decided(match, result, rule, evidence)
         if verdict == "불일치":
@@ -195,7 +194,7 @@ def _from_strong(match: Match, strong: list[Candidate], generic: bool) -> Judgem
                 c for c in strong if c not in contenders and outcome(claim, c.evidence, role=match.role).difference == 0
             ]
             if exact:
-                note = f"it equals {_note(exact[0])} to the won (a less close subject)"
+                note = Phrase("judge.equal_elsewhere", figure=_note(exact[0]))
                 judgement = replace(judgement, notes=(*judgement.notes, note))
         return judgement
     holding = sorted(
@@ -207,18 +206,14 @@ def _from_strong(match: Match, strong: list[Candidate], generic: bool) -> Judgem
         candidate, result = holding[0]
         others = [c for c, _r in results if c is not candidate]
         one_subject = len({c.group for c in contenders}) == 1
-        why = (
-            "the stage is not stated" if one_subject
-            else "the text's subject only says 'the budget'" if generic
-            else "its subject fits several figures equally"
-        )  # fmt: skip
-        names = ", ".join(_note(c) for c in others[:MAX_LISTED])
-        rule = f"{result.rule}; read as {candidate.evidence.label} ({why}; others: {names})"
+        why = Phrase("why.stage" if one_subject else "why.generic" if generic else "why.several")
+        names = tuple(_note(c) for c in others[:MAX_LISTED])
+        rule = Phrase("judge.read_as", rule=result.rule, label=candidate.evidence.label, why=why, listed=names)
         return _decided(match, result, rule, (_with(candidate.evidence, result, candidate),))
     listed = _distinct(results)[:MAX_LISTED]
-    rule = "several figures match the subject equally and none agrees: " + "; ".join(
-        f"{c.evidence.label} {won_text(c.evidence.amount_krw)}" for c, _r in listed
-    )
+    figures = tuple(Phrase("figure.plain", label=c.evidence.label, amount=won_text(c.evidence.amount_krw))
+                    for c, _r in listed)  # fmt: skip
+    rule = Phrase("judge.ambiguous", listed=figures, sep="; ")
     return Judgement(claim, "모호", rule, tuple(_with(c.evidence, r, c) for c, r in listed), notes=_notes(match))
 
 
@@ -262,33 +257,32 @@ def _second_look(match: Match, judgement: Judgement, strong: list[Candidate], ge
         # A subject that only says "the budget" fits whichever total agrees (a different definition); any
         # other subject switches only to a matching figure equal to the won (a coincidence is unlikely).
         candidate, result = others[0]
-        why = "a different definition of the total" if generic else "equal to the won, with a matching subject"
-        rule = (
-            f"{result.rule}; read as {candidate.evidence.label}, {why} "
-            f"(not {first.label} = {won_text(first.amount_krw)})"
-        )
+        key = "judge.other_definition" if generic else "judge.equal_to_the_won"
+        label, amount = candidate.evidence.label, won_text(first.amount_krw)
+        rule = Phrase(key, rule=result.rule, label=label, first=first.label, amount=amount)
         return _decided(match, result, rule, (_with(candidate.evidence, result, candidate),))
     notes = list(judgement.notes)
     if others:
-        notes.append("it fits " + "; ".join(f"{_note(c)} ({r.verdict})" for c, r in others[:3]))
+        fits = tuple(Phrase("figure.verdict", figure=_note(c), verdict=r.verdict) for c, r in others[:3])
+        notes.append(Phrase("judge.fits", listed=fits, sep="; "))
     notes.extend(_other_columns(claim, judgement.evidence[0]))
     return replace(judgement, notes=tuple(notes))
 
 
-def _other_columns(claim: Claim, evidence: Evidence) -> list[str]:
+def _other_columns(claim: Claim, evidence: Evidence) -> list[Phrase]:
     """A reported figure's other columns (amount, prior year, change) that the claim equals."""
     if evidence.source != "reported":
         return []
     details = evidence.details
     found = []
-    for column, what in (("amount", "the figure itself"), ("prior_amount", "its prior-year figure"),
-                         ("change_amount", "its change on the prior year")):  # fmt: skip
+    for column, key in (("amount", "column.amount"), ("prior_amount", "column.prior"),
+                        ("change_amount", "column.change")):  # fmt: skip
         value = details.get(column)
         if value is None or value == evidence.amount_krw:
             continue
         result = compare_amount(abs(claim.amount_krw), claim_precision(claim), claim.qualifier, int(value))
         if result.verdict in CONSISTENT:
-            found.append(f"the text's figure fits {what} ({won_text(int(value))}, {result.verdict})")
+            found.append(Phrase(key, amount=won_text(int(value)), verdict=result.verdict))
     return found
 
 

@@ -32,6 +32,7 @@ from typing import Any, Final
 from yesan.claims.model import Claim, Evidence
 from yesan.claims.reference import Reference, ReportedFigure
 from yesan.claims.subjects import TOTAL_WORDS, Similarity, alternates, compact, is_generic, similarity
+from yesan.claims.wording import Phrase
 from yesan.model import AMOUNT_LABELS_KO
 from yesan.query.korean import normalize
 
@@ -247,7 +248,8 @@ def _figures(figure: ReportedFigure, role: str) -> list[tuple[int, str, str]]:
         if figure.kind == "change":
             found.append((figure.amount, figure.subject, "amount"))
         elif figure.change_amount is not None:
-            found.append((figure.change_amount, f"{figure.subject}: change on {figure.fiscal_year - 1}", "change"))
+            what = Phrase("evidence.change_on", subject=figure.subject, year=str(figure.fiscal_year - 1))
+            found.append((figure.change_amount, what, "change"))
     elif role == "prior":
         if figure.kind == "prior":
             found.append((figure.amount, figure.subject, "amount"))
@@ -258,7 +260,7 @@ def _figures(figure: ReportedFigure, role: str) -> list[tuple[int, str, str]]:
             found.append((figure.amount, figure.subject, "amount"))
         elif figure.stage is None and figure.change_amount is not None:
             # A figure of another stage (a council committee's) records its change against the proposal.
-            found.append((figure.change_amount, f"{figure.subject}: change in review", "review"))
+            found.append((figure.change_amount, Phrase("evidence.change_in_review", subject=figure.subject), "review"))
     return found
 
 
@@ -334,7 +336,8 @@ def _reported(
         if score < KEEP_MIN and not match.partial:
             continue
         stage = "" if column == "revision" else f" {figure.stage_label}"
-        label = f"{figure.gov_name} {figure.fiscal_year}{stage} {what}"
+        label = Phrase("evidence.reported", government=figure.gov_name, year=str(figure.fiscal_year), stage=stage,
+                       what=what)  # fmt: skip
         details = {**figure.details(), "compared": column, "subject_score": round(score, 3)}
         if place in as_total:
             details["as_the_budget"] = True
@@ -370,7 +373,8 @@ def _named_nearby(
         if not any(word in window for word in _names_of(figure.subject, names)):
             continue
         for amount, what, column in _figures(figure, role):
-            label = f"{figure.gov_name} {figure.fiscal_year} {figure.stage_label} {what}"
+            label = Phrase("evidence.reported", government=figure.gov_name, year=str(figure.fiscal_year),
+                           stage=f" {figure.stage_label}", what=what)  # fmt: skip
             if (label, amount) in taken:
                 continue
             score = NEARBY - _stage_penalty(claim.stage, figure.stage)
@@ -475,7 +479,8 @@ def _item_hits(claim: Claim, subject: str, reference: Reference, definition: str
             found.append(Candidate(evidence, match.score, match.partial, f"items:item:{name}:{fields.get('account')}"))
         if len(records) > 1:  # one program split over accounts: the article may give their sum
             total = sum(int(r.fields.get("budget") or 0) for r in records)
-            label = f"{records[0].fields.get('gov_name')} {name} ({len(records)} rows) 예산현액 합계"
+            gov_name = str(records[0].fields.get("gov_name"))
+            label = Phrase("evidence.item_sum", government=gov_name, name=name, rows=f"{len(records):,}")
             citation = "; ".join(r.citation() for r in records)
             details = {"level": "item_sum", "item_name": name, "rows": [r.fields.get("row_no") for r in records]}
             found.append(Candidate(Evidence(total, label, "items", citation, details), match.score - 0.01,
@@ -483,12 +488,10 @@ def _item_hits(claim: Claim, subject: str, reference: Reference, definition: str
     return found
 
 
-def _definition_note(claim: Claim, reference: Reference) -> str | None:
+def _definition_note(claim: Claim, reference: Reference) -> Phrase | None:
     """The store holds 예산현액 (the budget in force on the snapshot date), not 예산안/본예산 figures."""
     if claim.stage in (None, "현액"):
         return None
-    date = f" on {reference.snapshot_date}" if reference.snapshot_date else ""
-    return (
-        f"the store holds 예산현액 (the budget in force{date}, with 추경 and carry-overs); "
-        f"the text speaks of the {claim.stage}, which may differ by definition"
-    )
+    if reference.snapshot_date:
+        return Phrase("note.definition_on", date=str(reference.snapshot_date), stage=claim.stage)
+    return Phrase("note.definition", stage=claim.stage)

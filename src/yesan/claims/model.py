@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final, Literal
 
+from yesan.claims.wording import in_language
+
 Kind = Literal["total", "allocation", "change", "prior", "other"]
 KINDS: Final[tuple[str, ...]] = ("total", "allocation", "change", "prior", "other")
 
@@ -67,13 +69,18 @@ class Evidence:
     """One figure a claim was checked against, with where it comes from (enough to cite it)."""
 
     amount_krw: int
-    label: str  # what the figure is, e.g. "서울특별시 2026 본예산 총계" or an item name
+    label: str  # what the figure is, e.g. "서울특별시 2026 본예산 총계" or an item name (or a wording.Phrase)
     source: str  # "reported" | "items" | "text" (another figure in the same article)
     citation: str  # e.g. "지방재정365 QWGJK, 2026-07-05 기준, row 1234" or a reported figure's sources
     details: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields (English texts), plus ``label_ko`` and ``citation_ko``: the same in Korean."""
+        return {
+            **asdict(self),
+            "label_ko": in_language(self.label, "ko"),
+            "citation_ko": in_language(self.citation, "ko"),
+        }
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,7 @@ class Judgement:
 
     claim: Claim
     verdict: Verdict
-    rule: str  # a short, human explanation, e.g. "equal at the claim's precision (억)"
+    rule: str  # a short, human explanation, e.g. "equal to the won (38억원)"; a wording.Phrase when yesan built it
     evidence: tuple[Evidence, ...] = ()
     difference_krw: int | None = None  # claim − evidence, when one figure decided it
     notes: tuple[str, ...] = ()  # further remarks: other figures it fits, a borrowed subject, the data's definition
@@ -95,4 +102,6 @@ class Judgement:
             "evidence": [e.as_dict() for e in self.evidence],
             "difference_krw": self.difference_krw,
             "notes": list(self.notes),
+            "rule_ko": in_language(self.rule, "ko"),
+            "notes_ko": [in_language(note, "ko") for note in self.notes],
         }

@@ -38,6 +38,7 @@ from fractions import Fraction
 from typing import Final
 
 from yesan.claims.model import Verdict
+from yesan.claims.wording import Phrase
 from yesan.money import format_won, round_won
 
 __all__ = [
@@ -111,7 +112,7 @@ class Outcome:
     """A verdict, the rule that decided it, and (for amounts) claim − data in won."""
 
     verdict: Verdict
-    rule: str
+    rule: Phrase  # the English sentence; ``rule.render("ko")`` the Korean (``claims.wording``)
     difference: int | None = None
 
 
@@ -167,7 +168,7 @@ def compare_amount(claimed: int, precision: int, qualifier: str | None, actual: 
     difference = claimed - actual
     words = _qualifiers(qualifier)
     bound = _bound(words)
-    shown = f"{won_text(claimed)} vs {won_text(actual)}"
+    said, data = won_text(claimed), won_text(actual)
     if bound is not None:
         side, word, strict = bound
         if side == "lower":
@@ -176,26 +177,19 @@ def compare_amount(claimed: int, precision: int, qualifier: str | None, actual: 
         else:
             holds = actual < claimed if strict else actual <= claimed
             relation = "<" if strict else "≤"
-        if holds:
-            return Outcome("범위 일치", f"'{word}': {won_text(actual)} {relation} {won_text(claimed)}", difference)
-        return Outcome(
-            "불일치", f"'{word}' does not hold: {won_text(actual)} is not {relation} {won_text(claimed)}", difference
-        )
+        key = "amount.bound_holds" if holds else "amount.bound_fails"
+        rule = Phrase(key, word=word, actual=data, relation=relation, claimed=said)
+        return Outcome("범위 일치" if holds else "불일치", rule, difference)
     if difference == 0:
-        return Outcome("일치", f"equal to the won ({won_text(actual)})", 0)
+        return Outcome("일치", Phrase("amount.equal", actual=data), 0)
     little_more = next((word for word in words if word in A_LITTLE_MORE), None)
     if little_more is not None:  # "100억여": the qualifier is the range, rounding does not apply
         if claimed <= actual < claimed + A_LITTLE_MORE_SHARE * claimed:
-            return Outcome(
-                "근사",
-                f"'{little_more}': {won_text(actual)} is {won_text(claimed)} and less than "
-                f"{A_LITTLE_MORE_SHARE * 100}% more",
-                difference,
-            )
-        return Outcome(
-            "불일치", f"'{little_more}' does not hold: {won_text(actual)} is not {won_text(claimed)} and a little more",
-            difference,
-        )  # fmt: skip
+            more = str(A_LITTLE_MORE_SHARE * 100)
+            rule = Phrase("amount.little_more_holds", word=little_more, actual=data, claimed=said, share=more)
+            return Outcome("근사", rule, difference)
+        return Outcome("불일치", Phrase("amount.little_more_fails", word=little_more, actual=data, claimed=said),
+                       difference)  # fmt: skip
     rounding = _rounding(claimed, precision, actual)
     if rounding is not None:
         return Outcome("반올림 일치", rounding, difference)
@@ -203,15 +197,17 @@ def compare_amount(claimed: int, precision: int, qualifier: str | None, actual: 
         word = next(word for word in words if word in APPROXIMATE)
         if abs(difference) <= APPROX_TOLERANCE * abs(claimed):
             share = Fraction(abs(difference), abs(claimed)) if claimed else Fraction(0)
-            return Outcome(
-                "근사",
-                f"'{word}' allows ±{APPROX_TOLERANCE * 100}%: {shown} differ by {float(share):.1%}",
-                difference,
-            )
-    return Outcome("불일치", f"{shown}: differ by {won_text(difference)}{_coarse_hint(claimed, actual)}", difference)
+            rule = Phrase(
+                "amount.approximate", word=word, tolerance=str(APPROX_TOLERANCE * 100), claimed=said, actual=data,
+                share=f"{float(share):.1%}",
+            )  # fmt: skip
+            return Outcome("근사", rule, difference)
+    hint = _coarse_hint(claimed, actual)
+    rule = Phrase("amount.mismatch", claimed=said, actual=data, difference=won_text(difference), hint=hint)
+    return Outcome("불일치", rule, difference)
 
 
-def _coarse_hint(claimed: int, actual: int) -> str:
+def _coarse_hint(claimed: int, actual: int) -> Phrase | str:
     """``; 8,601억원 truncated to 천억 would give 8,000억원`` when one significant digit explains a mismatch."""
     value = abs(claimed)
     if value == 0:
@@ -219,14 +215,16 @@ def _coarse_hint(claimed: int, actual: int) -> str:
     unit = 10 ** (len(str(value)) - 1)
     if value % unit:
         return ""
-    if round_won(actual, unit) == claimed:
-        return f"; {won_text(actual)} rounded to {unit_name(unit)} would give {won_text(claimed)}"
-    if _truncate(actual, unit) == claimed:
-        return f"; {won_text(actual)} truncated to {unit_name(unit)} would give {won_text(claimed)}"
+    for key, near in (
+        ("amount.hint_rounded", round_won(actual, unit)),
+        ("amount.hint_truncated", _truncate(actual, unit)),
+    ):
+        if near == claimed:
+            return Phrase(key, actual=won_text(actual), unit=unit_name(unit), claimed=won_text(claimed))
     return ""
 
 
-def _rounding(claimed: int, precision: int, actual: int) -> str | None:
+def _rounding(claimed: int, precision: int, actual: int) -> Phrase | None:
     """How ``actual`` becomes ``claimed`` at the claim's precision (rounding or truncation), or None."""
     written = max(precision, 1)
     loose = loose_precision(claimed, written)
@@ -234,15 +232,12 @@ def _rounding(claimed: int, precision: int, actual: int) -> str | None:
     for unit in units:
         if unit == 1 or claimed % unit:
             continue
-        how = "" if unit == written else f" (reading the trailing zeros of {won_text(claimed)} as rounding)"
+        how = "" if unit == written else Phrase("amount.trailing_zeros", claimed=won_text(claimed))
+        shown = {"actual": won_text(actual), "claimed": won_text(claimed), "unit": unit_name(unit), "how": how}
         if round_won(actual, unit) == claimed:
-            return f"{won_text(actual)} rounds to {won_text(claimed)} at {unit_name(unit)} precision{how}"
+            return Phrase("amount.rounds", **shown)
         if _truncate(actual, unit) == claimed:
-            rounded = round_won(actual, unit)
-            return (
-                f"{won_text(actual)} truncated to {unit_name(unit)} is {won_text(claimed)}{how}; "
-                f"rounding would give {won_text(rounded)}"
-            )
+            return Phrase("amount.truncates", **shown, rounded=won_text(round_won(actual, unit)))
     return None
 
 
@@ -273,21 +268,25 @@ def compare_percent(stated: Decimal, qualifier: str | None, actual: Fraction, *,
     exponent = stated.as_tuple().exponent
     places = max(0, -exponent) if isinstance(exponent, int) else 0
     target = Fraction(stated)
-    label = f"{what} " if what else ""
-    computed = percent_text(actual, max(places + 1, 2))
+    shown = {"computed": percent_text(actual, max(places + 1, 2)), "stated": str(stated), "places": str(places)}
+
+    def said(verdict: Verdict, key: str, **more: str) -> Outcome:
+        rule = Phrase(key, **shown, **more)
+        return Outcome(verdict, Phrase("percent.what", what=what, rule=rule) if what else rule)
+
     if target != 0 and actual != 0 and (target > 0) != (actual > 0):
-        return Outcome("불일치", f"{label}{computed} goes the other way from the stated {stated}%")
+        return said("불일치", "percent.other_way")
     magnitude, claimed = abs(actual), abs(target)
     if magnitude == claimed:
-        return Outcome("일치", f"{label}is exactly {stated}%")
+        return said("일치", "percent.exact")
     if _quantize(magnitude, places, truncate=False) == claimed:
-        return Outcome("반올림 일치", f"{label}{computed} rounds to {stated}% ({places} decimals)")
+        return said("반올림 일치", "percent.rounds")
     if _quantize(magnitude, places, truncate=True) == claimed:
-        return Outcome("반올림 일치", f"{label}{computed} truncated to {places} decimals is {stated}%")
+        return said("반올림 일치", "percent.truncates")
     words = _qualifiers(qualifier)
     unit = Fraction(1, 10**places)
     if any(word in APPROXIMATE for word in words) and abs(magnitude - claimed) <= unit:
-        return Outcome("근사", f"{label}{computed} is within one unit of 약 {stated}%")
+        return said("근사", "percent.approximate")
     bound = _bound(words)
     if bound is not None:
         side, word, strict = bound
@@ -295,5 +294,5 @@ def compare_percent(stated: Decimal, qualifier: str | None, actual: Fraction, *,
             magnitude < claimed if strict else magnitude <= claimed
         )  # fmt: skip
         if holds:
-            return Outcome("범위 일치", f"{label}{computed} is within '{stated}% {word}'")
-    return Outcome("불일치", f"{label}{computed}, not {stated}%")
+            return said("범위 일치", "percent.bound_holds", word=word)
+    return said("불일치", "percent.mismatch")

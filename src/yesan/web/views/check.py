@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from yesan.claims.wording import in_language
 from yesan.errors import YesanError
 from yesan.web.routing import backends_of
 from yesan.web.views.catalog import Catalog
@@ -179,20 +180,27 @@ def _run(request: Request, catalog: Catalog, article: str, government: str | Non
     return present(report.as_dict(), body, catalog, lang_of(request))
 
 
+def verdict_label(verdict: str, lang: str) -> str:
+    """A verdict as the page names it: the Korean verdict itself, or its English name."""
+    return VERDICT_STYLE.get(verdict, ("unknown", verdict))[1] if lang == "en" else verdict
+
+
 def present(report: dict[str, Any], body: str, catalog: Catalog, lang: str) -> dict[str, Any]:
-    """The report as the page shows it: the article cut into plain text and judged figures, and the evidence."""
+    """The report as the page shows it: the article cut into plain text and judged figures, and the evidence.
+
+    The rules, notes, evidence descriptions and warnings are ``yesan.claims.wording`` phrases, shown in the
+    page's language."""
     judged = []
     for index, judgement in enumerate(report["judgements"]):
         claim = judgement["claim"]
-        style, english = VERDICT_STYLE.get(judgement["verdict"], ("unknown", judgement["verdict"]))
         judged.append(
             {
                 "index": index,
                 "verdict": judgement["verdict"],
-                "verdict_label": english if lang == "en" else judgement["verdict"],
-                "style": style,
-                "rule": judgement["rule"],
-                "notes": judgement["notes"],
+                "verdict_label": verdict_label(judgement["verdict"], lang),
+                "style": VERDICT_STYLE.get(judgement["verdict"], ("unknown", ""))[0],
+                "rule": in_language(judgement["rule"], lang),
+                "notes": [in_language(note, lang) for note in judgement["notes"]],
                 "claim": claim,
                 "claim_display": precise_won(lang, claim["amount_krw"]),
                 "difference": judgement["difference_krw"],
@@ -200,12 +208,19 @@ def present(report: dict[str, Any], body: str, catalog: Catalog, lang: str) -> d
             }
         )
     return {
-        **{k: report[k] for k in ("government", "government_code", "year", "counts", "reference", "warnings")},
+        **{k: report[k] for k in ("government", "government_code", "year", "counts", "reference")},
+        "warnings": [in_language(warning, lang) for warning in report["warnings"]],
         "body": body,
         "segments": segments(body, judged),
         "judgements": judged,
         "checks": [
-            {**c, "style": VERDICT_STYLE.get(c["verdict"], ("unknown", ""))[0], "claims": [i + 1 for i in c["claims"]]}
+            {
+                **c,
+                **{field: in_language(c[field], lang) for field in ("kind", "computed", "rule")},
+                "verdict_label": verdict_label(c["verdict"], lang),
+                "style": VERDICT_STYLE.get(c["verdict"], ("unknown", ""))[0],
+                "claims": [i + 1 for i in c["claims"]],
+            }
             for c in report["checks"]
         ],
         "summary": text(lang, "check.summary", n=len(judged)),
@@ -219,11 +234,11 @@ def _evidence(evidence: dict[str, Any], catalog: Catalog, lang: str) -> dict[str
     if details.get("level") == "item" and details.get("snapshot_id") and details.get("row") and source_id:
         url = item_url(int(details["snapshot_id"]), source_id, int(details["row"]))
     return {
-        "label": evidence["label"],
+        "label": in_language(evidence["label"], lang),
         "amount": evidence["amount_krw"],
         "amount_display": precise_won(lang, evidence["amount_krw"]),
         "source": evidence["source"],
-        "citation": evidence["citation"],
+        "citation": in_language(evidence["citation"], lang),
         "url": url,
     }
 
