@@ -99,7 +99,7 @@ def _warn_without_reported_figures(tables: Any) -> None:
     where = (
         "copy them there too (copy_store_to_postgres(..., tables=[..., 'reported_figures'])) or"
         if backend.name == "postgres"
-        else "the partitioned Parquet layout holds none;"
+        else "write the layout again (yesan export DIR --format partitioned) or"
     )
     err.print(
         f"warning: the {backend.name} engine has no reported_figures table, so figures are checked against line "
