@@ -279,10 +279,11 @@ def compare_percent(stated: Decimal, qualifier: str | None, actual: Fraction, *,
     magnitude, claimed = abs(actual), abs(target)
     if magnitude == claimed:
         return said("일치", "percent.exact")
+    whole = "_whole" if places == 0 else ""  # "rounds to a whole percent" reads better in Korean
     if _quantize(magnitude, places, truncate=False) == claimed:
-        return said("반올림 일치", "percent.rounds")
+        return said("반올림 일치", f"percent.rounds{whole}")
     if _quantize(magnitude, places, truncate=True) == claimed:
-        return said("반올림 일치", "percent.truncates")
+        return said("반올림 일치", f"percent.truncates{whole}")
     words = _qualifiers(qualifier)
     unit = Fraction(1, 10**places)
     if any(word in APPROXIMATE for word in words) and abs(magnitude - claimed) <= unit:

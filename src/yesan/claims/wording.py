@@ -73,6 +73,11 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
         "{computed}를 소수점 {places}자리로 반올림하면 {stated}%",
         "{computed} rounds to {stated}% ({places} decimals)",
     ),
+    "percent.rounds_whole": ("{computed}를 정수로 반올림하면 {stated}%", "{computed} rounds to {stated}% (0 decimals)"),
+    "percent.truncates_whole": (
+        "{computed}에서 소수점 아래를 버리면 {stated}%",
+        "{computed} truncated to 0 decimals is {stated}%",
+    ),
     "percent.truncates": (
         "{computed}를 소수점 {places}자리 아래에서 버리면 {stated}%",
         "{computed} truncated to {places} decimals is {stated}%",
@@ -176,7 +181,6 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
     "evidence.reported": ("{government} {year}{stage} {what}", "{government} {year}{stage} {what}"),
     "evidence.change_on": ("{subject}: {year}년 대비 증감", "{subject}: change on {year}"),
     "evidence.change_in_review": ("{subject}: 심의 중 증감", "{subject}: change in review"),
-    "evidence.prior_year_of": ("{subject}: {year}년", "{subject}: {year}"),
     "evidence.item_sum": (
         "{government} {name} ({rows}개 행) 예산현액 합계",
         "{government} {name} ({rows} rows) 예산현액 합계",
