@@ -19,7 +19,8 @@ from yesan.errors import StoreError
 
 ENGINE_HELP: Final = (
     "duckdb (the store, default), duckdb:PATH, postgresql://user@host:port/db, or spark:local[2] / "
-    "spark://host:7077 with --parquet. Also accepted before the command name; default: $YESAN_ENGINE."
+    "spark://host:7077 with --parquet. Also accepted before the command name (not both, with different "
+    "values); default: $YESAN_ENGINE."
 )
 PARQUET_HELP: Final = (
     "Layout written by `yesan export --format partitioned DIR` (Spark engine). Also accepted before the command "
