@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
@@ -11,7 +11,15 @@ from starlette.concurrency import run_in_threadpool
 from yesan.model import AMOUNT_COLUMNS
 from yesan.query import LEVELS, Filters, Tables, drilldown
 from yesan.query.drilldown import SORTS, DrillDown, DrillRow, drilldown_held
-from yesan.web.responses import NotFoundError, display_won, list_response, object_response, plain, with_display
+from yesan.web.responses import (
+    DISPLAY_KEYS,
+    NotFoundError,
+    display_won,
+    list_response,
+    object_response,
+    plain,
+    with_display,
+)
 from yesan.web.routing import (
     Limit,
     Offset,
@@ -163,12 +171,9 @@ def _drill_row(row: DrillRow) -> dict[str, Any]:
     """``{**row.as_dict(), **with_display(row.amounts)}`` (same keys, same order), built in one pass: an answer
     formats every row, and this is most of a drill-down's cost once its sums are in memory."""
     out = {**row.key, "items": row.items, **row.amounts, "share": row.share, "execution_rate": row.execution_rate}
-    for name, display in _DISPLAYED:
+    for name, display in DISPLAY_KEYS.items():
         out[display] = display_won(row.amounts[name])
     return out
-
-
-_DISPLAYED: Final = tuple((name, f"{name}_display") for name in AMOUNT_COLUMNS)
 
 
 @list_route(router, "/drilldown", "Totals at one level of the hierarchy, with shares of the parent")

@@ -78,11 +78,12 @@ def with_display(amounts: Mapping[str, int | None], names: Sequence[str] = AMOUN
             continue
         won = amounts[name]
         out[name] = won
-        out[_DISPLAY_KEYS.get(name) or f"{name}_display"] = None if won is None else display_won(int(won))
+        out[DISPLAY_KEYS.get(name) or f"{name}_display"] = None if won is None else display_won(int(won))
     return out
 
 
-_DISPLAY_KEYS: Final = {name: f"{name}_display" for name in AMOUNT_COLUMNS}
+#: The text field beside each amount column: ``budget`` → ``budget_display``.
+DISPLAY_KEYS: Final = {name: f"{name}_display" for name in AMOUNT_COLUMNS}
 
 
 def display_won(won: int) -> str:
