@@ -168,9 +168,9 @@ def _drill_from_store(request: Request, level: str, filters: Filters, sort: str)
 
 
 def _drill_row(row: DrillRow) -> dict[str, Any]:
-    """``{**row.as_dict(), **with_display(row.amounts)}`` (same keys, same order), built in one pass: an answer
-    formats every row, and this is most of a drill-down's cost once its sums are in memory."""
-    out = {**row.key, "items": row.items, **row.amounts, "share": row.share, "execution_rate": row.execution_rate}
+    """``{**row.as_dict(), **with_display(row.amounts)}`` (same keys, same order) without the second dict: an
+    answer formats every row, and this is most of a drill-down's cost once its sums are in memory."""
+    out = row.as_dict()
     for name, display in DISPLAY_KEYS.items():
         out[display] = display_won(row.amounts[name])
     return out
