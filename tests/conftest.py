@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,50 @@ SMALL_QWGJK = DATA / "qwgjk" / "small.csv"
 SMALL_ROWS = 6
 SMALL_BUDGET_TOTAL = 120_000_000 + 300_000_000 + 500_000_000 + 900_000_000 + 45_000_000 + 70_000_000
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+#: Variables of the user's shell that change what yesan or Rich print. The suite drops them before any test (and
+#: so before any child process a test starts); tests that need one set it themselves.
+USER_TERMINAL = ("COLUMNS", "LINES", "FORCE_COLOR", "TERM_PROGRAM")
+#: ``$YESAN_*`` variables that steer the suite itself (how long fuzzing runs, which slow tests run): kept.
+TEST_KNOBS = frozenset(
+    {
+        "YESAN_ATHERIS_RUNS",
+        "YESAN_BAD_INPUTS_EXEC",
+        "YESAN_BENCH",
+        "YESAN_EVAL_DIR",
+        "YESAN_FAULTS_FULL",
+        "YESAN_FUZZ_EXAMPLES",
+        "YESAN_KILL_ROWS",
+        "YESAN_KILL_RUNS",
+        "YESAN_KILL_SEED",
+        "YESAN_LONG_LINE_BYTES",
+        "YESAN_PG_BIN",
+        "YESAN_RELIABILITY_DIR",
+        "YESAN_SECURITY_FULL",
+    }
+)
+_DATA_HOME = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Run the suite in an environment of its own, whatever the user has exported or has running.
+
+    Every other ``$YESAN_*`` (a store, an engine, a layout, an API key, limits) and the terminal size are
+    dropped, and the default store path points into a private temporary folder: no test can open, lock or
+    write the user's store, nor meet a ``yesan serve`` the user left running on it.
+    """
+    for name in list(os.environ):
+        if (name.startswith("YESAN_") and name not in TEST_KNOBS) or name in USER_TERMINAL:
+            del os.environ[name]
+    home = tempfile.mkdtemp(prefix="yesan-tests-data-")
+    os.environ["XDG_DATA_HOME"] = home
+    config.stash[_DATA_HOME] = home
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    home = config.stash.get(_DATA_HOME, None)
+    if home:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture

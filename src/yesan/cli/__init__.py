@@ -44,11 +44,11 @@ class _State:
 
 state = _State()
 
+# No envvar on the option itself: a --db typed anywhere on the command line must beat $YESAN_DB, which only the
+# store's default_db_path() reads (flag after the command > flag before it > $YESAN_DB > the default path).
 DbOption = Annotated[
     Path | None,
-    typer.Option(
-        "--db", envvar="YESAN_DB", help="Store file (default: $YESAN_DB or ~/.local/share/yesan/yesan.duckdb)."
-    ),
+    typer.Option("--db", help="Store file (default: $YESAN_DB or ~/.local/share/yesan/yesan.duckdb)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
 
