@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import SMALL_QWGJK
+
+from conftest import SMALL_QWGJK
 
 
 def _yesan(*args: str, exported: Path) -> subprocess.CompletedProcess[str]:
