@@ -46,6 +46,7 @@ FIELDS: Final = (
     "note",
     "verdict",
     "verdict_reason",
+    "acceptable_verdicts",
     "evidence",
     "scale",
 )
