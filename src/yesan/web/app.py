@@ -38,6 +38,7 @@ from yesan.query import Filters, Tables, open_backend, tables
 from yesan.query.engine import serve_memory_limit
 from yesan.query.search import SearchIndex, index_for, store_tag
 from yesan.web import api, fastpath, reports, views
+from yesan.web.checkers import CheckWorkers
 from yesan.web.responses import (
     ResponseCache,
     http_error_handler,
@@ -274,6 +275,7 @@ def create_app(
     ``fast_paths=False`` leaves out ``yesan.web.fastpath`` (its tests compare the app with and without it).
     """
     backends = Backends(db, connections)
+    checkers = CheckWorkers(db)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -283,6 +285,7 @@ def create_app(
             yield
         finally:
             stop_background(app)
+            checkers.close()
             backends.close()
 
     app = FastAPI(
@@ -300,6 +303,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.backends = backends
+    app.state.checkers = checkers  # article checks run in child processes, killed at their deadline
     app.state.cache = ResponseCache(cache_entries)
     app.state.catalog = CatalogHolder()
     app.state.residents = ResidentsCache()
