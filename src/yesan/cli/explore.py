@@ -249,6 +249,13 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (localhost by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Server processes (one per core answers most requests).")] = 1,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Address the site is reached at (https://yesan.example.org) for absolute links; "
+            "links are relative without it, never taken from the Host header."
+        ),
+    ] = None,
 ) -> None:
     """Serve the web explorer and the JSON API (and its /docs) over the store.
 
@@ -259,7 +266,7 @@ def serve(
     from yesan.store import default_db_path
     from yesan.web.app import serve as run_server
 
-    run_server(store_for("serve", db) or default_db_path(), host=host, port=port, workers=workers)
+    run_server(store_for("serve", db) or default_db_path(), host=host, port=port, workers=workers, base_url=base_url)
 
 
 @app.command(name="compare")

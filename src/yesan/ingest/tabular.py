@@ -15,6 +15,7 @@ import hashlib
 import io
 import re
 import unicodedata
+import zipfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from typing import Final
 from yesan.errors import LoadError
 from yesan.ingest.batch import Batch, ProblemLog, file_sha256
 from yesan.ingest.encoding import decode
-from yesan.ingest.limits import MAX_LINE_BYTES, is_gzip, read_bounded, require_regular_file
+from yesan.ingest.limits import MAX_LINE_BYTES, check_workbook_archive, is_gzip, read_bounded, require_regular_file
 from yesan.ingest.mapping import (
     ColumnPlan,
     is_item_name_header,
@@ -223,35 +224,68 @@ def _first_lines(text: str, count: int) -> str:
 
 
 def _read_excel(path: Path, sheet: str | None, mapping: Mapping[str, str] | None) -> Grid:
-    from python_calamine import CalamineWorkbook
+    """The sheet named ``sheet``, else the first visible sheet with a header (the active one first). A hidden
+    sheet is read only when named: workbooks hide old versions and lookup tables there."""
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
+    check_workbook_archive(path, str(path))  # a zip bomb is refused from the zip directory, before parsing
     try:
         workbook = CalamineWorkbook.from_path(str(path))
+        visible = {m.name: m.visible == SheetVisibleEnum.Visible for m in workbook.sheets_metadata}
     except Exception as error:  # calamine raises several unrelated types for unreadable files
         raise LoadError(f"{path}: cannot read the workbook ({error})") from error
     names: list[str] = list(workbook.sheet_names)
+    listed = ", ".join(f"{n!r}" + ("" if visible.get(n, True) else " (hidden)") for n in names)
     if sheet is not None and sheet not in names:
-        raise LoadError(f"{path}: no sheet {sheet!r}; the sheets are: {', '.join(repr(n) for n in names)}")
-    candidates = [sheet] if sheet is not None else names
+        raise LoadError(f"{path}: no sheet {sheet!r}; the sheets are: {listed}")
+    if sheet is not None:
+        return _excel_sheet(path, workbook, sheet)
+    shown = [n for n in names if visible.get(n, True)]
+    active = _active_sheet(path, names)
+    if active in shown:
+        shown.remove(active)
+        shown.insert(0, active)
     first: Grid | None = None
-    for name in candidates:
+    for name in shown:
         grid = _excel_sheet(path, workbook, name)
         first = first or grid
-        if sheet is not None or find_header_row(grid.rows, mapping) is not None:
+        if find_header_row(grid.rows, mapping) is not None:
             return grid
+    hidden = [n for n in names if not visible.get(n, True)]
+    if hidden and any(find_header_row(_excel_sheet(path, workbook, n).rows, mapping) is not None for n in hidden):
+        raise LoadError(
+            f"{path}: no visible sheet has a table header, and hidden sheets are not loaded unless named; "
+            f"the sheets are: {listed}",
+            hint=f"if the hidden sheet is the data, name it: --sheet {hidden[0]!r}",
+        )
     if first is None:
-        raise LoadError(f"{path}: the workbook has no sheets")
+        raise LoadError(f"{path}: the workbook has no visible sheets; the sheets are: {listed or 'none'}",
+                        hint="name a sheet with --sheet")  # fmt: skip
     return first
 
 
+def _active_sheet(path: Path, names: list[str]) -> str | None:
+    """The sheet an XLSX opens on (``activeTab`` of ``xl/workbook.xml``), if it says."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            head = archive.read("xl/workbook.xml")[:65536]
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    found = re.search(rb'activeTab="([0-9]{1,4})"', head)
+    index = int(found.group(1)) if found else 0
+    return names[index] if index < len(names) else None
+
+
 def _excel_sheet(path: Path, workbook: object, name: str) -> Grid:
+    """One sheet, converted row by row (calamine's rows start at the sheet's first used column)."""
     try:
         data = workbook.get_sheet_by_name(name)  # type: ignore[attr-defined]
-        values = data.to_python(skip_empty_area=False)
+        left = int(data.start[1]) if data.start else 0
+        pad: list[str | None] = [None] * left
+        rows = [pad + [_excel_text(value) for value in row] for row in data.iter_rows()]
         merged = data.merged_cell_ranges or []
     except Exception as error:  # calamine error types differ between versions
         raise LoadError(f"{path}: cannot read sheet {name!r} ({error})") from error
-    rows = [[_excel_text(value) for value in row] for row in values]
     spans = [(c0, r0, r1) for (r0, c0), (r1, _c1) in merged if r1 > r0]
     across = [(r0, r1, c0, c1) for (r0, c0), (r1, c1) in merged if c1 > c0]
     return Grid(rows=rows, sheet=name, merged=spans, merged_across=across)

@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterat
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import ibis
 from fastapi import FastAPI
@@ -38,6 +38,7 @@ from yesan.query import Filters, Tables, open_backend, tables
 from yesan.query.engine import serve_memory_limit
 from yesan.query.search import SearchIndex, index_for, store_tag
 from yesan.web import api, fastpath, reports, views
+from yesan.web.checkers import CheckWorkers
 from yesan.web.responses import (
     ResponseCache,
     http_error_handler,
@@ -266,14 +267,19 @@ def create_app(
     cache_entries: int = 512,
     warm_up: bool = True,
     fast_paths: bool = True,
+    base_url: str | None = None,
 ) -> FastAPI:
     """The API and the pages over the store at ``db``, opened read-only now (a StoreError if it cannot be).
 
     ``cache_entries`` finished responses are kept by ETag (0: none). ``warm_up`` builds the catalog and the
     search index in a background thread as the app starts, so the first reader does not wait for them.
     ``fast_paths=False`` leaves out ``yesan.web.fastpath`` (its tests compare the app with and without it).
+    ``base_url`` (``https://yesan.example.org``) makes the links the app writes (``next`` pages, URLs in CSV
+    downloads) absolute; without it they are relative. They are never built from the ``Host`` header.
     """
+    base_url = _checked_base_url(base_url)
     backends = Backends(db, connections)
+    checkers = CheckWorkers(db)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -283,6 +289,7 @@ def create_app(
             yield
         finally:
             stop_background(app)
+            checkers.close()
             backends.close()
 
     app = FastAPI(
@@ -300,6 +307,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.backends = backends
+    app.state.base_url = base_url
+    app.state.checkers = checkers  # article checks run in child processes, killed at their deadline
     app.state.cache = ResponseCache(cache_entries)
     app.state.catalog = CatalogHolder()
     app.state.residents = ResidentsCache()
@@ -378,9 +387,30 @@ def _for_pages(
 
 
 _SERVE_DB: Final = "YESAN_SERVE_DB"
+_SERVE_BASE_URL: Final = "YESAN_SERVE_BASE_URL"
 
 
-def serve(db: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: bool = False, workers: int = 1) -> None:
+def _checked_base_url(base_url: str | None) -> str | None:
+    """``base_url`` without its trailing slash, refused unless it is ``http(s)://host[:port][/path]``."""
+    if not base_url:
+        return None
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise YesanError(
+            f"bad base URL {base_url!r}: give the address the site is reached at, e.g. https://yesan.example.org"
+        )
+    return base_url.rstrip("/")
+
+
+def serve(
+    db: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    quiet: bool = False,
+    workers: int = 1,
+    base_url: str | None = None,
+) -> None:
     """Serve the pages and the API over the store at ``db`` until interrupted (``yesan serve``, ``yesan demo``).
 
     With ``workers`` > 1, that many processes (``yesan.web.workers``) each open the store read-only (DuckDB
@@ -392,10 +422,13 @@ def serve(db: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: bool = 
     level = "warning" if quiet else "info"
     if workers <= 1:
         server_memory()
-        uvicorn.run(create_app(db), host=host, port=port, log_level=level)
+        uvicorn.run(create_app(db, base_url=base_url), host=host, port=port, log_level=level)
         return
+    _checked_base_url(base_url)
     Backends(db, 1).close()  # a clear StoreError now rather than one per worker
     os.environ[_SERVE_DB] = str(Path(db).resolve())
+    if base_url:
+        os.environ[_SERVE_BASE_URL] = base_url
     status = run_workers("yesan.web.app:app_from_environment", host, port, workers, level)
     if status:
         raise SystemExit(status)
@@ -403,7 +436,7 @@ def serve(db: Path, host: str = "127.0.0.1", port: int = 8000, *, quiet: bool = 
 
 def app_from_environment() -> FastAPI:
     """The app over ``$YESAN_SERVE_DB``: how each of ``serve(workers=N)``'s processes builds its app."""
-    return create_app(Path(os.environ[_SERVE_DB]))
+    return create_app(Path(os.environ[_SERVE_DB]), base_url=os.environ.get(_SERVE_BASE_URL) or None)
 
 
 def available_port(host: str, preferred: int) -> int:

@@ -9,15 +9,14 @@ Request bodies (at most ``MAX_BODY_BYTES``):
 * ``text/plain`` (or ``text/html``): the article itself; ``government`` and ``year`` as query parameters.
 
 The answer is ``yesan.claims.check.CheckReport.as_dict()`` with ``"ok": true``; every error has the app's
-one shape ``{"ok": false, "error": "...", "status": 4xx/5xx}``: 413 for a body too large, 400 for a bad
-request, 504 when checking takes longer than ``TIME_LIMIT_S``.
+one shape ``{"ok": false, "error": "...", "status": 4xx/5xx}``: 413 for a body or text too large, 422 for a
+text with more than ``MAX_FIGURES`` money figures, 400 for a bad request, 504 when checking takes longer than
+``TIME_LIMIT_S`` (the check runs in a worker process, ``yesan.web.checkers``, killed at that deadline).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 from collections.abc import AsyncGenerator
 from typing import Any, Final
 
@@ -27,9 +26,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from yesan.claims.check import MAX_TEXT_CHARS, CheckTimeout, check
+from yesan.claims.check import MAX_TEXT_CHARS, CheckTimeout, TooManyFigures
+from yesan.web.checkers import CheckWorkers
 from yesan.web.responses import error_response, plain
-from yesan.web.routing import backends_of
 
 __all__ = ["MAX_BODY_BYTES", "TIME_LIMIT_S", "router"]
 
@@ -88,19 +87,18 @@ async def check_article(request: Request) -> Response:
         text, government, year = await _fields(request, body)
     except BadRequest as error:
         return error_response(error.status, str(error))
-    backends = backends_of(request)
-    deadline = time.monotonic() + TIME_LIMIT_S
+    checkers: CheckWorkers = request.app.state.checkers
+    limit = TIME_LIMIT_S
 
     def run() -> dict[str, Any]:
-        with backends.tables() as tables:
-            report = check(text, tables, government=government, year=year, source="request", deadline=deadline)
-        return report.as_dict()
+        return checkers.check(text, government=government, year=year, source="request", time_limit_s=limit)
 
     try:
-        # The deadline stops the check between steps; the timeout answers even if one step runs long.
-        result = await asyncio.wait_for(run_in_threadpool(run), timeout=TIME_LIMIT_S + 5)
-    except (CheckTimeout, TimeoutError):
+        result = await run_in_threadpool(run)  # the worker is killed at the time limit (yesan.web.checkers)
+    except CheckTimeout:
         return error_response(504, f"checking took longer than {TIME_LIMIT_S:g} s; send a shorter text")
+    except TooManyFigures as error:
+        return error_response(422, str(error))
     return JSONResponse(plain({"ok": True, **result}))
 
 

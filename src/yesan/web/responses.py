@@ -186,12 +186,22 @@ def _inert_text(text: str) -> str:
 
 
 def next_url(request: Request, *, total: int, limit: int, offset: int) -> str | None:
-    """The URL of the next page (same path and parameters, ``offset`` moved on), or None on the last page."""
+    """The URL of the next page (same path and parameters, ``offset`` moved on), or None on the last page.
+
+    Relative to the host (``/api/items?…``), or under the app's configured ``base_url``: never built from the
+    request's ``Host`` or ``X-Forwarded-Host``, which any client sets (``Host: evil.example``)."""
     if offset + limit >= total:
         return None
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "limit")]
     params += [("limit", str(limit)), ("offset", str(offset + limit))]
-    return str(request.url.replace(query=urlencode(params)))
+    return site_url(request, f"{request.url.path}?{urlencode(params)}")
+
+
+def site_url(request: Request, path: str) -> str:
+    """``path`` (starting with ``/``) under the app's configured base URL (``create_app(base_url=...)``, ``yesan
+    serve --base-url``), else as it is: a link relative to the host, never one made from request headers."""
+    base = getattr(request.app.state, "base_url", None)
+    return f"{base.rstrip('/')}{path}" if base else path
 
 
 # --- caching --------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ list into a panel. Without ``check_api`` installed the page says the check is no
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncGenerator
 from typing import Any, Final
 
@@ -22,7 +21,6 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from yesan.claims.wording import in_language
 from yesan.errors import YesanError
-from yesan.web.routing import backends_of
 from yesan.web.views.catalog import Catalog
 from yesan.web.views.common import LangParam, catalog_of, in_background, item_url, warm_check
 from yesan.web.views.i18n import precise_won, text
@@ -94,7 +92,7 @@ async def check_submit(request: Request) -> Response:
         data["error"], status = str(error), error.status
     except YesanError as error:
         name = type(error).__name__
-        data["error"], status = str(error), 504 if name == "CheckTimeout" else 400
+        data["error"], status = str(error), {"CheckTimeout": 504, "TooManyFigures": 422}.get(name, 400)
     return HTMLResponse(render(request, Page("check.html", data, [], scripts=("check",))), status_code=status)
 
 
@@ -170,14 +168,13 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _run(request: Request, catalog: Catalog, article: str, government: str | None, year: int | None) -> dict[str, Any]:
-    from yesan.claims.check import check
     from yesan.claims.text import to_document
 
     _, seconds = limits()
     body = to_document(article, source="form").text  # the text the claims' offsets index
-    with backends_of(request).tables() as t:
-        report = check(article, t, government=government, year=year, source="form", deadline=time.monotonic() + seconds)
-    return present(report.as_dict(), body, catalog, lang_of(request))
+    checkers = request.app.state.checkers  # a worker process, killed at the deadline (yesan.web.checkers)
+    report = checkers.check(article, government=government, year=year, source="form", time_limit_s=seconds)
+    return present(report, body, catalog, lang_of(request))
 
 
 def verdict_label(verdict: str, lang: str) -> str:

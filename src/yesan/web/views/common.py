@@ -179,10 +179,7 @@ def warm_check(app: Any) -> None:
     """The first check loads the claim extractor's rules and the store's reference figures (seconds): do it
     when someone opens the check page, while they paste their article, rather than at start, when it would
     slow every other page."""
-    from yesan.claims.check import check
-
-    with app.state.backends.tables() as t:
-        check("2026년 예산은 1억원이다.", t, source="warm-up")
+    app.state.checkers.warm()
 
 
 __all__ = [

@@ -16,7 +16,7 @@ from typing import Any, Final, Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from yesan.web.responses import CSV_MEDIA_TYPE, cache_headers, csv_text, plain
+from yesan.web.responses import CSV_MEDIA_TYPE, cache_headers, csv_text, plain, site_url
 from yesan.web.routing import begin, keep
 from yesan.web.views.templating import render
 
@@ -209,7 +209,7 @@ def _csv(page: Page, request: Request, etag: str) -> Response:
 
 
 def _absolute(request: Request, url: str) -> str:
-    return str(request.base_url).rstrip("/") + url if url.startswith("/") else url
+    return site_url(request, url) if url.startswith("/") else url
 
 
 __all__ = ["PAGE_ROWS", "Column", "Page", "Table", "html_path", "lang_of", "page_route", "twin_path"]
