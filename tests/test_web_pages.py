@@ -655,3 +655,40 @@ def test_search_in_an_earlier_snapshot_finds_what_only_it_holds(small: httpx.Cli
     march = small.get("/search.json", params={"q": "하수관로", "snapshot": 1}).json()
     rows = march["tables"]["results"]["rows"]
     assert [r["item_name"] for r in rows] == ["하수관로 정비"]
+
+
+# --- one amount, one rounding per page ------------------------------------------------------------
+
+
+def amount_texts(html: str) -> dict[int, set[str]]:
+    """Every ``<data value>`` amount of a page with the texts it is shown as."""
+    shown: dict[int, set[str]] = {}
+    for value, text in re.findall(r'<data value="(-?\d+)"[^>]*>(?:<a [^>]*>)?([^<]*)<', html):
+        shown.setdefault(int(value), set()).add(text.strip().lstrip("+"))
+    return shown
+
+
+def test_an_amount_is_shown_one_way_on_each_page(bundled: httpx.Client, bundled_db: Path) -> None:
+    snapshot, source, row, budget = sql(
+        bundled_db,
+        "SELECT snapshot_id, source_id, row_no, budget FROM items WHERE gov_code = ? AND item_name = ?",
+        GOHEUNG,
+        "경로당 시설 지원",
+    )[0]
+    pages = [
+        f"/item/{snapshot}/{source}/{row}",
+        f"/?gov={GOHEUNG}",
+        f"/explore?gov={GOHEUNG}",
+        f"/explore?gov={GOHEUNG}&field=사회복지&sector=노인&level=item",
+        "/search?q=경로당&region=전라남도",
+        f"/peers?gov={GOHEUNG}",
+    ]
+    for path in pages:
+        page = bundled.get(path)
+        assert page.status_code == 200, path
+        shown = amount_texts(page.text)
+        assert shown, path
+        twice = {value: texts for value, texts in shown.items() if len(texts) > 1}
+        assert twice == {}, f"{path} shows one amount two ways: {twice}"
+    item_page = amount_texts(bundled.get(f"/item/{snapshot}/{source}/{row}").text)
+    assert item_page[int(budget)] == {"38억 6,545만원"}  # the card and 시점별 변화 agree, to the 만원

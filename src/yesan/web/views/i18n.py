@@ -267,12 +267,26 @@ def precise_won(lang: str, amount: int | None) -> str:
     return format_won(value, precision="man" if abs(value) >= 10**4 else "won")
 
 
-def signed_won(lang: str, amount: int | None) -> str:
+#: How a page rounds every amount it shows (``Page.precision``): ``reading`` (four significant digits, ``won``)
+#: for overviews, ``man`` (to the 만원, ``precise_won``) for the item page, where one item is quoted.
+PRECISIONS: Final = ("reading", "man")
+
+
+def amount(lang: str, value: int | None, precision: str = "reading") -> str:
+    """Money at a page's ``precision``; every amount of one page goes through this with the same precision."""
+    if precision == "man":
+        return precise_won(lang, value)
+    if precision != "reading":
+        raise ValueError(f"unknown precision {precision!r}; use one of {', '.join(PRECISIONS)}")
+    return won(lang, value)
+
+
+def signed_won(lang: str, amount_won: int | None, precision: str = "reading") -> str:
     """A change in money, with its sign: ``+3억원``, ``-1,200만원``."""
-    if amount is None:
+    if amount_won is None:
         return "—"
-    shown = won(lang, amount)
-    return f"+{shown}" if amount > 0 else shown
+    shown = amount(lang, amount_won, precision)
+    return f"+{shown}" if amount_won > 0 else shown
 
 
 def percent(value: float | None, *, signed: bool = False, places: int = 1) -> str:
