@@ -391,6 +391,25 @@ def test_peers_rank_a_government_per_resident(bundled: httpx.Client) -> None:
     assert len(data["tables"]["peers"]["rows"]) == result["group_size"]
 
 
+def test_the_peers_chart_shows_the_nearest_peers_and_the_groups_spread(bundled: httpx.Client) -> None:
+    data = bundled.get("/peers.json", params={"gov": GOHEUNG}).json()
+    ranking = data["tables"]["peers"]["rows"]
+    chart = data["chart"]
+    assert len(ranking) == data["result"]["group_size"] > 60  # the full ranking stays in the table
+    bars = chart["bars"]
+    assert len(bars) == 9 and [b["me"] for b in bars].count(True) == 1
+    me = next(i for i, r in enumerate(ranking) if r["highlight"])
+    assert [b["value"] for b in bars] == [r["per_resident"] for r in ranking[me - 4 : me + 5]]
+    values = sorted(r["per_resident"] for r in ranking)
+    spread = chart["spread"]
+    assert (spread["low"], spread["high"]) == (values[0], values[-1])
+    assert spread["low"] <= spread["q1"] <= spread["median"] <= spread["q3"] <= spread["high"]
+    assert spread["median"] == data["result"]["median_per_resident"]
+    assert all(isinstance(v, int) for v in spread.values())
+    page = bundled.get("/peers", params={"gov": GOHEUNG}).text
+    assert "비교 집단 70곳: 최저" in page and "중앙값" in page
+
+
 def test_peers_without_a_government_asks_for_one(bundled: httpx.Client) -> None:
     page = bundled.get("/peers")
     assert page.status_code == 200 and "지자체를 고르면" in page.text and "plotly" not in page.text

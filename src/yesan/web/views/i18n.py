@@ -190,6 +190,16 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
         "{gov}: {value} {measure} per resident, rank {rank} of {size} in its group {group} (median {median}).",
     ),
     "peers.chart": ("주민 1인당 {measure}", "{measure} per resident"),
+    "peers.chart_near": (
+        "주민 1인당 {measure}: 순위가 가까운 {shown}곳 (전체 {size}곳 순위는 아래 표)",
+        "{measure} per resident: the {shown} nearest in rank (all {size} are ranked in the table below)",
+    ),
+    "peers.spread": (
+        "비교 집단 {size}곳: 최저 {low} · 하위 25% {q1} · 중앙값 {median} · 상위 25% {q3} · 최고 {high}",
+        "Peer group of {size}: lowest {low} · lower quartile {q1} · median {median} · upper quartile {q3} · "
+        "highest {high}",
+    ),
+    "peers.middle_half": ("가운데 50%", "middle half"),
     "peers.pick": ("지자체를 고르면 비슷한 곳들과 비교합니다.", "Pick a government to compare it with its peers."),
     "peers.rank_col": ("순위", "Rank"),
     "peers.vs_median": ("중앙값 대비", "vs median"),
