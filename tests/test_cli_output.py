@@ -39,6 +39,7 @@ def yesan(*args: str, db: Path, columns: int) -> subprocess.CompletedProcess[str
     """The real console script, piped (no terminal), at ``columns`` columns."""
     env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1", "YESAN_DB": str(db)}
     env.pop("YESAN_ENGINE", None)
+    env.pop("YESAN_PARQUET", None)
     exe = Path(sys.executable).with_name("yesan")
     result = subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
