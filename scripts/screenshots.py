@@ -2,6 +2,7 @@
 
     python scripts/screenshots.py                 # bundled data (built in a temp dir) + a small example store
     python scripts/screenshots.py --out /tmp/shots
+    python scripts/screenshots.py --only 07-peers.png --db ~/.local/share/yesan/yesan.duckdb
 
 Needs Debian's ``chromium`` (/usr/bin/chromium) and ``fonts-nanum`` for the Korean glyphs, and the
 ``playwright`` Python package (its own browser download is not used). The compare page is shown on a
@@ -164,7 +165,7 @@ def fill_check(page: object, base: str) -> None:
     page.locator("#verdicts").scroll_into_view_if_needed()  # type: ignore[attr-defined]
 
 
-def take(out: Path, bases: dict[str, str]) -> list[Path]:
+def take(out: Path, bases: dict[str, str], only: list[str] | None = None) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     written = []
@@ -175,6 +176,8 @@ def take(out: Path, bases: dict[str, str]) -> list[Path]:
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
         for name, store, path, full in SHOTS:
+            if only and name not in only:
+                continue
             base = bases[store]
             if path.startswith("item:"):
                 path = item_path(page, base, path.removeprefix("item:"))
@@ -198,6 +201,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--db", type=Path, help="a store with the bundled data (default: built in a temp dir)")
+    parser.add_argument("--only", action="append", metavar="NAME", help="take only this shot, e.g. 07-peers.png")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium fonts-nanum")
@@ -208,7 +212,7 @@ def main() -> None:
             db = Path(folder) / "demo.duckdb"
             cli(db, "demo", "--no-serve")
         with serving(db) as bundled, serving(example_store(Path(folder))) as example:
-            take(args.out, {"bundled": bundled, "example": example})
+            take(args.out, {"bundled": bundled, "example": example}, args.only)
 
 
 if __name__ == "__main__":

@@ -123,6 +123,15 @@ def test_every_page_loads_without_errors(watched: Watched, bundled_url: str) -> 
         assert page.locator(marks).count() > 5, f"{path}: the chart drew nothing"
 
 
+def test_the_peers_chart_fits_a_laptop_screen(watched: Watched, bundled_url: str) -> None:
+    page = watched.open(f"{bundled_url}/peers?gov={GOHEUNG}")
+    page.wait_for_selector("#peers-chart g.point")
+    assert page.locator("#peers-chart g.point").count() == 9  # the government and its nearest peers
+    box = page.locator("#peers-chart").bounding_box()
+    assert box is not None and box["height"] < 500  # one column of every peer was about 2,000 px tall
+    assert "전라남도 고흥군" in page.locator("#peers-chart").inner_text()
+
+
 def test_compare_draws_its_chart_for_two_snapshots(watched: Watched, small_url: str) -> None:
     page = watched.open(f"{small_url}/compare?gov=4711000")
     page.wait_for_selector("#compare-chart g.point")

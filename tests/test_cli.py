@@ -126,3 +126,41 @@ def test_a_subtotal_that_does_not_add_up_is_refused(tmp_path: Path, db_path: Pat
         not db_path.exists()
         or json.loads(run_cli("info", "--json", db=db_path).stdout or "{}").get("totals", {}).get("items", 0) == 0
     )
+
+
+def test_export_takes_the_filters_of_tree(small_csv: Path, db_path: Path, tmp_path: Path) -> None:
+    run_cli("load", str(small_csv), db=db_path, check=True)
+    out = tmp_path / "gana-env.csv"
+    run_cli("export", str(out), "--gov", "가나군", "--field", "환경", db=db_path, check=True)
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert sorted(r["item_name"] for r in rows) == ["생활폐기물 수거, 운반", "하수관로 정비"]
+    assert sum(int(r["budget"]) for r in rows) == 500_000_000 + 900_000_000
+    tree = json.loads(run_cli("tree", "--gov", "가나군", "--field", "환경", "--json", db=db_path, check=True).stdout)
+    assert tree["total"]["budget"] == 500_000_000 + 900_000_000  # export what you see
+    parquet = tmp_path / "dara.parquet"
+    run_cli("export", str(parquet), "--format", "parquet", "--gov", "다라", db=db_path, check=True)
+    assert set(pq.read_table(parquet).column("gov_name").to_pylist()) == {"다라군"}
+    package = tmp_path / "pkg"
+    run_cli(
+        "export", str(package), "--format", "fdp", "--region", "가나도", "--field", "사회복지", db=db_path, check=True
+    )
+    [data] = [p for p in package.iterdir() if p.suffix == ".csv"]
+    assert "경로당 난방비 지원" in data.read_text(encoding="utf-8") and "하수관로" not in data.read_text(
+        encoding="utf-8"
+    )
+
+
+def test_export_of_a_selection_with_no_items_writes_nothing(small_csv: Path, db_path: Path, tmp_path: Path) -> None:
+    run_cli("load", str(small_csv), db=db_path, check=True)
+    out = tmp_path / "none.csv"
+    result = run_cli("export", str(out), "--gov", "가나군", "--field", "국방", db=db_path)
+    assert result.returncode == 1 and "no items for government '가나군', 분야 '국방'" in result.stderr
+    assert not out.exists()
+    layout = run_cli("export", str(tmp_path / "layout"), "--format", "partitioned", "--gov", "가나군", db=db_path)
+    assert layout.returncode == 1 and "--snapshot" in layout.stderr
+
+
+def test_demo_without_a_terminal_says_how_to_open_the_web_explorer(small_csv: Path, db_path: Path) -> None:
+    run_cli("load", str(small_csv), db=db_path, check=True)
+    text = run_cli("demo", db=db_path, check=True).stdout  # no terminal: it prints and does not serve
+    assert "web explorer: run `yesan serve`" in text and "http://127.0.0.1:8000/" in text

@@ -123,3 +123,27 @@ def test_the_seed_article_gets_a_verdict_for_every_figure(tmp_path: Path) -> Non
     assert len(with_evidence) >= len(report["judgements"]) - 2
     by_figure = {j["claim"]["amount_text"]: j["verdict"] for j in report["judgements"]}
     assert by_figure["51조5060억원"] == "일치" and by_figure["15조6000억원"] == "반올림 일치"
+
+
+def test_a_check_that_ran_exits_0_even_when_nothing_could_be_checked(db: Path, tmp_path: Path) -> None:
+    unknown = _article(tmp_path, "u.txt", "다른시는 내년 예산으로 3조2000억원을 편성했다. 도서관에 12억원을 쓴다.\n")
+    result = run_cli("check", str(unknown), "--government", "다른시", "--year", "2026", db=db)
+    assert result.returncode == 0, result.stderr
+    assert "확인 불가 2" in result.stdout
+
+
+def test_fail_on_a_verdict_exits_3_and_says_how_many(db: Path, tmp_path: Path) -> None:
+    article = _article(tmp_path, "a.txt", ARTICLE)
+    failed = run_cli("check", str(article), "--fail-on", "불일치", db=db)
+    assert failed.returncode == 3
+    assert "--fail-on: 1 불일치" in failed.stderr
+    assert "불일치" in failed.stdout  # the report is printed all the same
+    as_json = run_cli("check", str(article), "--fail-on", "불일치", "--json", db=db)
+    assert as_json.returncode == 3 and json.loads(as_json.stdout)["reports"]
+    passed = run_cli("check", str(article), "--fail-on", "모호", db=db)
+    assert passed.returncode == 0, passed.stderr
+
+
+def test_fail_on_an_unknown_verdict_is_refused_before_checking(db: Path, tmp_path: Path) -> None:
+    result = run_cli("check", str(_article(tmp_path, "a.txt", ARTICLE)), "--fail-on", "wrong", db=db)
+    assert result.returncode == 2 and "'wrong' is not a verdict" in result.stderr and "불일치" in result.stderr

@@ -87,3 +87,31 @@ def test_search_ignores_spacing_and_points_to_the_item(loaded: Path) -> None:
     assert data[0]["row_no"] == 2
     text = run_cli("search", "경노당", db=loaded, check=True).stdout
     assert "경로당 난방비 지원" in text
+
+
+def test_gov_takes_part_of_a_name_as_the_web_does(loaded: Path) -> None:
+    data = json.loads(run_cli("tree", "--gov", "다라", "--json", db=loaded, check=True).stdout)
+    assert data["total"]["budget"] == 45_000_000 + 70_000_000
+    assert "다라군" in run_cli("top", "--gov", "다 라", db=loaded, check=True).stdout
+
+
+def test_part_of_a_name_that_fits_several_governments_lists_them(loaded: Path) -> None:
+    result = run_cli("tree", "--gov", "가나", db=loaded)
+    assert result.returncode == 1
+    assert (
+        "several governments match '가나': 가나도 (4700000), 가나도 가나군 (4711000), 가나도 다라군 (4712000)"
+        in result.stderr
+    )
+
+
+def test_search_takes_every_word_without_quotes(loaded: Path) -> None:
+    hits = json.loads(run_cli("search", "경로당", "난방비", "--json", db=loaded, check=True).stdout)
+    assert hits[0]["item_name"] == "경로당 난방비 지원"
+
+
+def test_search_in_english_says_0_results_and_that_names_are_korean(loaded: Path) -> None:
+    text = run_cli("search", "senior center", db=loaded, check=True).stdout
+    assert "0 results for 'senior center'" in text and "item names are in Korean" in text
+    assert "senior" not in text.split("\n", 1)[1]  # no table of nothing under it
+    suggested = run_cli("search", "AI", db=loaded, check=True).stdout
+    assert "0 results for 'AI'" in suggested and "AI → 인공지능" in suggested

@@ -391,6 +391,25 @@ def test_peers_rank_a_government_per_resident(bundled: httpx.Client) -> None:
     assert len(data["tables"]["peers"]["rows"]) == result["group_size"]
 
 
+def test_the_peers_chart_shows_the_nearest_peers_and_the_groups_spread(bundled: httpx.Client) -> None:
+    data = bundled.get("/peers.json", params={"gov": GOHEUNG}).json()
+    ranking = data["tables"]["peers"]["rows"]
+    chart = data["chart"]
+    assert len(ranking) == data["result"]["group_size"] > 60  # the full ranking stays in the table
+    bars = chart["bars"]
+    assert len(bars) == 9 and [b["me"] for b in bars].count(True) == 1
+    me = next(i for i, r in enumerate(ranking) if r["highlight"])
+    assert [b["value"] for b in bars] == [r["per_resident"] for r in ranking[me - 4 : me + 5]]
+    values = sorted(r["per_resident"] for r in ranking)
+    spread = chart["spread"]
+    assert (spread["low"], spread["high"]) == (values[0], values[-1])
+    assert spread["low"] <= spread["q1"] <= spread["median"] <= spread["q3"] <= spread["high"]
+    assert spread["median"] == data["result"]["median_per_resident"]
+    assert all(isinstance(v, int) for v in spread.values())
+    page = bundled.get("/peers", params={"gov": GOHEUNG}).text
+    assert "비교 집단 70곳: 최저" in page and "중앙값" in page
+
+
 def test_peers_without_a_government_asks_for_one(bundled: httpx.Client) -> None:
     page = bundled.get("/peers")
     assert page.status_code == 200 and "지자체를 고르면" in page.text and "plotly" not in page.text
@@ -655,3 +674,40 @@ def test_search_in_an_earlier_snapshot_finds_what_only_it_holds(small: httpx.Cli
     march = small.get("/search.json", params={"q": "하수관로", "snapshot": 1}).json()
     rows = march["tables"]["results"]["rows"]
     assert [r["item_name"] for r in rows] == ["하수관로 정비"]
+
+
+# --- one amount, one rounding per page ------------------------------------------------------------
+
+
+def amount_texts(html: str) -> dict[int, set[str]]:
+    """Every ``<data value>`` amount of a page with the texts it is shown as."""
+    shown: dict[int, set[str]] = {}
+    for value, text in re.findall(r'<data value="(-?\d+)"[^>]*>(?:<a [^>]*>)?([^<]*)<', html):
+        shown.setdefault(int(value), set()).add(text.strip().lstrip("+"))
+    return shown
+
+
+def test_an_amount_is_shown_one_way_on_each_page(bundled: httpx.Client, bundled_db: Path) -> None:
+    snapshot, source, row, budget = sql(
+        bundled_db,
+        "SELECT snapshot_id, source_id, row_no, budget FROM items WHERE gov_code = ? AND item_name = ?",
+        GOHEUNG,
+        "경로당 시설 지원",
+    )[0]
+    pages = [
+        f"/item/{snapshot}/{source}/{row}",
+        f"/?gov={GOHEUNG}",
+        f"/explore?gov={GOHEUNG}",
+        f"/explore?gov={GOHEUNG}&field=사회복지&sector=노인&level=item",
+        "/search?q=경로당&region=전라남도",
+        f"/peers?gov={GOHEUNG}",
+    ]
+    for path in pages:
+        page = bundled.get(path)
+        assert page.status_code == 200, path
+        shown = amount_texts(page.text)
+        assert shown, path
+        twice = {value: texts for value, texts in shown.items() if len(texts) > 1}
+        assert twice == {}, f"{path} shows one amount two ways: {twice}"
+    item_page = amount_texts(bundled.get(f"/item/{snapshot}/{source}/{row}").text)
+    assert item_page[int(budget)] == {"38억 6,545만원"}  # the card and 시점별 변화 agree, to the 만원

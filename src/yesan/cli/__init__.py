@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich import box
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
+from yesan.cli.output import CliTable, err, out, plain, safe, show
+from yesan.cli.output import table as _table
 from yesan.errors import LoadError, YesanError
+
+__all__ = ["CliTable", "DbOption", "JsonOption", "_print_json", "_progress", "_table", "app", "err", "main", "out",
+           "plain", "safe", "show", "state"]  # fmt: skip
 
 app = typer.Typer(
     help="yesan (예산): Korean public budgets — load official line items exactly, explore them, check figures.",
@@ -28,8 +30,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
 
 
 class _State:
@@ -106,14 +106,6 @@ def _progress(enabled: bool) -> Iterator[Any]:
         yield lambda message: progress.update(task, description=message)
 
 
-def _table(title: str, columns: Sequence[str], *, left: Sequence[str] = (), no_wrap: bool = False) -> Table:
-    """A compact rich table: text columns named in ``left`` align left, numbers right."""
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    for column in columns:
-        table.add_column(column, justify="left" if column in left else "right", no_wrap=no_wrap)
-    return table
-
-
 def main() -> None:
     """Entry point: run the app, print YesanErrors as one line (plus problems) and exit non-zero."""
     debug = "--debug" in sys.argv
@@ -122,10 +114,10 @@ def main() -> None:
     except YesanError as error:
         if debug:
             raise
-        err.print(f"[bold red]error:[/] {error}", soft_wrap=True)
+        err.print(f"[bold red]error:[/] {plain(error)}", soft_wrap=True)
         if isinstance(error, LoadError) and len(error.problems) > 1:
             for problem in error.problems[1:20]:
-                err.print(f"  {problem}", soft_wrap=True)
+                err.print(f"  {plain(problem)}", soft_wrap=True)
             if len(error.problems) > 20:
                 err.print(f"  … {len(error.problems) - 20:,} more (use --json with --check to list all)")
         sys.exit(1)
@@ -135,7 +127,7 @@ def main() -> None:
     except Exception as error:
         if debug:
             raise
-        err.print(f"[bold red]internal error:[/] {type(error).__name__}: {error} (run with --debug for details)")
+        err.print(f"[bold red]internal error:[/] {type(error).__name__}: {plain(error)} (run with --debug for details)")
         sys.exit(2)
 
 

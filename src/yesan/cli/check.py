@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Annotated, Any, Final
 
 import typer
-from rich import box
-from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
-from yesan.cli import DbOption, JsonOption, _print_json, app, err, out
+from yesan.cli import CliTable, DbOption, JsonOption, _print_json, app, err, out, plain, safe, show
+from yesan.cli import _table as table
 from yesan.cli.engine import EngineOption, ParquetOption
 from yesan.money import format_won
 
@@ -25,6 +24,8 @@ BADGES: Final = {
     "확인 불가": "[dim]확인 불가[/]",
     "모호": "[yellow]모호[/]",
 }
+#: The exit status when a verdict named by --fail-on was given (1 is for errors, 2 for internal errors).
+FAIL_ON_EXIT: Final = 3
 #: Seconds one file may take (extraction, matching and judging).
 TIME_LIMIT_S: Final = 120.0
 
@@ -39,6 +40,14 @@ def check_command(
     across: Annotated[
         bool, typer.Option("--across", help="Also compare the files' figures subject by subject (several articles).")
     ] = False,
+    fail_on: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-on",
+            help=f"Exit {FAIL_ON_EXIT} when a figure (or a check inside the text) gets this verdict, e.g. 불일치; "
+            "repeat for several. Without it a check that ran exits 0 whatever its verdicts.",
+        ),
+    ] = None,
     db: DbOption = None,
     engine: EngineOption = None,
     parquet: ParquetOption = None,
@@ -56,7 +65,10 @@ def check_command(
 
     확인 불가 nothing to check against · 모호 several figures fit the subject and none agrees.
 
-    Example: yesan check article.txt --government 서울특별시 --year 2026
+    Exit status: 0 when the check ran (the verdicts are in the output), 1 on errors, and with --fail-on
+    VERDICT, 3 when some figure got that verdict.
+
+    Example: yesan check article.txt --government 서울특별시 --year 2026 --fail-on 불일치
 
     Engines: DuckDB (the store), PostgreSQL or Spark; --engine and --parquet go before or after the command name.
     Reported figures are used where the engine's database holds them (a warning says when it does not).
@@ -64,27 +76,53 @@ def check_command(
     from yesan.claims.check import check_path
     from yesan.cli.explore import _tables
 
+    failing = _fail_on(fail_on or [])
     reports = []
     with _tables("check", db, engine, parquet) as tables:
         _warn_without_reported_figures(tables)
         for path in files:
             deadline = time.monotonic() + TIME_LIMIT_S
             reports.append(check_path(path, tables, government=government, year=year, deadline=deadline))
-    table = None
+    grid = None
     if across:
         from yesan.claims.sources import compare_sources
 
-        table = compare_sources(reports)
+        grid = compare_sources(reports)
     if as_json:
         data: dict[str, Any] = {"reports": [r.as_dict() for r in reports]}
-        if table is not None:
-            data["across"] = table.as_dict()
+        if grid is not None:
+            data["across"] = grid.as_dict()
         _print_json(data)
+    else:
+        for report in reports:
+            _print_report(report)
+        if grid is not None:
+            _print_across(grid)
+    _exit_on(failing, reports)
+
+
+def _fail_on(verdicts: list[str]) -> frozenset[str]:
+    unknown = [v for v in verdicts if v not in BADGES]
+    if unknown:
+        raise typer.BadParameter(
+            f"{', '.join(map(repr, unknown))} is not a verdict; use one of {', '.join(BADGES)}", param_hint="--fail-on"
+        )
+    return frozenset(verdicts)
+
+
+def _exit_on(failing: frozenset[str], reports: list[Any]) -> None:
+    """Exit ``FAIL_ON_EXIT`` when some figure or check inside the text got a verdict of ``failing``."""
+    if not failing:
         return
+    found: dict[str, int] = {}
     for report in reports:
-        _print_report(report)
-    if table is not None:
-        _print_across(table)
+        for verdict in [j.verdict for j in report.judgements] + [c.verdict for c in report.checks]:
+            if verdict in failing:
+                found[verdict] = found.get(verdict, 0) + 1
+    if found:
+        counts = ", ".join(f"{n} {verdict}" for verdict, n in found.items())
+        err.print(f"--fail-on: {counts}; exit status {FAIL_ON_EXIT}", soft_wrap=True)
+        raise typer.Exit(FAIL_ON_EXIT)
 
 
 def _warn_without_reported_figures(tables: Any) -> None:
@@ -111,32 +149,27 @@ def _warn_without_reported_figures(tables: Any) -> None:
 def _print_report(report: Any) -> None:
     counts = " · ".join(f"{verdict} {n}" for verdict, n in report.counts().items() if n)
     where = " ".join(str(part) for part in (report.government, report.year) if part) or "government unknown"
-    out.print(f"[bold]{escape(report.source or 'text')}[/]: {where} — {len(report.judgements)} figures: {counts}",
+    out.print(f"[bold]{plain(report.source or 'text')}[/]: {plain(where)} — {len(report.judgements)} figures: {counts}",
               soft_wrap=True)  # fmt: skip
     for warning in report.warnings:
-        out.print(f"[yellow]warning[/] {escape(warning)}", soft_wrap=True)
+        out.print(f"[yellow]warning[/] {plain(warning)}", soft_wrap=True)
     if report.judgements:
-        out.print(_judgements_table(report.judgements))
+        show(_judgements_table(report.judgements))
         out.print("[bold]evidence[/]")
         for number, judgement in enumerate(report.judgements, start=1):
             for item in judgement.evidence[:3]:
-                out.print(f" {number:>2}  {format_won(item.amount_krw)} = {escape(item.label)}: "
-                          f"[dim]{escape(item.citation)}[/]", soft_wrap=True)  # fmt: skip
+                out.print(f" {number:>2}  {format_won(item.amount_krw)} = {plain(item.label)}: "
+                          f"[dim]{plain(item.citation)}[/]", soft_wrap=True)  # fmt: skip
             if len(judgement.evidence) > 3:
                 out.print(f"     … {len(judgement.evidence) - 3} more (--json lists them)")
     if report.checks:
-        checks = Table(title="checks inside the text", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-                       collapse_padding=True)  # fmt: skip
-        checks.add_column("check", no_wrap=True)
-        checks.add_column("#", justify="right", no_wrap=True)
-        checks.add_column("text says", no_wrap=True)
-        checks.add_column("verdict", no_wrap=True)
-        checks.add_column("figures give · rule", ratio=1)
+        checks = table("checks inside the text", ("check", "#", "text says", "verdict", "figures give · rule"),
+                       whole=("check", "text says", "verdict"), text=("figures give · rule",))  # fmt: skip
         for check in report.checks:
             used = ",".join(str(i + 1) for i in check.claims)
-            detail = f"{escape(check.computed)}\n[dim]{escape(check.rule)}[/]"
-            checks.add_row(check.kind, used, escape(check.stated), BADGES.get(check.verdict, check.verdict), detail)
-        out.print(checks)
+            detail = Text.assemble(safe(check.computed), "\n", (safe(check.rule), "dim"))
+            checks.add_row(check.kind, used, check.stated, _badge(check.verdict), detail)
+        show(checks)
     reference = report.reference
     parts = []
     if reference.get("reported_figures"):
@@ -149,45 +182,39 @@ def _print_report(report: Any) -> None:
     out.print()
 
 
-def _judgements_table(judgements: list[Any]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("figure", no_wrap=True)
-    table.add_column("subject", max_width=24, overflow="fold")
-    table.add_column("kind", no_wrap=True)
-    table.add_column("verdict", no_wrap=True)
-    table.add_column("evidence", justify="right", no_wrap=True)
-    table.add_column("rule", ratio=1)
+def _badge(verdict: str) -> Text:
+    return Text.from_markup(BADGES[verdict]) if verdict in BADGES else Text(safe(verdict))
+
+
+def _judgements_table(judgements: list[Any]) -> CliTable:
+    columns = ("#", "figure", "subject", "kind", "verdict", "evidence", "rule")
+    result = table("", columns, left=("subject",), whole=("figure", "kind", "verdict"), text=("rule",))
     for number, judgement in enumerate(judgements, start=1):
         claim = judgement.claim
-        rule = escape(judgement.rule)
+        rule = Text(safe(judgement.rule))
         if judgement.notes:
-            rule += "\n[dim]" + escape("; ".join(judgement.notes)) + "[/]"
+            rule.append("\n" + safe("; ".join(judgement.notes)), style="dim")
         evidence = format_won(judgement.evidence[0].amount_krw) if judgement.evidence else "—"
-        table.add_row(
-            str(number), escape(claim.amount_text), escape(claim.subject or "—"), claim.kind,
-            BADGES.get(judgement.verdict, judgement.verdict), evidence, rule,
-        )  # fmt: skip
-    return table
+        result.add_row(
+            str(number), claim.amount_text, claim.subject or "—", claim.kind, _badge(judgement.verdict), evidence, rule
+        )
+    return result
 
 
-def _print_across(table: Any) -> None:
+def _print_across(across: Any) -> None:
     from yesan.claims.sources import describe, reference_text
 
-    data = table.as_dict()
+    data = across.as_dict()
     out.print(
-        f"[bold]across {len({s for row in table.rows for s in row.sources})} sources[/]: {data['subjects']} subjects, "
+        f"[bold]across {len({s for row in across.rows for s in row.sources})} sources[/]: {data['subjects']} subjects, "
         f"{data['in_several_sources']} in several sources, {data['disagreements']} with differing figures",
         soft_wrap=True,
     )
-    grid = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    grid.add_column("subject", max_width=30, overflow="fold")
-    grid.add_column("status", no_wrap=True)
-    grid.add_column("reference", justify="right", no_wrap=True)
-    grid.add_column("figures by source", ratio=1)
+    grid = table("", ("subject", "status", "reference", "figures by source"), left=("subject",), whole=("status",),
+                 text=("figures by source",))  # fmt: skip
     status = {"agree": "[green]agree[/]", "rounding": "[cyan]rounding[/]", "differs": "[bold red]differs[/]"}
-    for row in table.rows:
+    for row in across.rows:
         if len(row.sources) < 2 and row.status == "agree":
             continue
-        grid.add_row(escape(row.subject), status[row.status], reference_text(row), escape(describe(row)))
-    out.print(grid)
+        grid.add_row(row.subject, Text.from_markup(status[row.status]), reference_text(row), describe(row))
+    show(grid)

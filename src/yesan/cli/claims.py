@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from yesan.cli import JsonOption, _print_json, _table, app, out
+from yesan.cli import JsonOption, _print_json, _table, app, out, show
 
 claims_app = typer.Typer(
     help="Money figures in news articles and press releases: extract them, score extraction.",
@@ -45,10 +45,9 @@ def extract_command(
     table = _table(
         f"{len(claims)} figure{'s' if len(claims) != 1 else ''}",
         columns,
-        left=("source", "as written", "kind", "subject", "qualifier", "stage"),
+        left=("subject",),
+        whole=("source", "as written", "kind", "qualifier", "stage"),
     )
-    for column in table.columns:
-        column.no_wrap = column.header not in ("subject", "source")
     for claim in claims:
         row = [
             format_won(claim.amount_krw),
@@ -63,7 +62,7 @@ def extract_command(
         if several:
             row.insert(0, Path(claim.source or "-").name)
         table.add_row(*row)
-    out.print(table)
+    show(table)
 
 
 @claims_app.command("eval")
@@ -117,8 +116,9 @@ def eval_command(
         table = _table(
             f"{title} ({len(mistakes)})",
             ["article", "figure", "detail", "sentence"],
-            left=("figure", "detail", "sentence"),
+            whole=("figure",),
+            text=("detail", "sentence"),
         )
         for mistake in mistakes:
             table.add_row(mistake.article, mistake.text, mistake.detail, mistake.sentence)
-        out.print(table)
+        show(table)

@@ -8,8 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from yesan.cli import DbOption, JsonOption, _print_json, _progress, _table, app, out
+from yesan.cli import DbOption, JsonOption, _print_json, _progress, _table, app, out, plain, show
 from yesan.cli.engine import store_for
+from yesan.cli.explore import FieldOption, GovOption, RegionOption, SectorOption
 from yesan.errors import YesanError
 from yesan.money import format_won
 
@@ -114,7 +115,7 @@ def load(
 def _print_load_report(report: dict[str, Any], batches: list[Any]) -> None:
     for batch in batches:
         counts = ", ".join(f"{k} {v:,}" for k, v in batch.counts.items())
-        out.print(f"[bold]{batch.source_file}[/]: {counts}", soft_wrap=True)
+        out.print(f"[bold]{plain(batch.source_file)}[/]: {counts}", soft_wrap=True)
     for snapshot in report.get("snapshots", []):
         status = {
             "new": "[green]loaded[/]",
@@ -148,7 +149,7 @@ def _print_load_report(report: dict[str, Any], batches: list[Any]) -> None:
             listed = ", ".join(f"{row:,}" for row in rows[:5] if row)
             more = " …" if len(rows) > 5 else ""
             at = f" (rows {listed}{more}; --json lists them)" if listed else ""
-            out.print(f"[yellow]warning[/] {batch.source_file}: {where}{reason}{at}", soft_wrap=True)
+            out.print(f"[yellow]warning[/] {plain(f'{batch.source_file}: {where}{reason}{at}')}", soft_wrap=True)
     if not report["written"]:
         out.print("checked only: nothing was written")
 
@@ -222,7 +223,7 @@ def info(
 
 def _print_info(data: dict[str, Any], governments: bool) -> None:
     totals = data["totals"]
-    out.print(f"[bold]store[/] {data['db']} (schema {data['schema_version']})")
+    out.print(f"[bold]store[/] {plain(data['db'])} (schema {data['schema_version']})", soft_wrap=True)
     out.print(
         f"{totals['items']:,} items · {totals['governments_with_items']:,} governments with items · "
         f"{totals['governments_known_basic']:,} 기초 and "
@@ -231,8 +232,7 @@ def _print_info(data: dict[str, Any], governments: bool) -> None:
     table = _table(
         "snapshots",
         ("id", "dataset", "year stage", "as of", "rows", "govts", "예산현액", "지출액"),
-        left=("dataset", "year stage"),
-        no_wrap=True,
+        whole=("dataset", "year stage", "as of"),
     )
     for s in data["snapshots"]:
         table.add_row(
@@ -240,11 +240,11 @@ def _print_info(data: dict[str, Any], governments: bool) -> None:
             f"{s['rows']:,}", f"{s['governments']:,}", format_won(int(s["budget_total"] or 0), precision="eok"),
             format_won(int(s["spent_total"]), precision="eok"),
         )  # fmt: skip
-    out.print(table)
+    show(table)
     for s in data["snapshots"]:
-        out.print(f"snapshot {s['snapshot_id']} source: {', '.join(s['source_files'] or [])}")
+        out.print(plain(f"snapshot {s['snapshot_id']} source: {', '.join(s['source_files'] or [])}"), soft_wrap=True)
     for missing in data["governments_without_items"]:
-        out.print(f"no items for {missing['parent_name'] or ''} {missing['name']} ({missing['code']})")
+        out.print(plain(f"no items for {missing['parent_name'] or ''} {missing['name']} ({missing['code']})"))
     if governments and data["governments"]:
         gov_table = _table(
             "totals per government",
@@ -259,9 +259,11 @@ def _print_info(data: dict[str, Any], governments: bool) -> None:
                 str(g["snapshot_id"]), g["parent_name"] or "", g["name"], g["code"], f"{g['items']:,}",
                 format_won(budget, precision="eok"), format_won(spent, precision="eok"), rate, per,
             )  # fmt: skip
-        out.print(gov_table)
+        show(gov_table)
     for p in data["population"]:
-        out.print(f"population {p['year']}: {p['governments']:,} governments, source: {p['source']}")
+        out.print(
+            plain(f"population {p['year']}: {p['governments']:,} governments, source: {p['source']}"), soft_wrap=True
+        )
     for r in data.get("reported", []):
         out.print(
             f"reported figures {r['dataset']!r}: {r['gov_name']} {r['fiscal_year']}, {r['figures']:,} figures "
@@ -286,26 +288,40 @@ def export(
         ),
     ] = "csv",
     snapshot: Annotated[list[int] | None, typer.Option(help="Snapshot id(s) to export (default: all).")] = None,
+    gov: GovOption = None,
+    region: RegionOption = None,
+    field: FieldOption = None,
+    sector: SectorOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Export items with their provenance.
+    """Export items with their provenance: all of them, or what `yesan tree` shows with the same filters.
 
-    Example: yesan export items.csv --format csv --snapshot 1
+    --gov, --region, --field and --sector choose items as `tree` and `top` do, for csv, parquet and fdp
+    (the partitioned layout is the whole store; --snapshot limits it). Default: every snapshot.
+
+    Example: yesan export gohung.csv --gov 고흥군 --field 사회복지
 
     Engine: the DuckDB store only (--db, or --engine duckdb:PATH); PostgreSQL and Spark are refused.
     """
+    from yesan.export import ExportFilter
     from yesan.export import export as run_export
     from yesan.store import Store
 
     db = store_for("export", db)
+    only = ExportFilter(gov=gov, region=region, field=field, sector=sector)
     if fmt == "partitioned":
+        if only:
+            raise YesanError(
+                f"the partitioned layout holds whole snapshots, so {only.describe()} cannot narrow it; "
+                "use --snapshot, or --format csv, parquet or fdp for a selection"
+            )
         _export_partitioned(out_path, snapshot, db, as_json)
         return
 
     with Store.open(db, read_only=True) as store:
         try:
-            written = run_export(store, out_path, fmt=fmt, snapshot_ids=snapshot)
+            written = run_export(store, out_path, fmt=fmt, snapshot_ids=snapshot, only=only)
         except OSError as error:  # a full disk, a folder that cannot be written: the export writes whole files only
             raise YesanError(
                 f"cannot write {out_path}: {error.strerror or error}; no partly written file was left behind"
@@ -369,6 +385,11 @@ def demo(
     _print_demo_view(data)
     if serve if serve is not None else (sys.stdin.isatty() and sys.stdout.isatty()):
         _serve_demo(Path(data["db"]), port)
+    else:
+        out.print(
+            f"\nweb explorer: run `yesan serve` (or `yesan demo` in a terminal) and open http://127.0.0.1:{port}/",
+            soft_wrap=True,
+        )
 
 
 def _serve_demo(db: Path, port: int) -> None:
@@ -397,7 +418,7 @@ def _print_demo_view(data: dict[str, Any]) -> None:
             f"{r['spent'] / r['budget']:.1%}" if r["budget"] else "—",
             format_won(r["budget"] // r["population"], precision="man") if r["population"] else "—",
         )  # fmt: skip
-    out.print(table)
+    show(table)
     fields = _table(
         "by 분야 (all snapshots)", ("분야", "items", "예산현액", "share", "국비 share", "집행률"), left=("분야",)
     )
@@ -409,6 +430,6 @@ def _print_demo_view(data: dict[str, Any]) -> None:
             f"{int(f['national'] or 0) / budget:.1%}" if budget else "—",
             f"{int(f['spent'] or 0) / budget:.1%}" if budget else "—",
         )  # fmt: skip
-    out.print(fields)
+    show(fields)
     out.print("* 예산현액 per resident of the governments with items (population: latest year in the store)")
     out.print("next: `yesan info` for every government, `yesan export items.csv` for the rows")

@@ -12,12 +12,14 @@ from typing import Annotated, Any
 
 import typer
 
-from yesan.cli import DbOption, JsonOption, _print_json, _table, app, err, out, state
+from yesan.cli import DbOption, JsonOption, _print_json, _table, app, err, out, plain, show, state
 from yesan.cli.engine import EngineOption, ParquetOption, choose_engine, store_for
 from yesan.money import format_won
 
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV (UTF-8) instead of a table.")]
-GovOption = Annotated[str | None, typer.Option("--gov", help="Government code or name, e.g. 4674000 or 고흥군.")]
+GovOption = Annotated[
+    str | None, typer.Option("--gov", help="Government code, name or part of one, e.g. 4674000, 고흥군 or 고흥.")
+]
 RegionOption = Annotated[str | None, typer.Option("--region", help="광역 name, e.g. 전라남도.")]
 FieldOption = Annotated[str | None, typer.Option("--field", help="분야 name, e.g. 사회복지.")]
 SectorOption = Annotated[str | None, typer.Option("--sector", help="부문 name.")]
@@ -52,9 +54,9 @@ def _filters(
     funding: str | None = None,
 ) -> Any:
     from yesan.query import Filters
-    from yesan.query.lookup import find_government
+    from yesan.query.lookup import resolve_government
 
-    gov_codes = (find_government(tables.governments, gov).code,) if gov else None
+    gov_codes = (resolve_government(tables.governments, gov).code,) if gov else None
     return Filters(
         snapshot_ids=tuple(snapshot) if snapshot else None,
         gov_codes=gov_codes,
@@ -64,6 +66,13 @@ def _filters(
         sector_name=sector,
         funding=funding,
     )
+
+
+def _gov_label(tables: Any, gov: str | None) -> str | None:
+    """The government ``--gov`` named, as ``광역 name`` (``고흥`` → 전라남도 고흥군)."""
+    from yesan.query.lookup import resolve_government
+
+    return resolve_government(tables.governments, gov).label if gov else None
 
 
 def _label(key: dict[str, Any]) -> str:
@@ -115,12 +124,12 @@ def _show_drilldown(result: Any, title: str, as_json: bool, as_csv: bool) -> Non
         format_won(total.amounts["spent"], precision="eok"),
         f"{total.execution_rate:.1%}" if total.execution_rate is not None else "—",
     )  # fmt: skip
-    out.print(table)
+    show(table)
     snapshots = ", ".join(str(s) for s in result.snapshot_ids) or "none"
     exact = "children add up to the total exactly" if result.exact else f"difference: {result.difference}"
     out.print(f"snapshots {snapshots}; {exact}; amounts in won are exact in --json/--csv")
     if result.note:
-        err.print(f"note: {result.note}; choose others with --snapshot", soft_wrap=True)
+        err.print(f"note: {plain(result.note)}; choose others with --snapshot", soft_wrap=True)
 
 
 @app.command()
@@ -156,7 +165,8 @@ def tree(
     with _tables("tree", db, engine, parquet) as tables:
         filters = _filters(tables, gov, region, field, sector, snapshot, account_type, funding)
         result = drilldown(tables.items, level, filters, sort=sort, limit=limit)
-    scope = " ".join(x for x in (gov, region, field, sector) if x) or "all governments"
+        label = _gov_label(tables, gov)
+    scope = " ".join(x for x in (label, region, field, sector) if x) or "all governments"
     _show_drilldown(result, f"{scope} by {level}", as_json, as_csv)
 
 
@@ -209,10 +219,10 @@ def item(
     from yesan.errors import QueryError
     from yesan.model import AMOUNT_LABELS_KO
     from yesan.query.items import find_items
-    from yesan.query.lookup import find_government
+    from yesan.query.lookup import resolve_government
 
     with _tables("item", db, engine, parquet) as tables:
-        gov_code = find_government(tables.governments, gov).code if gov else None
+        gov_code = resolve_government(tables.governments, gov).code if gov else None
         records = find_items(tables, item_code=code, gov_code=gov_code, snapshot_ids=tuple(snapshot or ()) or None)
     if not records:
         raise QueryError(f"no item with code {code!r} in the store; `yesan search` finds items by name")
@@ -227,10 +237,12 @@ def item(
         return
     for record in records:
         f = record.fields
-        out.print(f"[bold]{f['item_name']}[/] ({f['item_code']})", soft_wrap=True)
+        out.print(f"[bold]{plain(f['item_name'])}[/] ({plain(f['item_code'])})", soft_wrap=True)
         out.print(
-            f"{f['parent_name'] or ''} {f['gov_name']} · {f['fiscal_year']} {f['stage']} · {f['account']} · "
-            f"{f['field_name']} > {f['sector_name']}",
+            plain(
+                f"{f['parent_name'] or ''} {f['gov_name']} · {f['fiscal_year']} {f['stage']} · {f['account']} · "
+                f"{f['field_name']} > {f['sector_name']}"
+            ),
             soft_wrap=True,
         )
         table = _table("", ("", "won", ""), left=("",))
@@ -239,8 +251,8 @@ def item(
             value = f[name]
             share = f"{value / budget:.1%} of 예산현액" if budget and value is not None and name != "budget" else ""
             table.add_row(label, "—" if value is None else f"{value:,} ({format_won(value)})", share)
-        out.print(table)
-        out.print(f"source: {record.citation()}", soft_wrap=True)
+        show(table)
+        out.print(f"source: {plain(record.citation())}", soft_wrap=True)
 
 
 @app.command()
@@ -344,20 +356,22 @@ def compare_command(
     )
     out.print(", ".join(f"{status} {count:,}" for status, count in result.counts.items()))
     for title, chosen in (("largest increases", result.increases), ("largest cuts", result.cuts)):
-        table = _table(title, ("", "status", "before", "after", "Δ", "Δ%"), left=("", "status"))
+        table = _table(title, ("", "status", "before", "after", "Δ", "Δ%"), left=("",), whole=("status",))
         for r in chosen:
             table.add_row(
                 _label(r.key), r.status, format_won(r.before, precision="man"), format_won(r.after, precision="man"),
                 format_won(r.delta, precision="man"), f"{r.delta_pct:+.1f}%" if r.delta_pct is not None else "new",
             )  # fmt: skip
-        out.print(table)
+        show(table)
     check = "every won accounted for" if result.exact else f"unreconciled: {result.unreconciled:,} won"
     out.print(f"{check}; --json or --csv for all {len(result.rows):,} rows")
 
 
 @app.command(name="search")
 def search_command(
-    query: Annotated[str, typer.Argument(help="Words to look for in 세부사업 names, e.g. 청년 일자리.")],
+    words: Annotated[
+        list[str], typer.Argument(metavar="WORDS...", help="Words to look for in 세부사업 names, e.g. 노인 일자리.")
+    ],
     gov: GovOption = None,
     region: RegionOption = None,
     field: FieldOption = None,
@@ -371,12 +385,15 @@ def search_command(
 ) -> None:
     """Find items by name across every government: spacing, particles, synonyms (AI = 인공지능) and typos.
 
+    Every word counts (quotes are not needed): yesan search 노인 일자리. Names are Korean.
+
     Example: yesan search 경로당 --region 전라남도
 
     Engines: DuckDB (the store), PostgreSQL or Spark; --engine and --parquet go before or after the command name.
     """
     from yesan.query import search
 
+    query = " ".join(words)
     with _tables("search", db, engine, parquet) as tables:
         filters = _filters(tables, gov, None, None, None, snapshot)
         hits = search(tables.items, query, filters=filters, limit=limit, region=region, field=field)
@@ -393,11 +410,34 @@ def search_command(
     if as_csv:
         _write_csv(rows)
         return
-    table = _table(f"search: {query}", ("", "government", "분야", "예산현액", "code"), left=("", "government", "분야"))
+    table = _table(
+        f"search: {query}",
+        ("", "government", "분야", "예산현액", "code"),
+        left=("", "government", "분야"),
+        whole=("code",),
+    )
     for h in hits:
         table.add_row(
             h.item_name, f"{h.parent_name or ''} {h.gov_name}".strip(), h.field_name or "—",
             format_won(h.budget, precision="man"), str(h.key[2] or ""),
         )  # fmt: skip
-    out.print(table)
+    if not hits:
+        _no_results(query, filtered=any(x is not None for x in (gov, region, field, snapshot)))
+        return
+    show(table)
     out.print("`yesan item CODE` shows an item with its source row")
+
+
+def _no_results(query: str, *, filtered: bool) -> None:
+    """Say that nothing matched, that names are Korean, and which Korean words the synonym table offers."""
+    from yesan.query.korean import has_hangul, korean_terms
+
+    out.print(plain(f"0 results for {query!r}{' with these filters' if filtered else ''}"), soft_wrap=True)
+    suggestions = korean_terms(query)
+    if suggestions:
+        offered = "; ".join(f"{word} → {', '.join(korean)}" for word, korean in suggestions.items())
+        out.print(plain(f"try the Korean words: {offered}"), soft_wrap=True)
+    if not has_hangul(query):
+        out.print("item names are in Korean: search in Korean, e.g. yesan search 경로당 or yesan search 노인 일자리")
+    else:
+        out.print("try fewer words, another spelling, or no filters (--gov, --region, --field)")

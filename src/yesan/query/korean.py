@@ -184,6 +184,22 @@ def synonyms(term: str, *, table: dict[str, tuple[str, ...]] = SYNONYM_TABLE, li
     return unique[:limit]
 
 
+def korean_terms(query: str, *, table: dict[str, tuple[str, ...]] = SYNONYM_TABLE) -> dict[str, list[str]]:
+    """For each Latin word of ``query`` that the synonym table knows, its Korean members: ``AI`` → 인공지능.
+
+    Item names are Korean; this is what to suggest when a query in Latin letters finds nothing.
+    """
+    found: dict[str, list[str]] = {}
+    for word in query.split():
+        term = normalize(word)
+        if not term or has_hangul(term):
+            continue
+        korean = [other for other in table.get(term, ()) if has_hangul(other)]
+        if korean:
+            found[word] = korean
+    return found
+
+
 def _latin_word_in(word: str, term: str) -> bool:
     return any(token == word for token in _TOKEN_RE.findall(term))
 
@@ -241,6 +257,7 @@ __all__ = [
     "fold",
     "has_hangul",
     "is_latin",
+    "korean_terms",
     "latin_tokens",
     "normalize",
     "pattern_grams",

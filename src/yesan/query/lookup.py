@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from yesan.errors import QueryError
 
@@ -40,6 +41,61 @@ def find_government(governments: Any, text: str) -> GovernmentRef:
     if not rows:
         raise QueryError(f"no government {wanted!r} in the store; `yesan info` lists them")
     if len(rows) > 1:
-        options = ", ".join(f"{r['parent_name'] or ''} {r['name']} ({r['code']})".strip() for r in rows)
-        raise QueryError(f"{wanted!r} is ambiguous: {options}; give the code or the 광역 name too")
+        raise QueryError(ambiguous(wanted, [GovernmentRef(**row) for row in rows]))
     return GovernmentRef(**rows[0])
+
+
+class _Labelled(Protocol):
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+
+G = TypeVar("G", bound=_Labelled)
+
+
+def partial_matches(governments: Iterable[G], text: str) -> list[G]:
+    """The governments whose label (``광역 name``) contains ``text``, spaces ignored: ``고흥`` finds 전라남도 고흥군.
+
+    This is how the web's government box reads what people type; the CLI's ``--gov`` reads it the same way.
+    """
+    squeezed = "".join(text.split())
+    return [g for g in governments if squeezed and squeezed in g.label.replace(" ", "")]
+
+
+def ambiguous(wanted: str, candidates: Iterable[_Labelled]) -> str:
+    """The message for a name that fits several governments, listing them."""
+    options = ", ".join(f"{g.label} ({g.code})" for g in candidates)
+    return f"several governments match {wanted!r}: {options}; give the code or the 광역 name too"
+
+
+def pick_government(governments: Iterable[GovernmentRef], text: str) -> GovernmentRef:
+    """One of ``governments`` from what people type, as the web reads it: a code, a name, ``광역 name``, or part
+    of one (``고흥`` → 전라남도 고흥군). A text that fits several governments is an error that lists them."""
+    wanted = " ".join(text.split())
+    if not wanted:
+        raise QueryError("give a government code or name, e.g. 4681000 or 고흥군")
+    known = sorted(governments, key=lambda g: g.code)
+    squeezed = wanted.replace(" ", "")
+    by_code = [g for g in known if g.code == wanted]
+    by_label = [g for g in known if g.label == wanted or g.label.replace(" ", "") == squeezed]
+    by_name = [g for g in known if g.name == wanted]
+    for exact in (by_code, by_label, by_name):
+        if len(exact) == 1:
+            return exact[0]
+        if len(exact) > 1:
+            raise QueryError(ambiguous(wanted, exact))
+    candidates = partial_matches(known, wanted)
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        raise QueryError(ambiguous(wanted, candidates))
+    raise QueryError(f"no government {wanted!r} in the store; `yesan info` lists them (part of a name will do)")
+
+
+def resolve_government(governments: Any, text: str) -> GovernmentRef:
+    """``pick_government`` among the rows of the Ibis table ``governments``."""
+    rows = governments.select("code", "name", "level", "parent_name").to_pyarrow().to_pylist()
+    return pick_government([GovernmentRef(**row) for row in rows], text)

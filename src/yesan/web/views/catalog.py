@@ -14,7 +14,7 @@ from typing import Any
 
 from yesan.errors import QueryError
 from yesan.query import Filters, Tables
-from yesan.query.lookup import find_government
+from yesan.query.lookup import find_government, partial_matches
 from yesan.web.responses import NotFoundError
 from yesan.web.routing import records
 
@@ -158,8 +158,7 @@ class Catalog:
             return self.government(find_government(t.governments, wanted).code)
         except QueryError:
             pass
-        squeezed = wanted.replace(" ", "")
-        candidates = [g for g in self.governments.values() if squeezed and squeezed in g.label.replace(" ", "")]
+        candidates = partial_matches(self.governments.values(), wanted)
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:

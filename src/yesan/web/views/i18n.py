@@ -190,6 +190,16 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
         "{gov}: {value} {measure} per resident, rank {rank} of {size} in its group {group} (median {median}).",
     ),
     "peers.chart": ("주민 1인당 {measure}", "{measure} per resident"),
+    "peers.chart_near": (
+        "주민 1인당 {measure}: 순위가 가까운 {shown}곳 (전체 {size}곳 순위는 아래 표)",
+        "{measure} per resident: the {shown} nearest in rank (all {size} are ranked in the table below)",
+    ),
+    "peers.spread": (
+        "비교 집단 {size}곳: 최저 {low} · 하위 25% {q1} · 중앙값 {median} · 상위 25% {q3} · 최고 {high}",
+        "Peer group of {size}: lowest {low} · lower quartile {q1} · median {median} · upper quartile {q3} · "
+        "highest {high}",
+    ),
+    "peers.middle_half": ("가운데 50%", "middle half"),
     "peers.pick": ("지자체를 고르면 비슷한 곳들과 비교합니다.", "Pick a government to compare it with its peers."),
     "peers.rank_col": ("순위", "Rank"),
     "peers.vs_median": ("중앙값 대비", "vs median"),
@@ -267,12 +277,26 @@ def precise_won(lang: str, amount: int | None) -> str:
     return format_won(value, precision="man" if abs(value) >= 10**4 else "won")
 
 
-def signed_won(lang: str, amount: int | None) -> str:
+#: How a page rounds every amount it shows (``Page.precision``): ``reading`` (four significant digits, ``won``)
+#: for overviews, ``man`` (to the 만원, ``precise_won``) for the item page, where one item is quoted.
+PRECISIONS: Final = ("reading", "man")
+
+
+def amount(lang: str, value: int | None, precision: str = "reading") -> str:
+    """Money at a page's ``precision``; every amount of one page goes through this with the same precision."""
+    if precision == "man":
+        return precise_won(lang, value)
+    if precision != "reading":
+        raise ValueError(f"unknown precision {precision!r}; use one of {', '.join(PRECISIONS)}")
+    return won(lang, value)
+
+
+def signed_won(lang: str, amount_won: int | None, precision: str = "reading") -> str:
     """A change in money, with its sign: ``+3억원``, ``-1,200만원``."""
-    if amount is None:
+    if amount_won is None:
         return "—"
-    shown = won(lang, amount)
-    return f"+{shown}" if amount > 0 else shown
+    shown = amount(lang, amount_won, precision)
+    return f"+{shown}" if amount_won > 0 else shown
 
 
 def percent(value: float | None, *, signed: bool = False, places: int = 1) -> str:

@@ -98,7 +98,7 @@ def item(
         _history_table(lang, catalog, history, record),
         _peer_table(request, lang, catalog, record),
     ]
-    return Page("item.html", data, tables)
+    return Page("item.html", data, tables, precision="man")  # one item is quoted to the 만원
 
 
 def _classification(request: Request, fields: dict[str, Any]) -> list[dict[str, Any]]:

@@ -66,6 +66,7 @@ class Page:
     tables: list[Table] = field(default_factory=list)
     scripts: tuple[str, ...] = ()  # extra scripts: "plotly", "treemap", "bars", "check"
     status: int = 200
+    precision: str = "reading"  # how every amount on the page is rounded: yesan.web.views.i18n.PRECISIONS
 
 
 PageHandler = Callable[..., Page | Response]

@@ -7,7 +7,7 @@ the snapshot the page is "as of" (by default the government's latest).
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -83,15 +83,7 @@ def peers_page(
                 "government": _row(result.government, median, found.code, keep),
                 "without_population": list(result.without_population),
             },
-            "chart": {
-                "bars": [
-                    {"label": r["government"], "value": r["per_resident"], "text": won(lang, r["per_resident"]),
-                     "me": r["highlight"], "url": r["url"]}
-                    for r in rows
-                ],
-                "median": median,
-                "median_text": won(lang, median),
-            },
+            "chart": _chart(lang, rows, median),
         }
     )  # fmt: skip
     columns = [
@@ -103,7 +95,54 @@ def peers_page(
         Column("vs_median", "peers.vs_median", "signed_pct"),
     ]
     caption = text(lang, "peers.chart", measure=measure)
+    data["chart_label"] = text(
+        lang, "peers.chart_near", measure=measure, shown=len(data["chart"]["bars"]), size=len(rows)
+    )
     return Page("peers.html", data, [Table("peers", caption, columns, rows)], scripts=("plotly", "bars"))
+
+
+#: How many peers the chart shows on each side of the government (the table ranks them all).
+NEAREST: Final = 4
+
+
+def _chart(lang: str, rows: list[dict[str, Any]], median: int) -> dict[str, Any]:
+    """The chart's data: the government and its nearest peers by rank, and the group's spread (lowest,
+    quartiles, median, highest) over every peer with a per-resident figure."""
+    ranked = [r for r in rows if r["per_resident"] is not None]
+    me = next((i for i, r in enumerate(ranked) if r["highlight"]), 0)
+    start = max(0, min(me - NEAREST, len(ranked) - (2 * NEAREST + 1)))
+    window = ranked[start : start + 2 * NEAREST + 1]
+    values = sorted(int(r["per_resident"]) for r in ranked)
+    spread = {
+        "low": values[0] if values else None,
+        "q1": _quantile(values, Fraction(1, 4)),
+        "median": median,
+        "q3": _quantile(values, Fraction(3, 4)),
+        "high": values[-1] if values else None,
+    }
+    return {
+        "bars": [
+            {"label": f"{r['rank']}. {r['government']}", "value": r["per_resident"],
+             "text": won(lang, r["per_resident"]), "me": r["highlight"], "url": r["url"]}
+            for r in window
+        ],
+        "median": median,
+        "median_text": won(lang, median),
+        "spread": spread,
+        "spread_text": {k: won(lang, v) for k, v in spread.items()},
+        "size": len(ranked),
+    }  # fmt: skip
+
+
+def _quantile(values: list[int], q: Fraction) -> int | None:
+    """The ``q`` quantile of sorted ``values`` (linear between ranks, as spreadsheets' QUARTILE.INC), in
+    whole won: exact fractions, rounded half to even only at the end."""
+    if not values:
+        return None
+    position = q * (len(values) - 1)
+    below = int(position)
+    above = min(below + 1, len(values) - 1)
+    return round(values[below] + (position - below) * (values[above] - values[below]))
 
 
 def _row(r: PerResident, median: int, me: str, keep: dict[str, Any]) -> dict[str, Any]:

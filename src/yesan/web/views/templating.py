@@ -103,14 +103,14 @@ class Links:
         return self.path + (f"?{query}" if query else "")
 
 
-def cell(lang: str, column: Column, row: Mapping[str, Any]) -> str:
-    """A table cell's text in ``lang`` (escaped by the template)."""
+def cell(lang: str, column: Column, row: Mapping[str, Any], precision: str = "reading") -> str:
+    """A table cell's text in ``lang`` (escaped by the template); amounts at the page's ``precision``."""
     value = row.get(column.key)
     kind = column.kind
     if kind == "won":
-        return i18n.won(lang, value)
+        return i18n.amount(lang, value, precision)
     if kind == "signed_won":
-        return i18n.signed_won(lang, value)
+        return i18n.signed_won(lang, value, precision)
     if kind == "pct":
         return i18n.percent(value)
     if kind == "signed_pct":
@@ -124,16 +124,17 @@ def cell(lang: str, column: Column, row: Mapping[str, Any]) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
-def _context(request: Request) -> dict[str, Any]:
+def _context(request: Request, precision: str = "reading") -> dict[str, Any]:
+    """What every template sees. ``won``, ``signed_won`` and table cells share the page's one ``precision``, so
+    one amount never shows two roundings on a page (see ``i18n.PRECISIONS``)."""
     lang = "en" if request.query_params.get("lang") == "en" else "ko"
     links = Links(request, lang)
     return {
         "lang": lang,
         "t": functools.partial(i18n.text, lang),
-        "won": functools.partial(i18n.won, lang),
-        "signed_won": functools.partial(i18n.signed_won, lang),
-        "precise_won": functools.partial(i18n.precise_won, lang),
-        "cell": functools.partial(cell, lang),
+        "won": functools.partial(i18n.amount, lang, precision=precision),
+        "signed_won": functools.partial(i18n.signed_won, lang, precision=precision),
+        "cell": functools.partial(cell, lang, precision=precision),
         "links": links,
         "href": links.href,
         "here": links.here,
@@ -144,7 +145,7 @@ def _context(request: Request) -> dict[str, Any]:
 def render(request: Request, page: Page) -> str:
     template = environment().get_template(page.template)
     tables = {t.name: t for t in page.tables}
-    return template.render(d=page.data, tables=tables, scripts=page.scripts, **_context(request))
+    return template.render(d=page.data, tables=tables, scripts=page.scripts, **_context(request, page.precision))
 
 
 def render_error(request: Request, status: int, message: str) -> str:

@@ -1,5 +1,6 @@
 // Horizontal bar charts drawn from a JSON data block: per-resident amounts on the peers page (the
-// government itself highlighted, the peer median as a line) and the largest changes on the compare page.
+// government itself highlighted among its nearest peers, the peer median as a line and the middle half of the
+// group as a band) and the largest changes on the compare page.
 "use strict";
 (function () {
   var esc = function (s) { return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"); };
@@ -40,6 +41,14 @@
       xaxis: { zeroline: true, zerolinecolor: "#4d5660", showticklabels: false, showgrid: false },
       shapes: [], annotations: [], showlegend: false, bargap: 0.25
     };
+    if (data.band && data.band[0] !== null && data.band[1] !== null) {
+      // The peer group's middle half (lower to upper quartile) behind the bars.
+      layout.shapes.push({ type: "rect", layer: "below", x0: data.band[0], x1: data.band[1], yref: "paper", y0: 0, y1: 1,
+        fillcolor: "rgba(91, 143, 208, 0.15)", line: { width: 0 } });
+      layout.annotations.push({ x: (data.band[0] + data.band[1]) / 2, yref: "paper", y: 0, yanchor: "top",
+        showarrow: false, font: { size: 12, color: "#4d5660" }, text: esc(data.band_label) });
+      layout.margin.b = 50;
+    }
     if (data.median !== undefined && data.median !== null) {
       layout.shapes.push({ type: "line", x0: data.median, x1: data.median, yref: "paper", y0: 0, y1: 1,
         line: { color: "#1b1f24", width: 2, dash: "dot" } });
