@@ -159,23 +159,45 @@ class Tables:
     when the backend does not hold that table.
     """
 
-    items: Any
+    items: Any  # line items only: the snapshots of ``yesan.model.FIGURE_DATASETS`` are left out
     snapshots: Any
     sources: Any
     governments: Any
     population: Any
+    #: every item, figures by government included: for questions that name such a snapshot or dataset
+    all_items: Any = dataclasses.field(default=None, compare=False)
 
 
 def tables(backend: Any) -> Tables:
-    """Every field of ``Tables`` looked up by name on ``backend``; missing optional tables are None."""
+    """Every field of ``Tables`` looked up by name on ``backend``; missing optional tables are None.
+
+    ``items`` leaves out the snapshots of datasets of figures by government (``yesan.model.FIGURE_DATASETS``),
+    so that no default question sums them with line items; ``all_items`` holds everything.
+    """
     found: dict[str, Any] = {}
     for spec in dataclasses.fields(Tables):
+        if spec.name == "all_items":
+            continue
         optional = spec.default is not dataclasses.MISSING or spec.default_factory is not dataclasses.MISSING
         if not optional:
             found[spec.name] = _table(backend, spec.name)
         elif (table := optional_table(backend, spec.name)) is not None:
             found[spec.name] = table
+    items = found["items"]
+    found["all_items"] = items
+    figures = figure_snapshot_ids(found["snapshots"])
+    if figures:
+        found["items"] = items.filter(~items.snapshot_id.isin(list(figures)))
     return Tables(**found)
+
+
+def figure_snapshot_ids(snapshots: Any, dataset: str | None = None) -> tuple[int, ...]:
+    """The snapshots of figures by government (of ``dataset``, or of any of ``FIGURE_DATASETS``)."""
+    from yesan.model import FIGURE_DATASETS
+
+    wanted = [dataset] if dataset else sorted(FIGURE_DATASETS)
+    rows = snapshots.filter(snapshots.dataset.isin(wanted)).select("snapshot_id").to_pyarrow().to_pylist()
+    return tuple(sorted(int(r["snapshot_id"]) for r in rows))
 
 
 def optional_table(backend: Any, name: str) -> Any | None:
@@ -210,6 +232,7 @@ __all__ = [
     "EngineSpec",
     "Tables",
     "duckdb_memory_limit",
+    "figure_snapshot_ids",
     "items_table",
     "open_backend",
     "open_engine",
