@@ -147,8 +147,13 @@ def open_engine(
 
 
 def items_table(backend: Any) -> Any:
-    """The ``items`` table of a yesan store as an Ibis table expression."""
-    return _table(backend, "items")
+    """The line items of a yesan store as an Ibis table expression (``Tables.items``: see ``tables``)."""
+    return _line_items(_table(backend, "items"), _table(backend, "snapshots"))
+
+
+def _line_items(items: Any, snapshots: Any) -> Any:
+    figures = figure_snapshot_ids(snapshots)
+    return items.filter(~items.snapshot_id.isin(list(figures))) if figures else items
 
 
 @dataclass(frozen=True)
@@ -183,11 +188,8 @@ def tables(backend: Any) -> Tables:
             found[spec.name] = _table(backend, spec.name)
         elif (table := optional_table(backend, spec.name)) is not None:
             found[spec.name] = table
-    items = found["items"]
-    found["all_items"] = items
-    figures = figure_snapshot_ids(found["snapshots"])
-    if figures:
-        found["items"] = items.filter(~items.snapshot_id.isin(list(figures)))
+    found["all_items"] = found["items"]
+    found["items"] = _line_items(found["items"], found["snapshots"])
     return Tables(**found)
 
 
