@@ -1,20 +1,18 @@
 """Screenshots of every explorer page for the README (docs/screenshots/*.png), taken in headless Chromium.
 
-    python scripts/screenshots.py                 # bundled data (built in a temp dir) + a small example store
+    python scripts/screenshots.py                 # the store yesan demo builds (in a temp dir)
     python scripts/screenshots.py --out /tmp/shots
     python scripts/screenshots.py --only 07-peers.png --db ~/.local/share/yesan/yesan.duckdb
 
 Needs Debian's ``chromium`` (/usr/bin/chromium) and ``fonts-nanum`` for the Korean glyphs, and the
-``playwright`` Python package (its own browser download is not used). The compare page is shown on a
-small made-up store with two snapshots (the bundled data has one); every other page uses the bundled
-2026 snapshot of 지방재정365.
+``playwright`` Python package (its own browser download is not used). Every page uses the store
+`yesan demo` builds: the compare page sets two real years of the bundled 지방소멸대응기금 figures side by
+side (지방재정365 GJSCS 2025 → 2026, by government); every other page uses the 2026 QWGJK snapshot.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import socket
 import subprocess
 import sys
@@ -38,70 +36,14 @@ SHOTS = (
     ("05-item.png", "bundled", "item:경로당 시설 지원", False),
     ("06-search.png", "bundled", "/search?q=경노당&region=전라남도", False),
     ("07-peers.png", "bundled", f"/peers?gov={GOHEUNG}", False),
-    ("08-compare.png", "example", "/compare?gov=4711000", False),
+    ("08-compare.png", "bundled", "compare:lofin365.GJSCS:2025:2026", False),
     ("09-check.png", "bundled", "check:", False),
 )
-
-FIELDS = [
-    "fyr",
-    "exe_ymd",
-    "wa_laf_hg_nm",
-    "laf_cd",
-    "laf_hg_nm",
-    "acnt_dv_nm",
-    "fld_nm",
-    "part_nm",
-    "dbiz_cd",
-    "dbiz_nm",
-    "bdg_cash_amt",
-    "bdg_ntep",
-    "capep",
-    "sggep",
-    "etc_amt",
-    "ep_amt",
-    "cpl_amt",
-]
-# A made-up 가나군 in two snapshots (amounts in 백만원): grown, cut, new, removed and unchanged items.
-EXAMPLE = {
-    "20260331": [
-        ("일반회계", "사회복지", "노인·청소년", "1000000000000001", "경로당 난방비 지원", 100, 50, 25, 25, 20),
-        ("일반회계", "사회복지", "노인·청소년", "1000000000000002", "청년 일자리 지원", 300, 0, 100, 200, 60),
-        ("일반회계", "환경", "폐기물", "1000000000000003", "생활폐기물 수거", 500, 0, 0, 500, 100),
-        ("수질개선특별회계", "환경", "상하수도·수질", "1000000000000004", "하수관로 정비", 200, 100, 0, 100, 0),
-        ("일반회계", "교통및물류", "도로", "1000000000000006", "농어촌도로 확포장", 420, 210, 60, 150, 90),
-        ("일반회계", "문화및관광", "관광", "1000000000000007", "군립 축제 개최", 90, 0, 20, 70, 10),
-    ],
-    "20260705": [
-        ("일반회계", "사회복지", "노인·청소년", "1000000000000001", "경로당 난방비 지원", 120, 60, 30, 30, 80),
-        ("일반회계", "사회복지", "노인·청소년", "1000000000000002", "청년 일자리 지원", 250, 0, 100, 150, 150),
-        ("일반회계", "환경", "폐기물", "1000000000000003", "생활폐기물 수거", 500, 0, 0, 500, 410),
-        ("일반회계", "사회복지", "노인·청소년", "1000000000000005", "스마트 경로당 구축", 80, 40, 0, 40, 0),
-        ("일반회계", "교통및물류", "도로", "1000000000000006", "농어촌도로 확포장", 510, 250, 80, 180, 200),
-        ("일반회계", "문화및관광", "관광", "1000000000000007", "군립 축제 개최", 60, 0, 10, 50, 45),
-    ],
-}
 
 
 def cli(db: Path, *args: str, capture: bool = True) -> subprocess.CompletedProcess[bytes]:
     command = [sys.executable, "-c", "from yesan.cli import main; main()", "--db", str(db), *args]
     return subprocess.run(command, check=True, capture_output=capture)
-
-
-def example_store(folder: Path) -> Path:
-    db = folder / "example.duckdb"
-    files = []
-    for exe_ymd, rows in EXAMPLE.items():
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(FIELDS)
-        for account, field, sector, code, name, budget, national, provincial, municipal, spent in rows:
-            won = [x * 1_000_000 for x in (budget, national, provincial, municipal, 0, spent, budget)]
-            writer.writerow([2026, exe_ymd, "가나도", "4711000", "가나군", account, field, sector, code, name, *won])
-        path = folder / f"example-{exe_ymd}.csv"
-        path.write_text(out.getvalue(), encoding="utf-8")
-        files.append(str(path))
-    cli(db, "load", *files)
-    return db
 
 
 def free_port() -> int:
@@ -137,6 +79,18 @@ def serving(db: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def compare_path(base: str, spec: str) -> str:
+    """``compare:DATASET:YEAR:YEAR`` → the compare page of those two snapshots, by government."""
+    import json
+
+    _, dataset, before, after = spec.split(":")
+    with urllib.request.urlopen(f"{base}/api/snapshots", timeout=30) as response:
+        listed = json.load(response)
+    rows = listed["rows"] if isinstance(listed, dict) else listed
+    ids = {str(r["fiscal_year"]): r["snapshot_id"] for r in rows if r["dataset"] == dataset}
+    return f"/compare?before={ids[before]}&after={ids[after]}&level=government"
 
 
 def item_path(page: object, base: str, name: str) -> str:
@@ -181,6 +135,8 @@ def take(out: Path, bases: dict[str, str], only: list[str] | None = None) -> lis
             base = bases[store]
             if path.startswith("item:"):
                 path = item_path(page, base, path.removeprefix("item:"))
+            if path.startswith("compare:"):
+                path = compare_path(base, path)
             if path == "check:":
                 fill_check(page, base)
                 path = "/check (an example text, checked)"
@@ -211,8 +167,8 @@ def main() -> None:
         if db is None:
             db = Path(folder) / "demo.duckdb"
             cli(db, "demo", "--no-serve")
-        with serving(db) as bundled, serving(example_store(Path(folder))) as example:
-            take(args.out, {"bundled": bundled, "example": example}, args.only)
+        with serving(db) as bundled:
+            take(args.out, {"bundled": bundled}, args.only)
 
 
 if __name__ == "__main__":

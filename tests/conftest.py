@@ -123,3 +123,20 @@ def run_cli(
     if check and result.returncode != 0:
         raise AssertionError(f"yesan {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def bundled_line_items(db: Path) -> Path:
+    """A store with the bundled QWGJK snapshot (id 1) and population only: the demo store without its figures by
+    government (lofin365.GJSCS, ids 2–4), for tests that load a second snapshot and expect it to be number 2."""
+    from yesan.bundled import POPULATION_SOURCE, REGIONS_FILE, SNAPSHOT_FILE, data_path
+    from yesan.ingest.lofin365 import read_qwgjk
+    from yesan.ingest.population import read_population
+
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with Store.open(db) as opened:
+        opened.load([read_qwgjk(data_path(SNAPSHOT_FILE))])
+        population = read_population(data_path(REGIONS_FILE), source=POPULATION_SOURCE)
+        opened.load_population(
+            population.population, population.governments, source_file=REGIONS_FILE, sha256=population.sha256
+        )
+    return db

@@ -137,3 +137,17 @@ def test_load_bundled_is_idempotent(tmp_path: Path) -> None:
         again = load_bundled(store)
         assert [s.status for s in again.snapshots] == ["unchanged"]
         assert content_checksum(store) == before
+
+
+def test_the_demo_compares_two_real_years_of_the_fund_figures(demo_db: Path) -> None:
+    with data_path("regions_107.csv").open(encoding="utf-8", newline="") as handle:
+        regions = list(csv.DictReader(handle))
+    result = run_cli("compare", "--dataset", "lofin365.GJSCS", "--before-year", "2025", "--after-year", "2026",
+                     "--level", "government", "--json", db=demo_db, check=True)  # fmt: skip
+    data = json.loads(result.stdout)
+    assert data["total_before"] == sum(int(r["local_extinction_fund_2025"]) for r in regions) == 461_119_067_000
+    assert data["total_after"] == sum(int(r["local_extinction_fund_2026"]) for r in regions) == 467_382_064_000
+    assert data["unreconciled"] == 0
+    info = json.loads(run_cli("info", "--json", db=demo_db, check=True).stdout)
+    assert [s["fiscal_year"] for s in info["figure_snapshots"]] == [2024, 2025, 2026]
+    assert all(s["source_files"] == ["regions_107.csv"] for s in info["figure_snapshots"])

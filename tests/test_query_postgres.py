@@ -111,11 +111,12 @@ def test_copy_keeps_every_row_and_every_type(demo_backends: tuple[Any, Any]) -> 
     for name in STORE_TABLES:
         left, right = duck.table(name), pg.table(name)
         assert right.schema() == left.schema(), name
-        ordered = ["source_id", "row_no"] if name == "items" else list(left.columns)
+        ordered = ["snapshot_id", "source_id", "row_no"] if name == "items" else list(left.columns)
         assert right.order_by(ordered).to_pyarrow().equals(left.order_by(ordered).to_pyarrow()), name
     assert all(pg.table("items")[name].type().is_int64() for name in AMOUNT_COLUMNS)
-    budget_total = pg.table("snapshots").budget_total.sum().to_pyarrow().as_py()
-    assert budget_total == duck.table("items").budget.sum().to_pyarrow().as_py() == 113_536_525_211_692
+    snapshots = pg.table("snapshots").filter(lambda s: s.dataset == "lofin365.QWGJK")  # not the figures by government
+    budget_total = snapshots.budget_total.sum().to_pyarrow().as_py()
+    assert budget_total == items_table(duck).budget.sum().to_pyarrow().as_py() == 113_536_525_211_692
 
 
 def spoiled_copy(db: Path, folder: Path, update: str) -> Path:

@@ -15,7 +15,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import run_cli
+from conftest import bundled_line_items, run_cli
 from yesan.bundled import SNAPSHOT_FILE, data_path
 from yesan.errors import QueryError
 from yesan.query import Filters, compare, drilldown, open_backend, tables
@@ -48,8 +48,7 @@ AMOUNTS = ("bdg_cash_amt", "bdg_ntep", "capep", "sggep", "etc_amt", "ep_amt", "c
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Rollups, list[str]]]:
     folder = tmp_path_factory.mktemp("rollup")
-    db = folder / "store.duckdb"
-    run_cli("demo", db=db, check=True)
+    db = bundled_line_items(folder / "store.duckdb")
     backend = open_backend(db)
     items = tables(backend).items
     codes = sorted(r["gov_code"] for r in items.select("gov_code").distinct().to_pyarrow().to_pylist())

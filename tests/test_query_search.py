@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from conftest import run_cli
+from conftest import bundled_line_items, run_cli
 from yesan.errors import QueryError
 from yesan.query import Filters, items_table, open_backend
 from yesan.query.korean import (
@@ -347,8 +347,7 @@ def test_module_search_caches_the_index(bundled: Any, index: SearchIndex) -> Non
 
 
 def test_an_index_holds_each_governments_latest_snapshot_unless_snapshots_are_named(tmp_path: Any) -> None:
-    db = tmp_path / "two.duckdb"
-    run_cli("demo", db=db, check=True)
+    db = bundled_line_items(tmp_path / "two.duckdb")
     backend = open_backend(db, read_only=False)
     try:
         con = backend.con

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
+from yesan.ingest.fund import read_fund
 from yesan.ingest.lofin365 import read_qwgjk
 from yesan.ingest.population import read_population
 from yesan.store import LoadResult, Store
@@ -20,11 +21,17 @@ def data_path(name: str) -> Path:
 
 
 def load_bundled(store: Store, on_step: Callable[[str], None] | None = None) -> LoadResult:
-    """Load the bundled lofin365 snapshot and population table (idempotent)."""
+    """Load the bundled lofin365 snapshot, the 지방소멸대응기금 figures 2024–2026 and the population table (idempotent).
+
+    Returns the result of loading the QWGJK snapshot; the fund figures (``yesan.ingest.fund``, dataset
+    lofin365.GJSCS, one snapshot a year) are loaded in a transaction of their own.
+    """
     step = on_step or (lambda _message: None)
     step("reading the bundled lofin365 QWGJK snapshot")
     batch = read_qwgjk(data_path(SNAPSHOT_FILE))
     result = store.load([batch], on_step=step)
+    step("loading the 지방소멸대응기금 figures 2024–2026 (GJSCS, via regions_107.csv)")
+    store.load(read_fund(data_path(REGIONS_FILE), source_name=REGIONS_FILE), on_step=step)
     step("loading population")
     population = read_population(data_path(REGIONS_FILE), source=POPULATION_SOURCE)
     store.load_population(

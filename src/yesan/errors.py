@@ -90,3 +90,14 @@ class QueryError(YesanError):
 
 class DocumentError(YesanError):
     """An article (HTML, text or a gold file) cannot be read."""
+
+
+class FetchError(YesanError):
+    """An official OpenAPI could not be collected: a bad key, a refused request, a source that kept failing.
+
+    Nothing was loaded; pages already fetched stay in the page cache for the next run.
+    """
+
+
+class QuotaExhausted(FetchError):
+    """The API key's daily request quota is spent (code 337): the run stopped cleanly, its checkpoint is kept."""

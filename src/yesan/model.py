@@ -74,6 +74,18 @@ ITEM_KEY: Final = ("gov_code", "account", "item_code", "item_name")
 
 ACCOUNT_TYPES: Final = ("일반회계", "특별회계", "기금")
 
+#: Datasets of figures *by government* (one amount per government and year), not line items. Their snapshots
+#: are never picked as "the latest snapshot" and never summed with line items: ``yesan.query.tables`` leaves
+#: them out of ``Tables.items`` and keeps them in ``Tables.all_items`` for the questions that name them
+#: (``yesan compare --dataset``, ``/compare?before=…&after=…``).
+FIGURE_DATASETS: Final = frozenset({"lofin365.GJSCS"})
+
+
+def is_figure_dataset(dataset: str) -> bool:
+    """True for a dataset of figures by government (``FIGURE_DATASETS``), False for line items."""
+    return dataset in FIGURE_DATASETS
+
+
 _STAGE_FIXED: Final = ("예산안", "본예산", "결산", "현액")
 _CHOO_RE: Final = re.compile(r"^(?:제\s*)?(\d{1,2})\s*(?:회|차)?\s*추(?:가)?경(?:정)?(?:예산)?$|^추경\s*(\d{1,2})$")
 

@@ -245,6 +245,29 @@ def _print_info(data: dict[str, Any], governments: bool) -> None:
         out.print(plain(f"snapshot {s['snapshot_id']} source: {', '.join(s['source_files'] or [])}"), soft_wrap=True)
     for missing in data["governments_without_items"]:
         out.print(plain(f"no items for {missing['parent_name'] or ''} {missing['name']} ({missing['code']})"))
+    figures = data.get("figure_snapshots", [])
+    if figures:
+        figure_table = _table(
+            "figures by government (one amount a government; never summed with the line items above)",
+            ("id", "dataset", "year stage", "govts", "total"),
+            whole=("dataset", "year stage"),
+        )
+        for s in figures:
+            figure_table.add_row(
+                str(s["snapshot_id"]), s["dataset"], f"{s['fiscal_year']} {s['stage']}", f"{s['governments']:,}",
+                format_won(int(s["budget_total"] or 0), precision="eok"),
+            )  # fmt: skip
+        show(figure_table)
+        sources = sorted({f for s in figures for f in s["source_files"] or []})
+        out.print(
+            plain(
+                f"figures source: {figures[0]['description']} ({', '.join(sources)}); "
+                f"compare them: yesan compare --dataset {figures[0]['dataset']} --before-year "
+                f"{figures[-2]['fiscal_year'] if len(figures) > 1 else figures[0]['fiscal_year']} "
+                f"--after-year {figures[-1]['fiscal_year']} --level government"
+            ),
+            soft_wrap=True,
+        )
     if governments and data["governments"]:
         gov_table = _table(
             "totals per government",

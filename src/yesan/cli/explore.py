@@ -14,6 +14,7 @@ import typer
 
 from yesan.cli import DbOption, JsonOption, _print_json, _table, app, err, out, plain, show, state
 from yesan.cli.engine import EngineOption, ParquetOption, choose_engine, store_for
+from yesan.errors import QueryError
 from yesan.money import format_won
 
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV (UTF-8) instead of a table.")]
@@ -216,7 +217,7 @@ def item(
 
     Engines: DuckDB (the store), PostgreSQL or Spark; --engine and --parquet go before or after the command name.
     """
-    from yesan.errors import QueryError
+
     from yesan.model import AMOUNT_LABELS_KO
     from yesan.query.items import find_items
     from yesan.query.lookup import resolve_government
@@ -281,6 +282,29 @@ def serve(
     run_server(store_for("serve", db) or default_db_path(), host=host, port=port, workers=workers, base_url=base_url)
 
 
+def _compared_items(tables: Any, dataset: str | None, *named: int | None) -> Any:
+    """The items a comparison reads: one dataset's (``--dataset``), or line items unless it names figure snapshots."""
+    from yesan.query.engine import figure_snapshot_ids
+
+    if dataset:
+        snapshots = tables.snapshots
+        ids = [r["snapshot_id"] for r in snapshots.filter(snapshots.dataset == dataset).to_pyarrow().to_pylist()]
+        if not ids:
+            known = sorted({r["dataset"] for r in snapshots.select("dataset").to_pyarrow().to_pylist()})
+            raise QueryError(f"no snapshots of dataset {dataset!r}; the store holds {', '.join(known) or 'none'}")
+        return tables.all_items.filter(tables.all_items.snapshot_id.isin(ids))
+    asked = {n for n in named if n}
+    figures = asked & set(figure_snapshot_ids(tables.snapshots))
+    if not figures:
+        return tables.items
+    if figures != asked:
+        raise QueryError(
+            f"snapshot(s) {', '.join(str(n) for n in sorted(figures))} hold figures by government and "
+            f"{', '.join(str(n) for n in sorted(asked - figures))} line items: compare snapshots of one dataset"
+        )
+    return tables.all_items
+
+
 @app.command(name="compare")
 def compare_command(
     before_snapshot: Annotated[int | None, typer.Option(help="Snapshot id of the earlier side.")] = None,
@@ -290,6 +314,10 @@ def compare_command(
     before_stage: Annotated[str | None, typer.Option(help="Stage of the earlier side, e.g. 예산안.")] = None,
     after_stage: Annotated[str | None, typer.Option(help="Stage of the later side, e.g. 본예산.")] = None,
     level: Annotated[str, typer.Option(help="item (세부사업) or any tree level.")] = "item",
+    dataset: Annotated[
+        str | None,
+        typer.Option(help="Only this dataset's snapshots, e.g. lofin365.GJSCS (the 지방소멸대응기금 by year)."),
+    ] = None,
     gov: GovOption = None,
     region: RegionOption = None,
     field: FieldOption = None,
@@ -304,6 +332,8 @@ def compare_command(
     """Compare two snapshots, years or stages: new, removed, grown and cut, with Δ won and Δ%.
 
     Example: yesan compare --before-year 2025 --after-year 2026 --gov 고흥군 --level field
+    (the 지방소멸대응기금 by government: yesan compare --dataset lofin365.GJSCS --before-year 2025 --after-year 2026
+    --level government)
 
     Engines: DuckDB (the store), PostgreSQL or Spark; --engine and --parquet go before or after the command name.
     """
@@ -326,7 +356,8 @@ def compare_command(
             fiscal_year=after_year,
             stage=normalize_stage(after_stage) if after_stage else None,
         )
-        result = compare(tables.items, before, after, level, top=top_n)
+        items = _compared_items(tables, dataset, before_snapshot, after_snapshot)
+        result = compare(items, before, after, level, top=top_n)
     rows = [
         {**r.key, "status": r.status, "match": r.match, "before": r.before, "after": r.after, "delta": r.delta,
          "delta_pct": r.delta_pct}

@@ -79,9 +79,13 @@ def looks_like_qwgjk(names: Iterable[str]) -> bool:
     return {"laf_cd", "dbiz_nm", "bdg_cash_amt"} <= present
 
 
-def read_qwgjk(path: Path) -> Batch:
-    """Read one QWGJK file into a validated Batch, or raise LoadError listing every problem."""
-    name = str(path)
+def read_qwgjk(path: Path, *, source_name: str | None = None) -> Batch:
+    """Read one QWGJK file into a validated Batch, or raise LoadError listing every problem.
+
+    ``source_name`` names the file in errors and provenance instead of its path (``yesan fetch`` passes the
+    request the pages answered, without the key, so the store does not depend on where the cache lives).
+    """
+    name = source_name or str(path)
     if not path.exists():
         raise LoadError(f"{name}: no such file")
     require_regular_file(path, name)

@@ -147,8 +147,13 @@ def open_engine(
 
 
 def items_table(backend: Any) -> Any:
-    """The ``items`` table of a yesan store as an Ibis table expression."""
-    return _table(backend, "items")
+    """The line items of a yesan store as an Ibis table expression (``Tables.items``: see ``tables``)."""
+    return _line_items(_table(backend, "items"), _table(backend, "snapshots"))
+
+
+def _line_items(items: Any, snapshots: Any) -> Any:
+    figures = figure_snapshot_ids(snapshots)
+    return items.filter(~items.snapshot_id.isin(list(figures))) if figures else items
 
 
 @dataclass(frozen=True)
@@ -159,23 +164,42 @@ class Tables:
     when the backend does not hold that table.
     """
 
-    items: Any
+    items: Any  # line items only: the snapshots of ``yesan.model.FIGURE_DATASETS`` are left out
     snapshots: Any
     sources: Any
     governments: Any
     population: Any
+    #: every item, figures by government included: for questions that name such a snapshot or dataset
+    all_items: Any = dataclasses.field(default=None, compare=False)
 
 
 def tables(backend: Any) -> Tables:
-    """Every field of ``Tables`` looked up by name on ``backend``; missing optional tables are None."""
+    """Every field of ``Tables`` looked up by name on ``backend``; missing optional tables are None.
+
+    ``items`` leaves out the snapshots of datasets of figures by government (``yesan.model.FIGURE_DATASETS``),
+    so that no default question sums them with line items; ``all_items`` holds everything.
+    """
     found: dict[str, Any] = {}
     for spec in dataclasses.fields(Tables):
+        if spec.name == "all_items":
+            continue
         optional = spec.default is not dataclasses.MISSING or spec.default_factory is not dataclasses.MISSING
         if not optional:
             found[spec.name] = _table(backend, spec.name)
         elif (table := optional_table(backend, spec.name)) is not None:
             found[spec.name] = table
+    found["all_items"] = found["items"]
+    found["items"] = _line_items(found["items"], found["snapshots"])
     return Tables(**found)
+
+
+def figure_snapshot_ids(snapshots: Any, dataset: str | None = None) -> tuple[int, ...]:
+    """The snapshots of figures by government (of ``dataset``, or of any of ``FIGURE_DATASETS``)."""
+    from yesan.model import FIGURE_DATASETS
+
+    wanted = [dataset] if dataset else sorted(FIGURE_DATASETS)
+    rows = snapshots.filter(snapshots.dataset.isin(wanted)).select("snapshot_id").to_pyarrow().to_pylist()
+    return tuple(sorted(int(r["snapshot_id"]) for r in rows))
 
 
 def optional_table(backend: Any, name: str) -> Any | None:
@@ -210,6 +234,7 @@ __all__ = [
     "EngineSpec",
     "Tables",
     "duckdb_memory_limit",
+    "figure_snapshot_ids",
     "items_table",
     "open_backend",
     "open_engine",

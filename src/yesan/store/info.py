@@ -4,19 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from yesan.model import FIGURE_DATASETS
 from yesan.store.store import Store
+
+#: Items of line-item snapshots only: figures by government (``FIGURE_DATASETS``) are listed apart, never summed.
+_LINE_ITEMS = (
+    "(SELECT * FROM items WHERE snapshot_id NOT IN "
+    "(SELECT snapshot_id FROM snapshots WHERE list_contains(?::VARCHAR[], dataset)))"
+)
+_FIGURES = sorted(FIGURE_DATASETS)
 
 
 def store_info(store: Store) -> dict[str, Any]:
-    """A summary of the store as plain data (amounts in integer won)."""
-    snapshots = store.snapshots()
+    """A summary of the store as plain data (amounts in integer won).
+
+    ``snapshots``, ``totals`` and ``governments`` count line items; snapshots of figures by government
+    (``yesan.model.FIGURE_DATASETS``, e.g. the 지방소멸대응기금 by year) are listed under ``figure_snapshots``.
+    """
+    every = store.snapshots()
+    snapshots = [s for s in every if s["dataset"] not in FIGURE_DATASETS]
+    figure_snapshots = [s for s in every if s["dataset"] in FIGURE_DATASETS]
     governments = store.query_dicts(
-        """
+        f"""
         WITH per_gov AS (
             SELECT snapshot_id, gov_code, count(*) AS items, sum(budget) AS budget, sum(spent) AS spent,
                    sum(national) AS national, sum(provincial) AS provincial, sum(municipal) AS municipal,
                    sum(other) AS other
-            FROM items GROUP BY snapshot_id, gov_code
+            FROM {_LINE_ITEMS} GROUP BY snapshot_id, gov_code
         ), latest_population AS (
             SELECT gov_code, arg_max(population, year) AS population, max(year) AS population_year,
                    arg_max(source, year) AS population_source
@@ -29,7 +43,8 @@ def store_info(store: Store) -> dict[str, Any]:
         JOIN governments g ON g.code = p.gov_code
         LEFT JOIN latest_population lp ON lp.gov_code = p.gov_code
         ORDER BY p.snapshot_id, g.parent_name, g.name
-        """
+        """,
+        [_FIGURES],
     )
     known = store.query_dicts(
         """
@@ -40,11 +55,12 @@ def store_info(store: Store) -> dict[str, Any]:
         """
     )[0]
     without_items = store.query_dicts(
-        """
+        f"""
         SELECT code, name, parent_name FROM governments g
-        WHERE level = '기초' AND NOT EXISTS (SELECT 1 FROM items i WHERE i.gov_code = g.code)
+        WHERE level = '기초' AND NOT EXISTS (SELECT 1 FROM {_LINE_ITEMS} i WHERE i.gov_code = g.code)
         ORDER BY code
-        """
+        """,
+        [_FIGURES],
     )
     population = store.query_dicts(
         "SELECT source, year, count(*) AS governments, sum(population) AS population, "
@@ -54,8 +70,14 @@ def store_info(store: Store) -> dict[str, Any]:
         rows = [g for g in governments if g["snapshot_id"] == snapshot["snapshot_id"]]
         snapshot["governments"] = len(rows)
         snapshot["spent_total"] = sum(int(g["spent"] or 0) for g in rows)
+    for snapshot in figure_snapshots:
+        found = store.query_dicts(
+            "SELECT count(DISTINCT gov_code) AS n FROM items WHERE snapshot_id = ?", [snapshot["snapshot_id"]]
+        )
+        snapshot["governments"] = int(found[0]["n"])
     totals = store.query_dicts(
-        "SELECT count(*) AS items, count(DISTINCT gov_code) AS governments_with_items FROM items"
+        f"SELECT count(*) AS items, count(DISTINCT gov_code) AS governments_with_items FROM {_LINE_ITEMS}",
+        [_FIGURES],
     )[0]
     reported = store.query_dicts(
         "SELECT r.dataset, r.gov_name, r.fiscal_year, count(*) AS figures, "
@@ -67,6 +89,7 @@ def store_info(store: Store) -> dict[str, Any]:
         "schema_version": store.schema_version(),
         "totals": {**totals, **{f"governments_known_{k}": v for k, v in known.items()}},
         "snapshots": snapshots,
+        "figure_snapshots": figure_snapshots,
         "governments": governments,
         "governments_without_items": without_items,
         "population": population,
@@ -75,8 +98,9 @@ def store_info(store: Store) -> dict[str, Any]:
 
 
 def field_totals(store: Store) -> list[dict[str, Any]]:
-    """Totals by 분야 over every item in the store, largest first."""
+    """Totals by 분야 over every line item in the store, largest first."""
     return store.query_dicts(
         "SELECT field_name, count(*) AS items, sum(budget) AS budget, sum(national) AS national, "
-        "sum(spent) AS spent FROM items GROUP BY field_name ORDER BY budget DESC NULLS LAST"
+        f"sum(spent) AS spent FROM {_LINE_ITEMS} GROUP BY field_name ORDER BY budget DESC NULLS LAST",
+        [_FIGURES],
     )

@@ -81,8 +81,9 @@ def snapshots(request: Request, limit: Limit = 100, offset: Offset = 0) -> Respo
         return cached
     with tables_for(request) as t:
         snapshot_rows = records(t.snapshots.order_by("snapshot_id"))
+        every = t.all_items if t.all_items is not None else t.items  # figures by government have sources too
         files = records(
-            t.items.select("snapshot_id", "source_id")
+            every.select("snapshot_id", "source_id")
             .distinct()
             .join(t.sources, "source_id")
             .select("snapshot_id", "source_id", "file", "sha256")

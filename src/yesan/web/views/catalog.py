@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from yesan.errors import QueryError
+from yesan.model import is_figure_dataset
 from yesan.query import Filters, Tables
 from yesan.query.lookup import find_government, partial_matches
 from yesan.web.responses import NotFoundError
@@ -38,7 +39,13 @@ class SnapshotInfo:
     @property
     def label(self) -> str:
         date = f" · {self.exe_ymd.isoformat()}" if self.exe_ymd else ""
-        return f"{self.fiscal_year} {self.stage}{date} (#{self.id})"
+        what = f" · {self.dataset}" if self.figures else ""
+        return f"{self.fiscal_year} {self.stage}{date}{what} (#{self.id})"
+
+    @property
+    def figures(self) -> bool:
+        """A snapshot of figures by government (``yesan.model.FIGURE_DATASETS``), not of line items."""
+        return is_figure_dataset(self.dataset)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -95,6 +102,13 @@ class Catalog:
         covered: dict[int, set[str]] = {}
         for row in per:
             covered.setdefault(int(row["snapshot_id"]), set()).add(str(row["gov_code"]))
+        # Figures by government are not in ``t.items``; their coverage is counted apart (never a government's
+        # "latest snapshot", only a side of a comparison that names them).
+        figure_ids = [int(s["snapshot_id"]) for s in records(t.snapshots) if is_figure_dataset(str(s["dataset"]))]
+        if figure_ids and t.all_items is not None:
+            every = t.all_items.filter(t.all_items.snapshot_id.isin(figure_ids))
+            for row in records(every.group_by(["snapshot_id", "gov_code"]).aggregate(n=every.count())):
+                covered.setdefault(int(row["snapshot_id"]), set()).add(str(row["gov_code"]))
         snapshots = [
             SnapshotInfo(
                 id=int(s["snapshot_id"]),
@@ -114,7 +128,7 @@ class Catalog:
         governments: dict[str, GovernmentInfo] = {}
         for g in records(t.governments.order_by(["parent_name", "name"])):
             code = str(g["code"])
-            mine = tuple(s.id for s in self.snapshots if code in s.governments)
+            mine = tuple(s.id for s in self.snapshots if code in s.governments and not s.figures)
             if mine:
                 governments[code] = GovernmentInfo(code, str(g["name"]), str(g["level"]), g["parent_name"], mine)
         self.governments = governments
@@ -122,7 +136,7 @@ class Catalog:
         fields.sort(key=lambda r: -int(r["budget"] or 0))
         self.fields: list[str] = [str(r["field_name"]) for r in fields if r["field_name"] is not None]
         self.regions: list[str] = sorted({g.parent_name for g in governments.values() if g.parent_name})
-        self.years: list[int] = sorted({s.fiscal_year for s in self.snapshots})
+        self.years: list[int] = sorted({s.fiscal_year for s in self.snapshots if not s.figures})
         present = records(
             items.aggregate(
                 programs=(items.program_code.notnull() | items.program_name.notnull()).sum(),
@@ -179,13 +193,17 @@ class Catalog:
             if government and government.code not in chosen.governments:
                 raise QueryError(f"snapshot {snapshot} holds no items of {government.label}; pick another snapshot")
         else:
-            pool = [s for s in self.snapshots if government is None or government.code in s.governments]
+            pool = [
+                s for s in self.snapshots if not s.figures and (government is None or government.code in s.governments)
+            ]
             if year is not None:
                 pool = [s for s in pool if s.fiscal_year == year]
                 if not pool:
                     raise NotFoundError(
                         f"no snapshot of fiscal year {year}{' for ' + government.label if government else ''}"
                     )
+            if not pool:
+                raise NotFoundError("the store holds no line-item snapshots yet; load one with `yesan load FILE`")
             latest_year = max(s.fiscal_year for s in pool)
             pool = [s for s in pool if s.fiscal_year == latest_year]
             chosen = max(pool, key=lambda s: (len(s.governments), s.order) if government is None else s.order)
@@ -204,7 +222,8 @@ class Catalog:
         return Scope(snapshot=earlier[-1], snapshot_ids=(earlier[-1].id,), gov=scope.gov)
 
     def snapshots_of(self, gov: GovernmentInfo | None) -> list[SnapshotInfo]:
-        return [s for s in self.snapshots if gov is None or gov.code in s.governments]
+        """The snapshots holding ``gov`` (its line items), or every snapshot (figures by government too)."""
+        return [s for s in self.snapshots if gov is None or (gov.code in s.governments and not s.figures)]
 
     def choices(self) -> dict[str, Any]:
         """What the forms offer: governments (for the autocomplete list), years, snapshots, 분야, 광역."""

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Final, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from yesan.errors import QueryError
 from yesan.query import LEVELS, compare
 from yesan.query.common import ratio
 from yesan.query.compare import CompareRow
@@ -59,18 +60,28 @@ def compare_page(
     before_scope = (
         catalog.scope(found.code if found else None, None, before) if before else catalog.previous(after_scope)
     )
-    if before_scope is None:  # nothing earlier than the chosen "after": compare with the oldest other snapshot
-        other = next(s for s in available if s.id != after_scope.snapshot.id)
-        before_scope = catalog.scope(found.code if found else None, None, other.id)
+    if before_scope is None:  # nothing earlier than the chosen "after": the oldest other snapshot of its dataset
+        others = [s for s in available if s.id != after_scope.snapshot.id and s.dataset == after_scope.snapshot.dataset]
+        if not others:
+            return Page("compare.html", data, [])
+        before_scope = catalog.scope(found.code if found else None, None, others[0].id)
+    if before_scope.snapshot.figures != after_scope.snapshot.figures:
+        raise QueryError(
+            f"snapshot {before_scope.snapshot.id} ({before_scope.snapshot.dataset}) and snapshot "
+            f"{after_scope.snapshot.id} ({after_scope.snapshot.dataset}) are not the same kind of data: one holds "
+            "line items, the other one figure a government; compare snapshots of the same dataset"
+        )
     narrower = {"field_name": field or None}
     with tables_for(request) as t:
+        # Figures by government are left out of t.items; a comparison that names them reads them from all_items.
+        items = t.all_items if after_scope.snapshot.figures and t.all_items is not None else t.items
         result = compare(
-            t.items, before_scope.filters(**narrower), after_scope.filters(**narrower), chosen_level, top=TOP
+            items, before_scope.filters(**narrower), after_scope.filters(**narrower), chosen_level, top=TOP
         )
         refs: dict[tuple[Any, ...], tuple[int, int, int]] = {}
         if chosen_level == "item":
-            refs = row_refs(before_scope.filters(**narrower).apply(t.items))
-            refs.update(row_refs(after_scope.filters(**narrower).apply(t.items)))
+            refs = row_refs(before_scope.filters(**narrower).apply(items))
+            refs.update(row_refs(after_scope.filters(**narrower).apply(items)))
     rows = [_row(r, chosen_level, refs, after_scope, field) for r in result.rows]
     by_key = {id(r): row for r, row in zip(result.rows, rows, strict=True)}
     new = sorted((row for row in rows if row["status"] == "new"), key=lambda r: -r["after"])[:LISTED]

@@ -44,6 +44,7 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     "region": ("광역", "Province"),
     "year": ("연도", "Year"),
     "snapshot": ("기준 시점", "Snapshot"),
+    "compare.source": ("출처", "Source"),
     "choose": ("보기", "Show"),
     "any": ("전체", "All"),
     "latest": ("최신", "Latest"),
