@@ -71,6 +71,11 @@ ITEM_COLUMNS: Final = tuple(ITEM_SCHEMA.names)
 
 #: Columns that identify one item within one snapshot.
 ITEM_KEY: Final = ("gov_code", "account", "item_code", "item_name")
+#: The item level's group key (``yesan.query.common.LEVELS["item"]``).
+ITEM_LEVEL_KEY: Final = ("gov_code", "gov_name", "account", "item_code", "item_name")
+#: ``meta`` keys ``unique_items:<snapshot_id>`` = ``true``/``false``: whether no two rows of the snapshot share an
+#: ``ITEM_LEVEL_KEY``, written at load (``yesan.store.facts``) and read by ``yesan.query`` to skip a GROUP BY.
+UNIQUE_ITEMS_META_PREFIX: Final = "unique_items:"
 
 ACCOUNT_TYPES: Final = ("일반회계", "특별회계", "기금")
 

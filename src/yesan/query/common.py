@@ -11,7 +11,7 @@ from typing import Any, Final
 import ibis
 
 from yesan.errors import QueryError
-from yesan.model import AMOUNT_COLUMNS
+from yesan.model import AMOUNT_COLUMNS, ITEM_LEVEL_KEY
 
 #: Levels a budget can be broken down by, and the item columns that identify a group at that level.
 LEVELS: Final[dict[str, tuple[str, ...]]] = {
@@ -23,7 +23,7 @@ LEVELS: Final[dict[str, tuple[str, ...]]] = {
     "sector": ("field_name", "sector_name"),  # 부문 within its 분야
     "program": ("program_code", "program_name"),  # 정책사업
     "unit": ("unit_code", "unit_name"),  # 단위사업
-    "item": ("gov_code", "gov_name", "account", "item_code", "item_name"),  # 세부사업
+    "item": ITEM_LEVEL_KEY,  # 세부사업
 }
 
 #: Stand-in for a NULL group key while joining (NULL never equals NULL in a join); mapped back to None.

@@ -22,6 +22,8 @@ from typing import Any
 import ibis
 
 from yesan.errors import QueryError
+from yesan.model import UNIQUE_ITEMS_META_PREFIX
+from yesan.query.engine import optional_table
 
 
 @dataclass(frozen=True)
@@ -142,21 +144,43 @@ def choose_for(selected: Any, *, explicit: bool, what: str) -> Choice:
 
 
 def snapshot_check(selected: Any) -> dict[str, Any]:
-    """Aggregates to add to a query over ``selected`` so that ``settle`` can tell whether snapshots overlap."""
-    return {
-        "n_governments": selected.gov_code.nunique(),
-        "n_pairs": (selected.gov_code + "|" + selected.snapshot_id.cast("string")).nunique(),
-        "snapshot_ids": selected.snapshot_id.collect(distinct=True),
-    }
+    """Aggregates to add to a query over ``selected`` so that ``settle`` can tell whether snapshots overlap.
+
+    Only the distinct snapshot ids: a selection of one snapshot cannot hold a government twice, and that is
+    most questions. With several, ``settle`` asks for the (government, snapshot) pairs in a second query.
+    """
+    return {"snapshot_ids": selected.snapshot_id.collect(distinct=True)}
+
+
+def _overlaps(selected: Any) -> bool:
+    """Whether some government has rows in more than one of the selected snapshots."""
+    pairs = selected.select("gov_code", "snapshot_id").distinct()
+    per_gov = pairs.group_by("gov_code").aggregate(n=pairs.count())
+    found = per_gov.filter(per_gov.n > 1).limit(1).to_pyarrow().num_rows
+    return bool(found)
 
 
 def settle(selected: Any, record: Mapping[str, Any], filters: Any, what: str) -> tuple[Any, Choice, bool]:
     """From a ``snapshot_check`` record: the selection narrowed to one snapshot per government, the choice,
     and whether the selection changed (then anything computed over the old one must be computed again)."""
-    if record["n_pairs"] == record["n_governments"]:
-        return selected, Choice(None, tuple(sorted(int(i) for i in record["snapshot_ids"] or []))), False
+    ids = tuple(sorted(int(i) for i in record["snapshot_ids"] or []))
+    if len(ids) <= 1 or not _overlaps(selected):
+        return selected, Choice(None, ids), False
     choice = choose_for(selected, explicit=bool(filters.snapshot_ids), what=what)
     return choice.apply(selected), choice, True
+
+
+def unique_item_snapshots(items: Any) -> frozenset[int]:
+    """The snapshots whose rows are one per item-level key (the store says so at load; see ``yesan.store.facts``).
+
+    Empty when the backend holds no ``meta`` table (a PostgreSQL copy, the Parquet layout): then every
+    item-level question groups, which is always right.
+    """
+    meta = optional_table(ibis.get_backend(items), "meta")
+    if meta is None:
+        return frozenset()
+    rows = meta.filter(meta.key.startswith(UNIQUE_ITEMS_META_PREFIX) & (meta.value == "true")).select("key")
+    return frozenset(int(r["key"][len(UNIQUE_ITEMS_META_PREFIX) :]) for r in rows.to_pyarrow().to_pylist())
 
 
 def one_per_government(selected: Any, filters: Any, what: str) -> tuple[Any, Choice]:
@@ -176,4 +200,5 @@ __all__ = [
     "settle",
     "snapshot_check",
     "stage_rank",
+    "unique_item_snapshots",
 ]

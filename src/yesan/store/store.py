@@ -17,6 +17,7 @@ import pyarrow as pa
 from yesan.errors import LoadError, Problem, StoreError
 from yesan.ingest.batch import Batch
 from yesan.model import ITEM_COLUMNS
+from yesan.store.facts import forget_snapshot_facts, record_snapshot_facts
 from yesan.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 StepCallback = Callable[[str], None]
@@ -257,6 +258,7 @@ class Store:
                     step(f"writing the rows of {batches[staged.index(name)].source_file}")
                     self._insert_items(name, entries, whole_batch=keys_per_batch[name] == len(entries) == 1)
                 self._upsert_governments(staged)
+                record_snapshot_facts(self.con)
             step("checkpoint")
             self._checkpoint()
         finally:
@@ -300,6 +302,7 @@ class Store:
                 )
             self.con.execute("DELETE FROM items WHERE snapshot_id = ?", [old_id])
             self.con.execute("DELETE FROM snapshots WHERE snapshot_id = ?", [old_id])
+            forget_snapshot_facts(self.con, old_id)
             status = "replaced"
         snapshot_id = self._next_id("snapshots", "snapshot_id")
         self.con.execute(

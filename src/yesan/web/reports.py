@@ -146,7 +146,7 @@ def execution_route(
     if cached:
         return cached
     with tables_for(request) as t:
-        result = execution(t.items, filters, level=level, min_budget=min_budget, top=top)
+        result = execution(t.items, filters, level=level, min_budget=min_budget, top=top, limit=limit, offset=offset)
     body = {
         "level": level,
         "filters": _filters_shown(filters),
@@ -157,7 +157,17 @@ def execution_route(
         "lowest": [_execution_row(r) for r in result.lowest],
         "highest": [_execution_row(r) for r in result.highest],
     }
-    return page(request, etag, csv_wanted, body, result.rows, lambda r: _execution_row(r), limit=limit, offset=offset)
+    response = list_response(
+        request,
+        etag=etag,
+        body=body,
+        rows=[_execution_row(r) for r in result.rows],
+        total=result.row_count,
+        limit=limit,
+        offset=offset,
+        csv_wanted=csv_wanted,
+    )
+    return keep(request, etag, response)
 
 
 def _trend_point(point: TrendPoint) -> dict[str, Any]:
