@@ -16,7 +16,11 @@ ARTICLE = (
     "시립 도서관 건립 예산은 155억원으로 올해보다 35억원 늘었다.\n"
     "공공 와이파이 확충에는 100억원이 들어간다.\n"
 )
-OTHER = "가나시 내년 예산 2.5조원 확정. 청년 월세 지원 예산은 350억원이다. 어르신 무료 급식에는 43억원.\n"
+#: "내년 예산" needs the publication date to be a year: the header gives it (2025 → the 2026 budget).
+OTHER = (
+    "# date: 2025-12-16\n"
+    "가나시 내년 예산 2.5조원 확정. 청년 월세 지원 예산은 350억원이다. 어르신 무료 급식에는 43억원.\n"
+)
 
 
 @pytest.fixture(scope="module")
