@@ -56,7 +56,9 @@ def evaluate(cases: list[Case], directory: Directory) -> list[dict[str, Any]]:
     results = []
     for case in cases:
         document = read_document(case.path)
-        finding, year = read_text(document.text, directory, published=document.published, title=document.title)
+        finding, year = read_text(
+            document.text, directory, published=document.published, title=document.title, address=document.address
+        )
         found = finding.entry.label if finding else None
         results.append(
             {

@@ -44,6 +44,10 @@ def test_every_figure_gets_a_verdict_rule_and_cited_evidence(db: Path, tmp_path:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "가나시 2026 — 6 figures" in out
+    # the decision comes first: the government and the year, with the words that decided them
+    assert "government: 가나시 (기초) — from the text: '가나시' (at 0)" in out
+    assert "year: 2026 — from '2026년 예산' (at 9)" in out
+    assert out.index("government: 가나시") < out.index("evidence")
     assert "42억6000만원" in out and "어르신 무료 급식" in out
     assert "equal to the won (42억 6,000만원)" in out
     assert "gana_reported.csv row 5" in out  # the citation of the reported figure
@@ -73,6 +77,7 @@ def test_government_and_year_options_override_the_text(db: Path, tmp_path: Path)
     given = run_cli("check", str(article), "--government", "가나시", "--year", "2026", "--json", db=db, check=True)
     report = json.loads(given.stdout)["reports"][0]
     assert report["judgements"][0]["verdict"] == "일치"
+    assert report["detection"]["government_from"] == "option" and report["detection"]["year_from"] == "option"
 
 
 def test_item_level_figures_are_checked_against_line_items(db: Path, tmp_path: Path) -> None:

@@ -7,6 +7,9 @@ A year that is not said of a budget is no cue: a plan's target (``2030년까지`
 (``2024년 대비``), a table's prefix. The base of a comparison (``올해 예산보다``, ``올해 예산 대비``) is no cue
 either. The year most cues give wins; a tie goes to the first. No cue, or only relative cues without a
 publication date, gives no year: the check then says so instead of using the store's latest year.
+
+One inference stands in for a missing publication date: a text about 내년 예산 that compares it with one
+explicit year (``2014년 대비 … 증가``) was written in that year (its 내년 is the year after).
 """
 
 from __future__ import annotations
@@ -19,18 +22,23 @@ from typing import Any, Final
 
 __all__ = ["YearCue", "YearFinding", "find_budget_year"]
 
-_BUDGET: Final = r"(?:[가-힣]{0,6}예산|추경|추가경정|살림)"
+_BUDGET: Final = r"(?:[가-힣·]{0,8}예산|추경|추가경정|살림|[가-힣]{0,10}기금)"
 #: Words that may stand between a year and its budget: a government, an edition (제2회), a stage.
 _BETWEEN: Final = (
     r"(?:\s*(?:제\s*\d{1,2}\s*회|[가-힣]{1,10}(?:특별자치시|특별자치도|특별시|광역시|[시도군구부처청])|정부|중앙정부|국가"
-    r"|[가-힣]{1,10}(?:본부|실|국)|소관|당초|최종|본|수정|전체|총|일반회계|특별회계|세출))"
+    r"|[가-힣]{1,10}(?:본부|실|국)|[가-힣·]{0,10}회계|소관|당초|최종|본|수정|전체|총|세출))"
 )
 _EXPLICIT: Final = re.compile(
-    rf"((?:19|20)\d\d)\s*(?:년도|년|회계연도)(?=[\s예본추살제])(?:{_BETWEEN}){{0,2}}\s*{_BUDGET}"
+    rf"((?:19|20)\d\d)\s*(?:년도|년|회계연도)(?=[\s예본추살제])(?:{_BETWEEN}){{0,4}}\s*{_BUDGET}"
 )
-_RELATIVE: Final = re.compile(rf"(내년도|내년|새해|올해|금년도|금년)(?:{_BETWEEN}){{0,2}}\s*{_BUDGET}")
+_RELATIVE: Final = re.compile(rf"(내년도|내년|새해|올해|금년도|금년)(?:{_BETWEEN}){{0,4}}\s*{_BUDGET}")
 #: After a cue: it is the base of a comparison, not the budget the article is about.
-_COMPARED: Final = re.compile(r"[가-힣]*\s*(?:보다|대비|에\s*비해|에\s*비하여|와\s*비교|과\s*비교)")
+_COMPARED: Final = re.compile(
+    r"[가-힣]*\s*(?:\([^()]{0,30}\)\s*)?(?:[0-9][0-9조억만천백원,.\s]{0,24})?"
+    r"(?:보다|대비|에\s*비해|에\s*비하여|와\s*비교|과\s*비교)"
+)
+#: ``2014년 대비``, ``2014년보다``: a year as the base of a comparison.
+_BASE_YEAR: Final = re.compile(r"((?:19|20)\d\d)\s*년도?\s*(?:보다|대비|에\s*비해)")
 
 
 @dataclass(frozen=True)
@@ -38,11 +46,13 @@ class YearCue:
     text: str
     start: int
     end: int
-    year: int | None  # None: a relative cue without a publication date
+    year: int | None  # None: a relative cue without a publication date (or the base year below)
     where: str = "text"  # "text" (positions into the text checked) or "title"
+    note: str = ""  # "base year: the year written in": a comparison base standing for a missing date
 
     def as_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "where": self.where, "start": self.start, "end": self.end, "year": self.year}
+        return {"text": self.text, "where": self.where, "start": self.start, "end": self.end, "year": self.year,
+                "note": self.note}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -71,9 +81,22 @@ def _relative_year(word: str, published: date | None) -> int | None:
     return published.year
 
 
+def _this_year(text: str) -> tuple[int, re.Match[str]] | None:
+    """Without a publication date: the year a text about *next* year's budget compares with (``2014년 대비``),
+    which is then the year it was written in; None unless every such base is the same year."""
+    bases = list(_BASE_YEAR.finditer(text))
+    years = {int(m.group(1)) for m in bases}
+    if len(years) != 1 or not _RELATIVE.search(text) or not re.search(r"내년", text):
+        return None
+    return years.pop(), bases[0]
+
+
 def find_budget_year(text: str, published: date | None) -> YearFinding:
     """The fiscal year ``text``'s budget is (see the module docstring)."""
     cues: list[YearCue] = []
+    if published is None and (base := _this_year(text)) is not None:
+        published = date(base[0], 12, 31)
+        cues.append(YearCue(base[1].group(), base[1].start(), base[1].end(), None, "base year: the year written in"))
     for pattern in (_EXPLICIT, _RELATIVE):
         for match in pattern.finditer(text):
             if _COMPARED.match(text, match.end()):

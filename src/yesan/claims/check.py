@@ -100,10 +100,11 @@ class _About:
 
     published: date | None = None
     title: str | None = None
+    address: str | None = None
 
     @classmethod
     def of(cls, document: Document) -> _About:
-        return cls(document.published, document.title)
+        return cls(document.published, document.title, document.address)
 
 
 def _deadline_check(deadline: float | None, what: str) -> None:
@@ -155,7 +156,7 @@ def _check_body(
     _deadline_check(deadline, "extracting claims")
     about = about or _About()
     scope = decide_scope(body, tables, government=government, year=year, published=about.published,
-                         title=about.title)  # fmt: skip
+                         title=about.title, address=about.address)  # fmt: skip
     chosen_year = scope.year
     reference = Reference.build(tables, government=scope.government, year=chosen_year)
     unavailable = _unavailable(scope, reference)

@@ -10,14 +10,17 @@ How a text names a government (:func:`find_government`):
 
 * a **name with its suffix** (서울특별시, 서울시, 도봉구, 강화군, 행정안전부, 행안부, 정부) counts when it starts a
   word: not right after another Hangul letter (지방정부 is not 정부, 집중구 is not 중구), unless a 광역 name
-  stands right before it (서울도봉구);
-* a **bare stem** counts only when it cannot be an everyday word: a 광역 stem (서울, 경기, 광주) only when
-  Kiwi reads it as a proper noun there (경기 침체 is the economy), a 시·군·구 stem (강화, 고흥) only right after
-  its 광역 (인천 강화); stems weigh half a name;
+  stands right before it (서울도봉구); a local government's name must also end its word, or go on with its
+  office, council or people (도봉구의회, 중구청, 구민) or a particle: 중구난방 (disorder) is no 중구;
+* a **bare stem** counts only when it cannot be an everyday word: a 광역 stem (서울, 경기, 광주) only as a
+  word of its own (not 세종대왕, 서울역) that Kiwi reads as a proper noun there (경기 침체 is the economy);
+  a 시·군·구 stem (강화, 고흥) only right after its 광역 (인천 강화); stems weigh half a name;
 * a name several governments share (중구, 동구, 고성군, 광주시) belongs to the one whose 광역 stands right before
   it, else to the one whose 광역 the text names; 광주시 alone is 광주광역시;
 * a 시·군·구 is its 광역's (도봉구 → 서울특별시 도봉구); 제주시 and 서귀포시 are 행정시, so their budget is
   제주특별자치도's;
+* a text published on a local government's own site (``www.yeongam.go.kr``, the romanized stem) is that
+  government's (it counts two names);
 * datelines and bylines (``[서울=뉴스핌]``, ``(의령=연합뉴스)``, ``세종 김남형 기자``) name where a reporter is,
   not what the story is about: they are skipped.
 
@@ -50,6 +53,8 @@ _DATELINE: Final = re.compile(r"[\[(【]\s*([가-힣]{2,8})\s*=")
 #: ``세종 김남형 기자`` at the start of a line: the place of a byline.
 _BYLINE: Final = re.compile(r"(?m)^[ \t]*([가-힣]{2,8})[ \t]+[가-힣]{2,4}[ \t]*(?:기자|특파원)")
 _STEM_WEIGHT: Final = 0.5
+#: What may follow a local government's name inside one word: its office, council, people, head, region.
+_INSTITUTION: Final = ("청", "의회", "의원", "의장", "민", "정", "수", "교육", "내", "지역", "소속", "산하", "공무원")
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ class Mention:
     end: int
     weight: float
     why: str  # name / stem / qualified / shared name resolved by its 광역 / …
-    where: str = "text"  # "text" (positions into the text checked) or "title"
+    where: str = "text"  # "text" (positions into the text checked), "title" or "address" (the web address)
 
     def as_dict(self) -> dict[str, Any]:
         return {"text": self.text, "where": self.where, "start": self.start, "end": self.end, "weight": self.weight,
@@ -125,6 +130,7 @@ class Directory:
     entries: list[Entry]
     _by_form: dict[str, list[tuple[Entry, bool]]] = field(default_factory=dict, init=False, repr=False)
     _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False)
+    _sites: dict[str, list[Entry]] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         by_form: dict[str, list[tuple[Entry, bool]]] = defaultdict(list)
@@ -168,6 +174,20 @@ class Directory:
 
     def candidates(self, form: str) -> list[tuple[Entry, bool]]:
         return self._by_form.get(form, [])
+
+    def sites(self) -> dict[str, list[Entry]]:
+        """Local governments by the romanized stem their web addresses use (영암군 → ``yeongam``)."""
+        if self._sites is None:
+            from yesan.claims.romanize import romanize
+
+            found: dict[str, list[Entry]] = defaultdict(list)
+            for entry in self.entries:
+                if entry.level in ("광역", "기초"):
+                    stems = [f for f, stem in entry.forms() if stem] or [entry.name]
+                    for stem in dict.fromkeys(romanize(f) for f in stems[:1]):
+                        found[stem].append(entry)
+            self._sites = dict(found)
+        return self._sites
 
 
 @cache
@@ -244,8 +264,41 @@ def _scan(text: str, directory: Directory) -> list[_Raw]:
             raw.qualifier = previous
         if start > 0 and _HANGUL.match(text[start - 1]) and not (raw.qualifier and gap == ""):
             continue  # inside a word: 지방정부, 집중구
+        if _local(raw) and not _whole_word(text, raw):
+            continue  # the start of another word: 중구난방
         found.append(raw)
     return found
+
+
+def _whole_word(text: str, raw: _Raw) -> bool:
+    """Whether a local government's name ends where its word does, or goes on with its office, council …
+    (도봉구의회, 중구청) or a particle (중구의), rather than into another word (중구난방, disorder)."""
+    if raw.end >= len(text) or not _HANGUL.match(text[raw.end]):
+        return True
+    if text.startswith(_INSTITUTION, raw.end):
+        return True
+    from yesan.claims.morph import tokenize
+
+    left = max(0, raw.start - 24)
+    end = raw.end - left
+    # Kiwi's reading decides: a morpheme running across the end of the name makes it part of another word
+    return not any(token.start < end < token.end for token in tokenize(text[left : raw.end + 24]))
+
+
+def _stem_alone(text: str, raw: _Raw) -> bool:
+    """Whether a bare stem is a word of its own: followed by a space, a sign or a particle (서울의), not by
+    another noun (세종대왕 a king, 서울역 a station)."""
+    if raw.end >= len(text) or not _HANGUL.match(text[raw.end]):
+        return True
+    from yesan.claims.morph import tokenize
+
+    left = max(0, raw.start - 24)
+    following = [t for t in tokenize(text[left : raw.end + 24]) if t.start == raw.end - left]
+    return bool(following) and following[0].tag.startswith("J")
+
+
+def _local(raw: _Raw) -> bool:
+    return any(e.is_local for e, _ in raw.options)
 
 
 def _names_region(raw: _Raw) -> bool:
@@ -260,11 +313,27 @@ def _qualified(raw: _Raw) -> list[Entry]:
     return [e for e, _ in raw.options if e.parent in regions and e.level in ("기초", "행정시")]
 
 
-def find_government(text: str, directory: Directory) -> GovernmentFinding | None:
-    """The government ``text`` is about (see the module docstring), or None when it names none."""
+def _site_mentions(address: str | None, directory: Directory) -> list[tuple[Entry, Mention]]:
+    """A text published on a local government's own site (``www.yeongam.go.kr``) is that government's."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(address).hostname or "") if address else ""
+    if not host.endswith(".go.kr"):
+        return []
+    sites = directory.sites()
+    for label in host.split(".")[:-2]:
+        found = sites.get(label, [])
+        if len(found) == 1:
+            return [(found[0], Mention(host, 0, len(host), 2.0, "published on its website", "address"))]
+    return []
+
+
+def find_government(text: str, directory: Directory, *, address: str | None = None) -> GovernmentFinding | None:
+    """The government ``text`` (published at ``address``, when known) is about (see the module docstring),
+    or None when it names none."""
     masked = _masked(text)
     raws = _scan(masked, directory)
-    counted: list[tuple[Entry, Mention]] = []
+    counted: list[tuple[Entry, Mention]] = _site_mentions(address, directory)
     shared: list[_Raw] = []
     for raw in raws:
         qualified = _qualified(raw)
@@ -282,7 +351,7 @@ def find_government(text: str, directory: Directory) -> GovernmentFinding | None
             counted.append((names[0], Mention(raw.form, raw.start, raw.end, 1.0, "name")))
         elif len(names) > 1:
             shared.append(raw)
-        elif len(stems) == 1 and _is_proper_noun(masked, raw.start, raw.form):
+        elif len(stems) == 1 and _stem_alone(masked, raw) and _is_proper_noun(masked, raw.start, raw.form):
             counted.append((stems[0], Mention(raw.form, raw.start, raw.end, _STEM_WEIGHT, "stem read as a name")))
     counted = [(e, m) for e, m in counted if not _consumed_qualifier(raws, m)]
     named_regions = {e.name if e.level == "광역" else e.parent for e, _ in counted}

@@ -49,6 +49,8 @@ class Scope:
 
 
 def _at(item: Any) -> Phrase:
+    if item.where == "address":
+        return Phrase("scope.at_address", text=item.text)
     where = Phrase("scope.in_title") if item.where == "title" else ""
     return Phrase("scope.at", text=item.text, where=where, start=str(item.start))
 
@@ -108,6 +110,8 @@ def _with_title(text: str, title: str | None) -> tuple[str, int]:
 
 def _moved(item: Any, offset: int) -> Any:
     """A mention or cue of the title+text, with positions into the text (or marked as the title's)."""
+    if item.where != "text":
+        return item
     if offset and item.start < offset:
         return replace(item, where="title")
     return replace(item, start=item.start - offset, end=item.end - offset) if offset else item
@@ -118,21 +122,27 @@ def _year_of(text: str, published: date | None, offset: int) -> YearFinding:
     return replace(found, cues=tuple(_moved(c, offset) for c in found.cues))
 
 
-def _government_of(text: str, directory: Directory, offset: int) -> GovernmentFinding | None:
-    found = find_government(text, directory)
+def _government_of(text: str, directory: Directory, offset: int, address: str | None) -> GovernmentFinding | None:
+    found = find_government(text, directory, address=address)
     if found is None:
         return None
     return replace(found, mentions=tuple(_moved(m, offset) for m in found.mentions))
 
 
 def read_text(
-    text: str, directory: Directory, *, published: date | None = None, title: str | None = None
+    text: str,
+    directory: Directory,
+    *,
+    published: date | None = None,
+    title: str | None = None,
+    address: str | None = None,
 ) -> tuple[GovernmentFinding | None, YearFinding]:
-    """What ``text`` (and its title, when the text does not start with it) says of its government and year."""
+    """What ``text`` (its title, when the text does not start with it, and its web address) says of its
+    government and year."""
     read, offset = _with_title(text, title)
     if offset:
         read += text
-    return _government_of(read, directory, offset), _year_of(read, published, offset)
+    return _government_of(read, directory, offset, address), _year_of(read, published, offset)
 
 
 def decide_scope(
@@ -143,11 +153,12 @@ def decide_scope(
     year: int | None = None,
     published: date | None = None,
     title: str | None = None,
+    address: str | None = None,
 ) -> Scope:
     """The government and year of a check on ``text``: the options when given, else what the text (and its
     title, when the text does not start with it) says."""
     directory = Directory.for_tables(tables)
-    finding, found_year = read_text(text, directory, published=published, title=title)
+    finding, found_year = read_text(text, directory, published=published, title=title, address=address)
     year_finding = None if year is not None else found_year
     chosen_year = year if year is not None else found_year.year
     year_from = "option" if year is not None else "text" if chosen_year is not None else "none"

@@ -288,6 +288,7 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
     "scope.unpublished": ("; 발행일 모름", "; publication date unknown"),
     "scope.at": ("'{text}'({where}{start}번째 글자)", "'{text}' ({where}at {start})"),
     "scope.in_title": ("제목 ", "title "),
+    "scope.at_address": ("'{text}'(게시된 누리집 주소)", "'{text}' (the site it was published on)"),
     "scope.runners_up": ("; 다음 후보: {listed}", "; next: {listed}"),
 }
 
