@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=SHARED / "corpus/seoul-2026/articles")
     parser.add_argument("--seed", type=Path, default=SHARED / "seed")
     parser.add_argument("--external", type=Path, default=Path("/work/eval/external"))
-    parser.add_argument("--json", action="store_true", help="print every result as JSON")
+    parser.add_argument("--json", action="store_true", help="print every result as JSON (the summary to stderr)")
     args = parser.parse_args(argv)
     cases: list[Case] = []
     if args.corpus.is_dir():
@@ -100,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     results = evaluate(cases, Directory.bundled())
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
+    report = sys.stderr if args.json else sys.stdout  # --json keeps standard output one JSON document
     for name in ("seoul", "external"):
         rows = [r for r in results if r["set"] == name]
         if not rows:
@@ -107,12 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         gov = sum(r["government_ok"] for r in rows)
         year = sum(r["year_ok"] for r in rows)
         print(f"{name}: government {gov}/{len(rows)} ({gov / len(rows):.0%}), year {year}/{len(rows)} "
-              f"({year / len(rows):.0%})")  # fmt: skip
+              f"({year / len(rows):.0%})", file=report)  # fmt: skip
     for r in results:
         if not (r["government_ok"] and r["year_ok"]):
             print(f"  miss {r['file']}: government {r['government']!r} (expected {r['expected_government']!r}), "
                   f"year {r['year']} (expected {r['expected_year']}); mentions {r['mentions']}, "
-                  f"runners-up {r['runners_up']}, cues {r['cues']}")  # fmt: skip
+                  f"runners-up {r['runners_up']}, cues {r['cues']}", file=report)  # fmt: skip
     return 0
 
 

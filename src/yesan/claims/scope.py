@@ -70,7 +70,7 @@ def scope_lines(scope: Scope, *, how_government: str = "--government", how_year:
         runners = scope.finding.runners_up
         tail = Phrase("scope.runners_up", listed=tuple(f"{n} {s:g}" for n, s in runners)) if runners else ""
         government = Phrase("scope.government_text", government=scope.label or "", level=scope.level or "",
-                            reasons=(*_listed(scope.finding.mentions), tail), sep=", ")  # fmt: skip
+                            reasons=_listed(scope.finding.mentions), runners=tail, sep=", ")  # fmt: skip
     else:
         government = Phrase("scope.government_none")
     if scope.year_from == "option":

@@ -272,8 +272,8 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
         "{year} 예산서 or lofin365 QWGJK rows with `yesan load FILE`",
     ),
     "scope.government_text": (
-        "지자체: {government} ({level}) — 기사에서 찾음: {reasons}",
-        "government: {government} ({level}) — from the text: {reasons}",
+        "지자체: {government} ({level}) — 기사에서 찾음: {reasons}{runners}",
+        "government: {government} ({level}) — from the text: {reasons}{runners}",
     ),
     "scope.government_option": ("지자체: {government} — 지정함 ({how})", "government: {government} — given ({how})"),
     "scope.government_none": (
