@@ -259,6 +259,7 @@ def test_checking_an_article_shows_the_evidence_of_a_clicked_figure(watched: Wat
     page = watched.open(f"{bundled_url}/check")
     page.get_by_label("기사 본문").fill(ARTICLE)
     page.get_by_label("지자체 (비우면 기사에서 찾음)").fill("고흥군")
+    page.get_by_label("연도 (비우면 기사에서 찾음)").fill("2026")  # the article says 올해 but has no date
     page.get_by_role("button", name="검증하기").click()
     page.wait_for_selector("a.claim")
     claims = page.locator("a.claim")

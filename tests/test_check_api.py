@@ -50,7 +50,7 @@ def test_a_file_upload_is_checked(client: httpx.Client) -> None:
 
 def test_a_cp949_upload_is_read(client: httpx.Client) -> None:
     files = {"file": ("article.txt", ARTICLE.encode("cp949"), "text/plain")}
-    response = client.post("/api/check", files=files, data={"government": "가나시"})
+    response = client.post("/api/check", files=files, data={"government": "가나시", "year": "2026"})
     assert response.status_code == 200 and _verdicts(response.json())["42억6000만원"] == "일치"
 
 

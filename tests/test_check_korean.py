@@ -70,6 +70,24 @@ def test_the_korean_page_explains_each_verdict_in_korean(client: httpx.Client) -
     assert left == [], f"English sentences on the Korean page: {left}"
 
 
+def _decision(page: str) -> str:
+    """The visible text of the page's 'what is checked' block, which comes before the verdicts."""
+    start, end = page.index('id="decision"'), page.index('id="verdicts"')
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page[start:end])))
+
+
+def test_the_page_says_first_which_government_and_year_it_checked_and_why(client: httpx.Client) -> None:
+    page = client.post("/check", files={"file": ("", b"")}, data={"text": ARTICLE})
+    shown = _decision(page.text)
+    assert "지자체: 가나시" in shown and "기사에서 찾음: '가나시'(0번째 글자)" in shown
+    assert "연도: 2026 — '2026년 예산'(5번째 글자); 발행일 모름" in shown
+    given = client.post("/check?lang=en", files={"file": ("", b"")},
+                        data={"text": ARTICLE, "government": "가나시", "year": "2026"})  # fmt: skip
+    shown = _decision(given.text)
+    assert "government: 가나시 — given (the form's government field)" in shown
+    assert "year: 2026 — given (the form's year field)" in shown
+
+
 def test_the_english_page_keeps_the_english_sentences(client: httpx.Client) -> None:
     page = client.post("/check?lang=en", files={"file": ("", b"")}, data={"text": ARTICLE})
     assert page.status_code == 200, page.text[-2000:]

@@ -16,7 +16,11 @@ ARTICLE = (
     "시립 도서관 건립 예산은 155억원으로 올해보다 35억원 늘었다.\n"
     "공공 와이파이 확충에는 100억원이 들어간다.\n"
 )
-OTHER = "가나시 내년 예산 2.5조원 확정. 청년 월세 지원 예산은 350억원이다. 어르신 무료 급식에는 43억원.\n"
+#: "내년 예산" needs the publication date to be a year: the header gives it (2025 → the 2026 budget).
+OTHER = (
+    "# date: 2025-12-16\n"
+    "가나시 내년 예산 2.5조원 확정. 청년 월세 지원 예산은 350억원이다. 어르신 무료 급식에는 43억원.\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +44,10 @@ def test_every_figure_gets_a_verdict_rule_and_cited_evidence(db: Path, tmp_path:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "가나시 2026 — 6 figures" in out
+    # the decision comes first: the government and the year, with the words that decided them
+    assert "government: 가나시 (기초) — from the text: '가나시' (at 0)" in out
+    assert "year: 2026 — from '2026년 예산' (at 9)" in out
+    assert out.index("government: 가나시") < out.index("evidence")
     assert "42억6000만원" in out and "어르신 무료 급식" in out
     assert "equal to the won (42억 6,000만원)" in out
     assert "gana_reported.csv row 5" in out  # the citation of the reported figure
@@ -69,6 +77,7 @@ def test_government_and_year_options_override_the_text(db: Path, tmp_path: Path)
     given = run_cli("check", str(article), "--government", "가나시", "--year", "2026", "--json", db=db, check=True)
     report = json.loads(given.stdout)["reports"][0]
     assert report["judgements"][0]["verdict"] == "일치"
+    assert report["detection"]["government_from"] == "option" and report["detection"]["year_from"] == "option"
 
 
 def test_item_level_figures_are_checked_against_line_items(db: Path, tmp_path: Path) -> None:

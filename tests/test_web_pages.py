@@ -604,7 +604,8 @@ ARTICLE = (
 
 @needs_check
 def test_the_check_page_highlights_each_figure_with_its_verdict(bundled: httpx.Client) -> None:
-    answer = bundled.post("/check", files={"file": ("", b"")}, data={"text": ARTICLE, "government": "고흥군"})
+    answer = bundled.post("/check", files={"file": ("", b"")}, data={"text": ARTICLE, "government": "고흥군",
+                                                                  "year": "2026"})  # fmt: skip
     assert answer.status_code == 200, answer.text[-2000:]
     html = answer.text
     claims = re.findall(r'<a class="claim v-(\w+)" href="#ev-(\d+)"[^>]*>([^<]+)<span', html)
@@ -619,7 +620,7 @@ def test_the_check_page_highlights_each_figure_with_its_verdict(bundled: httpx.C
 @needs_check
 def test_an_uploaded_file_is_checked_like_pasted_text(bundled: httpx.Client) -> None:
     upload = ("article.txt", ARTICLE.encode("cp949", errors="replace"), "text/plain")
-    answer = bundled.post("/check", files={"file": upload}, data={"text": "", "government": "고흥군"})
+    answer = bundled.post("/check", files={"file": upload}, data={"text": "", "government": "고흥군", "year": "2026"})
     assert answer.status_code == 200
     assert len(re.findall(r'<a class="claim ', answer.text)) == 2
 

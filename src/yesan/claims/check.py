@@ -2,21 +2,21 @@
 
 ``check(text, tables, government=..., year=...)`` returns a :class:`CheckReport`; ``check_path`` reads a
 file (HTML, plain text or a corpus file with a ``# key: value`` header) first. The government and year
-come from the arguments, else from the text: the government (of the store's, or of the loaded reported
-figures) named most often, and the year most of the claims are about.
+come from the arguments, else from the text (:mod:`yesan.claims.scope`): the government the text names
+(never an everyday word that looks like one) and the year its budget cues and publication date give.
+When either is unknown, or the store has nothing for that government and year, every figure is 확인 불가
+with the reason: the check never falls back to another government or to the store's latest year.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
-
-import ibis
 
 from yesan.claims.arithmetic import ArithmeticCheck, DataFigures, check_arithmetic
 from yesan.claims.extract import extract_document
@@ -24,6 +24,7 @@ from yesan.claims.judge import judge, judge_claims
 from yesan.claims.model import VERDICTS, Claim, Judgement
 from yesan.claims.reference import Reference, government_aliases
 from yesan.claims.rules import CONSISTENT
+from yesan.claims.scope import Scope, decide_scope
 from yesan.claims.text import Document, read_document, to_document
 from yesan.claims.wording import Phrase, in_language
 from yesan.errors import QueryError, YesanError
@@ -46,7 +47,6 @@ MAX_TEXT_CHARS: Final = 400_000
 #: A text with more money figures than this is refused before they are matched: judging costs a few ms a figure
 #: (1,000 take about 4 s on one core), and no article quotes that many (the 21 Seoul articles: at most 38).
 MAX_FIGURES: Final = 1_000
-_YEAR_IN_TEXT: Final = re.compile(r"((?:19|20)[0-9]{2})\s*년도?\s*(?:예산|본예산|예산안|추경)")
 
 
 class CheckTimeout(YesanError):
@@ -69,6 +69,7 @@ class CheckReport:
     checks: list[ArithmeticCheck]
     reference: dict[str, Any] = field(default_factory=dict)  # what the claims were checked against
     warnings: list[str] = field(default_factory=list)
+    scope: Scope | None = None  # how the government and year were decided, and why
 
     @property
     def claims(self) -> list[Claim]:
@@ -89,10 +90,11 @@ class CheckReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "source": self.source,
             "government": self.government,
             "government_code": self.government_code,
             "year": self.year,
+            "detection": self.scope.as_dict() if self.scope else None,
+            "source": self.source,
             "counts": self.counts(),
             "judgements": [j.as_dict() for j in self.judgements],
             "checks": [c.as_dict() for c in self.checks],
@@ -122,6 +124,19 @@ def _bound_figures(count: int) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _About:
+    """What is known of the text besides its body: its publication date and title."""
+
+    published: date | None = None
+    title: str | None = None
+    address: str | None = None
+
+    @classmethod
+    def of(cls, document: Document) -> _About:
+        return cls(document.published, document.title, document.address)
+
+
 def _deadline_check(deadline: float | None, what: str) -> None:
     if deadline is not None and time.monotonic() > deadline:
         raise CheckTimeout(f"checking took too long (stopped while {what}); try a shorter text")
@@ -146,13 +161,15 @@ def check(
     """
     if len(text) > MAX_TEXT_CHARS:
         raise QueryError(f"the text has {len(text):,} characters; at most {MAX_TEXT_CHARS:,} are checked at once")
+    document = to_document(text, source=source)
     if claims is not None:
         body, found = text, list(claims)
     elif extractor is not None:
         body, found = text, extractor(text)
     else:
-        body, found = _extract(to_document(text, source=source))
-    return _check_body(body, found, tables, government=government, year=year, source=source, deadline=deadline)
+        body, found = _extract(document)
+    return _check_body(body, found, tables, government=government, year=year, source=source, deadline=deadline,
+                       about=_About.of(document))  # fmt: skip
 
 
 def _check_body(
@@ -164,18 +181,20 @@ def _check_body(
     year: int | None,
     source: str | None,
     deadline: float | None,
+    about: _About | None = None,
 ) -> CheckReport:
     _deadline_check(deadline, "extracting claims")
     _bound_figures(len(found))
-    warnings: list[str] = []
-    gov_text = government or detect_government(body, tables)
-    if gov_text is None:
-        warnings.append(Phrase("warning.no_government"))
-    chosen_year = year or detect_year(found, body)
-    reference = Reference.build(tables, government=gov_text, year=chosen_year)
-    if gov_text is not None and not reference.reported and not reference.has_items:
-        warnings.append(Phrase("warning.nothing_to_check", government=gov_text, year=str(chosen_year or "")))
+    about = about or _About()
+    scope = decide_scope(body, tables, government=government, year=year, published=about.published,
+                         title=about.title, address=about.address)  # fmt: skip
+    chosen_year = scope.year
+    reference = Reference.build(tables, government=scope.government, year=chosen_year)
+    unavailable = _unavailable(scope, reference)
+    warnings: list[str] = [unavailable] if unavailable is not None else []
     _deadline_check(deadline, "looking up the data")
+    if unavailable is not None:
+        return _report_unavailable(found, scope, reference, unavailable, source=source, warnings=warnings)
     matches, judgements = judge_claims(found, reference, text=body)
     _deadline_check(deadline, "matching claims")
     checks = check_arithmetic(
@@ -191,13 +210,47 @@ def _check_body(
     gov = reference.government
     return CheckReport(
         source=source,
-        government=gov.name if gov else gov_text,
+        government=gov.name if gov else scope.label,
         government_code=gov.code if gov else None,
         year=chosen_year,
         judgements=judgements,
         checks=checks,
         reference=_summary(reference),
         warnings=warnings,
+        scope=scope,
+    )
+
+
+def _unavailable(scope: Scope, reference: Reference) -> Phrase | None:
+    """Why nothing can be checked (no government, no year, no data for them), or None when something can."""
+    if scope.government is None:
+        return Phrase("warning.no_government")
+    label = scope.label or scope.government
+    if scope.year is None:
+        return Phrase("scope.no_year", government=label)
+    if not reference.reported and not reference.has_items:
+        return Phrase("scope.no_data", government=label, year=str(scope.year))
+    return None
+
+
+def _report_unavailable(
+    found: list[Claim], scope: Scope, reference: Reference, reason: Phrase, *, source: str | None, warnings: list[str]
+) -> CheckReport:
+    """Every figure 확인 불가 for ``reason``; the text's own arithmetic is listed but decides no verdict."""
+    judgements = [Judgement(c, "확인 불가", reason) for c in found]
+    checks = check_arithmetic(found, year=scope.year, data=[None] * len(found), judged=[False] * len(found),
+                              totals=[], figures=[])  # fmt: skip
+    gov = reference.government
+    return CheckReport(
+        source=source,
+        government=gov.name if gov else scope.label,
+        government_code=gov.code if gov else None,
+        year=scope.year,
+        judgements=judgements,
+        checks=checks,
+        reference=_summary(reference),
+        warnings=warnings,
+        scope=scope,
     )
 
 
@@ -210,8 +263,10 @@ def check_path(
     deadline: float | None = None,
 ) -> CheckReport:
     """Read a file (HTML or text; ``-`` for standard input; UTF-8 or CP949) and :func:`check` it."""
-    body, found = _extract(read_document(path))
-    return _check_body(body, found, tables, government=government, year=year, source=str(path), deadline=deadline)
+    document = read_document(path)
+    body, found = _extract(document)
+    return _check_body(body, found, tables, government=government, year=year, source=str(path), deadline=deadline,
+                       about=_About.of(document))  # fmt: skip
 
 
 # --- what the checks use ---------------------------------------------------------------------------
@@ -277,60 +332,12 @@ def _summary(reference: Reference) -> dict[str, Any]:
 
 
 def detect_government(text: str, tables: Any) -> str | None:
-    """The government the text names most often (of the store's and the reported figures'), or None.
-
-    Names are found longest first, each place in the text counted once (``가나시`` is not also ``가나``, the
-    stem of ``가나도``); a tie goes to a government with data to check against.
-    """
-    names: dict[str, str] = {}  # name → what to look it up by
-    governments = tables.governments.select("code", "name", "parent_name").to_pyarrow().to_pylist()
-    counts = Counter(g["name"] for g in governments)
-    for g in governments:
-        if counts[g["name"]] > 1:  # 동구, 중구 …: only with their 광역 named in the text
-            if g["parent_name"] and any(alias in text for alias in government_aliases(g["parent_name"])):
-                names[g["name"]] = g["code"]
-            continue
-        names[g["name"]] = g["code"]
-    with_data = {str(r["gov_code"]) for r in tables.items.select("gov_code").distinct().to_pyarrow().to_pylist()}
-    backend = ibis.get_backend(tables.items)
-    try:
-        reported = backend.table("reported_figures").select("gov_name").distinct().to_pyarrow().to_pylist()
-    except Exception:  # a store without reported figures
-        reported = []
-    for row in reported:
-        names.setdefault(row["gov_name"], row["gov_name"])
-        with_data.add(row["gov_name"])
-    aliases = sorted(
-        ((alias, key) for name, key in names.items() for alias in government_aliases(name) if len(alias) >= 2),
-        key=lambda pair: -len(pair[0]),
-    )
-    hits: Counter[str] = Counter()
-    taken = [False] * len(text)
-    claimed: dict[tuple[int, int], str] = {}
-    for alias, key in aliases:
-        for match in re.finditer(re.escape(alias), text):
-            span = (match.start(), match.end())
-            if span in claimed and claimed[span] != key:  # the same word names two governments: both count
-                hits[key] += 1
-                continue
-            if any(taken[match.start() : match.end()]):
-                continue
-            hits[key] += 1
-            claimed[span] = key
-            for i in range(match.start(), match.end()):
-                taken[i] = True
-    if not hits:
-        return None
-    return max(hits, key=lambda key: (hits[key], key in with_data, key))
+    """How the store knows the government ``text`` is about (its code, or its reported figures' name), or None."""
+    return decide_scope(text, tables).government
 
 
-def detect_year(claims: Sequence[Claim], text: str) -> int | None:
-    """The year most claims are about (``total``/``allocation`` first), else the first ``YYYY년 예산`` in the text."""
-    levels = Counter(c.year for c in claims if c.year is not None and c.kind in ("total", "allocation"))
-    if levels:
-        return levels.most_common(1)[0][0]
-    years = Counter(c.year for c in claims if c.year is not None and c.kind != "prior")
-    if years:
-        return years.most_common(1)[0][0]
-    match = _YEAR_IN_TEXT.search(text)
-    return int(match.group(1)) if match else None
+def detect_year(text: str, published: date | None = None) -> int | None:
+    """The fiscal year of ``text``'s budget from its budget-year cues and publication date, or None."""
+    from yesan.claims.budget_year import find_budget_year
+
+    return find_budget_year(text, published).year

@@ -31,6 +31,7 @@ class Document:
     published: date | None = None
     html: bool = False
     source: str | None = None
+    address: str | None = None  # where the text was published (a ``# source:`` URL), when known
 
 
 #: Tags that only occur in markup; three of them (or one closing block tag) make a text HTML.
@@ -87,7 +88,8 @@ def to_document(raw: str, *, source: str | None = None) -> Document:
     title = fields.get("title")
     if title and title.startswith("["):
         title = None  # the corpus writes "[headline not in stored excerpt]" when it has none
-    return Document(raw[offset:], offset, title, parse_date(fields.get("date")), False, source)
+    address = fields.get("source", "").split()[0] if fields.get("source", "").startswith("http") else None
+    return Document(raw[offset:], offset, title, parse_date(fields.get("date")), False, source, address)
 
 
 def read_document(path: str | Path) -> Document:

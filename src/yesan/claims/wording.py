@@ -258,11 +258,38 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
         "기사에서 지자체 이름을 찾지 못했습니다. 자료와 비교하려면 지자체를 지정하세요 (--government)",
         "no government named in the text; give one (--government) to check against the data",
     ),
-    "warning.nothing_to_check": (
-        "{government} {year}: 비교할 자료가 없습니다 (보도 수치도 세부사업도 없음; `yesan load`로 불러오세요)",
-        "nothing to check against for {government} {year}: no reported figures and no line items "
-        "(load some with `yesan load`)",
+    # --- what the check is about (claims.scope) ---
+    "scope.no_year": (
+        "{government}: 예산 연도를 알 수 없어 확인 불가 (기사에 발행일과 '내년도 예산', '2026년 예산안' 같은 표현이 "
+        "없음); 연도를 지정하세요 (--year)",
+        "{government}: the budget year is unknown, so nothing is checked (the text has no cue such as '2026년 "
+        "예산안', or '내년도 예산' with a publication date); give the year (--year)",
     ),
+    "scope.no_data": (
+        "{government} {year}: 불러온 세부사업도 보도 수치도 없어 확인 불가; 그 해 예산서나 lofin365 QWGJK 자료를 "
+        "`yesan load FILE`로 불러오세요",
+        "{government} {year}: no line items and no reported figures loaded, so nothing is checked; load its "
+        "{year} 예산서 or lofin365 QWGJK rows with `yesan load FILE`",
+    ),
+    "scope.government_text": (
+        "지자체: {government} ({level}) — 기사에서 찾음: {reasons}{runners}",
+        "government: {government} ({level}) — from the text: {reasons}{runners}",
+    ),
+    "scope.government_option": ("지자체: {government} — 지정함 ({how})", "government: {government} — given ({how})"),
+    "scope.government_none": (
+        "지자체: 알 수 없음 — 기사에 지자체 이름이 없음",
+        "government: unknown — the text names none",
+    ),
+    "scope.year_text": ("연도: {year} — {reasons}{published}", "year: {year} — from {reasons}{published}"),
+    "scope.year_option": ("연도: {year} — 지정함 ({how})", "year: {year} — given ({how})"),
+    "scope.year_none": ("연도: 알 수 없음 — {reasons}{published}", "year: unknown — {reasons}{published}"),
+    "scope.no_cue": ("예산 연도 표현 없음", "no budget-year cue in the text"),
+    "scope.published": ("; 발행일 {date}", "; published {date}"),
+    "scope.unpublished": ("; 발행일 모름", "; publication date unknown"),
+    "scope.at": ("'{text}'({where}{start}번째 글자)", "'{text}' ({where}at {start})"),
+    "scope.in_title": ("제목 ", "title "),
+    "scope.at_address": ("'{text}'(게시된 누리집 주소)", "'{text}' (the site it was published on)"),
+    "scope.runners_up": ("; 다음 후보: {listed}", "; next: {listed}"),
 }
 
 Arg = Union[str, "Phrase", tuple[str, ...]]

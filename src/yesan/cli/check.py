@@ -36,7 +36,13 @@ def check_command(
     government: Annotated[
         str | None, typer.Option(help="Government the articles are about (name or code); default: from the text.")
     ] = None,
-    year: Annotated[int | None, typer.Option(help="Fiscal year; default: from the text.")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            help="Fiscal year; default: from the text's budget-year cues (2026년 예산안, 내년도 예산 with "
+            "the publication date); none found: every figure 확인 불가."
+        ),
+    ] = None,
     across: Annotated[
         bool, typer.Option("--across", help="Also compare the files' figures subject by subject (several articles).")
     ] = False,
@@ -151,6 +157,11 @@ def _print_report(report: Any) -> None:
     where = " ".join(str(part) for part in (report.government, report.year) if part) or "government unknown"
     out.print(f"[bold]{plain(report.source or 'text')}[/]: {plain(where)} — {len(report.judgements)} figures: {counts}",
               soft_wrap=True)  # fmt: skip
+    if report.scope is not None:
+        from yesan.claims.scope import scope_lines
+
+        for line in scope_lines(report.scope):
+            out.print(f"  {plain(line)}", soft_wrap=True)
     for warning in report.warnings:
         out.print(f"[yellow]warning[/] {plain(warning)}", soft_wrap=True)
     if report.judgements:

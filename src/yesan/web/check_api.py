@@ -91,7 +91,7 @@ async def check_article(request: Request) -> Response:
     limit = TIME_LIMIT_S
 
     def run() -> dict[str, Any]:
-        return checkers.check(text, government=government, year=year, source="request", time_limit_s=limit)
+        return checkers.check(text, government=government, year=year, source="request", time_limit_s=limit).as_dict()
 
     try:
         result = await run_in_threadpool(run)  # the worker is killed at the time limit (yesan.web.checkers)

@@ -24,9 +24,9 @@ import threading
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
-from yesan.claims.check import CheckTimeout
+from yesan.claims.check import CheckReport, CheckTimeout
 from yesan.errors import YesanError
 
 __all__ = ["DEFAULT_WORKERS", "CheckWorkers", "WorkerFailed", "serve_checks"]
@@ -119,8 +119,8 @@ class CheckWorkers:
         year: int | None,
         source: str,
         time_limit_s: float,
-    ) -> dict[str, Any]:
-        """``yesan.claims.check.check(...).as_dict()`` run in a worker; a CheckTimeout when it takes longer than
+    ) -> CheckReport:
+        """``yesan.claims.check.check(...)`` run in a worker; a CheckTimeout when it takes longer than
         ``time_limit_s`` (or waits that long for a free worker), the check's own errors (QueryError …) re-raised."""
         worker = self._take(time.monotonic() + time_limit_s)
         deadline = time.monotonic() + time_limit_s
@@ -141,7 +141,7 @@ class CheckWorkers:
             raise
         self._give_back(worker)
         if status == "ok":
-            return dict(value)
+            return cast("CheckReport", value)
         if isinstance(value, BaseException):
             raise value
         raise RuntimeError(str(value))
@@ -264,7 +264,7 @@ def serve_checks(fd: int, db: str, memory_limit: str | None) -> None:
             text, government, year, source, deadline = message
             try:
                 report = check(text, store, government=government, year=year, source=source, deadline=deadline)
-                answer: tuple[str, Any] = ("ok", report.as_dict())
+                answer: tuple[str, Any] = ("ok", report)  # pickled whole: the page needs its scope too
             except YesanError as error:
                 answer = ("error", error)
             except Exception as error:  # reported to the server, which logs it as an internal error

@@ -174,7 +174,19 @@ def _run(request: Request, catalog: Catalog, article: str, government: str | Non
     body = to_document(article, source="form").text  # the text the claims' offsets index
     checkers = request.app.state.checkers  # a worker process, killed at the deadline (yesan.web.checkers)
     report = checkers.check(article, government=government, year=year, source="form", time_limit_s=seconds)
-    return present(report, body, catalog, lang_of(request))
+    lang = lang_of(request)
+    decision = _decision(report.scope, lang)
+    return present(report.as_dict(), body, catalog, lang, decision=decision)
+
+
+def _decision(scope: Any, lang: str) -> list[str]:
+    """The government and year the check used and why, in the page's language (the form's fields named)."""
+    from yesan.claims.scope import scope_lines
+
+    if scope is None:
+        return []
+    how_government, how_year = text(lang, "check.form_government"), text(lang, "check.form_year")
+    return [line.render(lang) for line in scope_lines(scope, how_government=how_government, how_year=how_year)]
 
 
 def verdict_label(verdict: str, lang: str) -> str:
@@ -182,7 +194,9 @@ def verdict_label(verdict: str, lang: str) -> str:
     return VERDICT_STYLE.get(verdict, ("unknown", verdict))[1] if lang == "en" else verdict
 
 
-def present(report: dict[str, Any], body: str, catalog: Catalog, lang: str) -> dict[str, Any]:
+def present(
+    report: dict[str, Any], body: str, catalog: Catalog, lang: str, *, decision: list[str] | None = None
+) -> dict[str, Any]:
     """The report as the page shows it: the article cut into plain text and judged figures, and the evidence.
 
     The rules, notes, evidence descriptions and warnings are ``yesan.claims.wording`` phrases, shown in the
@@ -206,6 +220,7 @@ def present(report: dict[str, Any], body: str, catalog: Catalog, lang: str) -> d
         )
     return {
         **{k: report[k] for k in ("government", "government_code", "year", "counts", "reference")},
+        "decision": decision if decision is not None else _summary_of(report.get("detection"), lang),
         "warnings": [in_language(warning, lang) for warning in report["warnings"]],
         "body": body,
         "segments": segments(body, judged),
@@ -222,6 +237,12 @@ def present(report: dict[str, Any], body: str, catalog: Catalog, lang: str) -> d
         ],
         "summary": text(lang, "check.summary", n=len(judged)),
     }
+
+
+def _summary_of(detection: dict[str, Any] | None, lang: str) -> list[str]:
+    if not detection:
+        return []
+    return list(detection.get("summary_ko" if lang == "ko" else "summary") or [])
 
 
 def _evidence(evidence: dict[str, Any], catalog: Catalog, lang: str) -> dict[str, Any]:
