@@ -20,10 +20,10 @@ import ibis
 
 from yesan.claims.arithmetic import ArithmeticCheck, DataFigures, check_arithmetic
 from yesan.claims.extract import extract_document
-from yesan.claims.judge import judge, judge_claims
+from yesan.claims.judge import judge, judge_claims, with_reason
 from yesan.claims.model import VERDICTS, Claim, Judgement
 from yesan.claims.reference import Reference, government_aliases
-from yesan.claims.rules import CONSISTENT
+from yesan.claims.rules import CONSISTENT, compare_headline
 from yesan.claims.text import Document, read_document, to_document
 from yesan.claims.wording import Phrase, in_language
 from yesan.errors import QueryError, YesanError
@@ -122,7 +122,10 @@ def check(
         body, found = text, extractor(text)
     else:
         body, found = _extract(to_document(text, source=source))
-    return _check_body(body, found, tables, government=government, year=year, source=source, deadline=deadline)
+    title = None if claims is not None or extractor is not None else to_document(text, source=source).title
+    return _check_body(
+        body, found, tables, government=government, year=year, source=source, deadline=deadline, title=title
+    )
 
 
 def _check_body(
@@ -134,6 +137,7 @@ def _check_body(
     year: int | None,
     source: str | None,
     deadline: float | None,
+    title: str | None = None,
 ) -> CheckReport:
     _deadline_check(deadline, "extracting claims")
     warnings: list[str] = []
@@ -157,7 +161,15 @@ def _check_body(
                  if f.kind in ("total", "allocation")],
     )  # fmt: skip
     judgements = _with_checks(matches, judgements, checks)
+    judgements = _headlines(body, title, judgements)
+    reason = None
+    if gov_text is None:
+        reason = "no_government"
+    elif not reference.reported and not reference.has_items:
+        reason = "no_data"
     gov = reference.government
+    named = gov.name if gov else gov_text
+    judgements = [with_reason(j, named, chosen_year, reason) for j in judgements]
     return CheckReport(
         source=source,
         government=gov.name if gov else gov_text,
@@ -179,8 +191,12 @@ def check_path(
     deadline: float | None = None,
 ) -> CheckReport:
     """Read a file (HTML or text; ``-`` for standard input; UTF-8 or CP949) and :func:`check` it."""
-    body, found = _extract(read_document(path))
-    return _check_body(body, found, tables, government=government, year=year, source=str(path), deadline=deadline)
+    document = read_document(path)
+    body, found = _extract(document)
+    return _check_body(
+        body, found, tables, government=government, year=year, source=str(path), deadline=deadline,
+        title=document.title,
+    )  # fmt: skip
 
 
 # --- what the checks use ---------------------------------------------------------------------------
@@ -227,6 +243,30 @@ def _with_checks(matches: Sequence[Any], judgements: list[Judgement], checks: li
         ]
         if notes:
             judgement = replace(judgement, notes=(*judgement.notes, *notes))
+        result.append(judgement)
+    return result
+
+
+def _headlines(body: str, title: str | None, judgements: list[Judgement]) -> list[Judgement]:
+    """A 불일치 on a figure of the headline that the data truncated at its reading unit gives is 근사
+    (``rules.compare_headline``: headlines shorten figures)."""
+    if not title or not title.strip():
+        return judgements
+    spans = []
+    start = body.find(title.strip())
+    while start >= 0:
+        spans.append((start, start + len(title.strip())))
+        start = body.find(title.strip(), start + 1)
+    result = []
+    for judgement in judgements:
+        claim = judgement.claim
+        if judgement.verdict == "불일치" and judgement.evidence and any(a <= claim.start < b for a, b in spans):
+            actual = judgement.evidence[0].amount_krw
+            signed = claim.kind == "change"
+            found = compare_headline(abs(claim.amount_krw) if signed else claim.amount_krw, claim.qualifier,
+                                     abs(actual) if signed else actual)  # fmt: skip
+            if found is not None:
+                judgement = replace(judgement, verdict=found.verdict, rule=found.rule, reason=None)
         result.append(judgement)
     return result
 

@@ -24,6 +24,11 @@ as a fall does not hold). Which candidate decides (``judge``):
 5. Checks inside the text (``claims.arithmetic``) decide claims nothing else could check.
 6. Otherwise ``확인 불가``: nothing to check against (the closest names are listed when there are any).
 
+Every ``확인 불가`` carries a ``reason`` code (``REASONS``) and ``look_in``, the document that would settle it
+(``2026년도 서울특별시 예산서``). A figure that skips a unit as written (``8045억 6100원``) is ``확인 불가``
+(``likely_typo``) whatever it equals: the data may have copied the slip. A ``불일치`` one digit or one unit
+away from the data says it is likely a typo (``reason == "likely_typo"``).
+
 ``judge_claims`` runs this over one text: level figures first, then the change and prior-year figures
 with the reported figure their level figure was matched to.
 """
@@ -48,16 +53,19 @@ from yesan.claims.match import (
 )
 from yesan.claims.model import Claim, Evidence, Judgement
 from yesan.claims.reference import Reference, ReportedFigure
-from yesan.claims.rules import CONSISTENT, Outcome, compare_amount, won_text
+from yesan.claims.rules import CONSISTENT, Outcome, compare_amount, won_text, written_typo
 from yesan.claims.subjects import similarity
 from yesan.claims.wording import Phrase
 from yesan.errors import MoneyError
 from yesan.money import parse
 
-__all__ = ["STRICTNESS", "claim_precision", "judge", "judge_claims", "outcome"]
+__all__ = ["REASONS", "STRICTNESS", "claim_precision", "judge", "judge_claims", "look_in", "outcome", "with_reason"]
 
 #: Verdicts from the strictest to the loosest.
 STRICTNESS: Final = ("일치", "반올림 일치", "근사", "범위 일치", "불일치", "모호", "확인 불가")
+#: Why a figure could not be confirmed (``Judgement.reason``; the sentences are ``wording`` ``reason.*``).
+REASONS: Final = ("no_government", "no_data", "year_unknown", "subject_not_found", "only_parts", "self_only",
+                  "likely_typo")  # fmt: skip
 #: How many contenders a 모호 verdict lists.
 MAX_LISTED: Final = 6
 #: A weak subject match counts only with these verdicts: a bound (``1조원 이상``) fits too many figures.
@@ -169,7 +177,8 @@ def _notes(match: Match) -> tuple[str, ...]:
 def _decided(match: Match, result: Outcome, rule: Phrase, evidence: tuple[Evidence, ...]) -> Judgement:
     # The data's own caveats (e.g. the store holds 예산현액, the text speaks of the 본예산) go with the verdict.
     caveats = tuple(dict.fromkeys(e.details["note"] for e in evidence if e.details.get("note")))
-    return Judgement(match.claim, result.verdict, rule, evidence, result.difference, (*_notes(match), *caveats))
+    return Judgement(match.claim, result.verdict, rule, evidence, result.difference, (*_notes(match), *caveats),
+                     reason=result.flag)  # fmt: skip
 
 
 def _from_strong(match: Match, strong: list[Candidate], generic: bool) -> Judgement:
@@ -312,7 +321,42 @@ def judge_claims(
             )  # fmt: skip
             matches[index] = match
         judgements[index] = judge(match)
-    return matches, [j for j in judgements if j is not None]
+    government = reference.government.name if reference.government else None
+    return matches, [with_reason(j, government, reference.year) for j in judgements if j is not None]
+
+
+def look_in(government: str | None, year: int | None, stage: str | None = None) -> Phrase:
+    """The document that would settle a figure: ``2026년도 서울특별시 예산서`` (예산안, 추경, 결산 by stage)."""
+    if not government or not year:
+        return Phrase("where.unknown")
+    key = "where.budget"
+    if stage == "예산안":
+        key = "where.proposal"
+    elif stage and stage.startswith("추경"):
+        key = "where.supplementary"
+    elif stage == "결산":
+        key = "where.settlement"
+    return Phrase(key, government=government, year=str(year))
+
+
+def with_reason(judgement: Judgement, government: str | None, year: int | None, reason: str | None = None) -> Judgement:
+    """``judgement`` with its ``reason`` and ``look_in`` filled in where it is 확인 불가 (or a likely typo).
+
+    ``reason`` overrides the one read from the rule (``no_government``, ``no_data`` from ``claims.check``).
+    """
+    claim = judgement.claim
+    typo = written_typo(abs(claim.amount_krw), claim.amount_text)
+    if typo is not None:
+        rule = Phrase("judge.written_typo", why=typo, rule=judgement.rule) if judgement.verdict != "확인 불가" else typo
+        judgement = replace(judgement, verdict="확인 불가", rule=rule, difference_krw=None, reason="likely_typo")
+    if reason is not None and judgement.verdict == "확인 불가":
+        judgement = replace(judgement, reason=reason)
+    if judgement.verdict == "확인 불가" and judgement.reason is None:
+        key = getattr(judgement.rule, "key", "")
+        judgement = replace(judgement, reason="only_parts" if key == "judge.only_parts" else "subject_not_found")
+    if judgement.reason is not None and judgement.look_in is None:
+        judgement = replace(judgement, look_in=look_in(government, year or claim.year, claim.stage))
+    return judgement
 
 
 def _figures_of(judgement: Judgement | None, reference: Reference) -> list[ReportedFigure]:
