@@ -2,7 +2,9 @@
 
 The labels live in ``benchmarks/verdicts/*.jsonl`` without any article text: one line per figure with
 ``article``, ``char_start`` (offset of the figure in the article file), ``amount_krw``, the expected
-``verdict`` and a short ``reason``. The texts stay local:
+``verdict``, a short ``reason`` and, where it differs, ``value_verdict``: the verdict of the precision rule
+alone when the data's figure is taken as given (a figure whose only source is the article itself is
+``확인 불가`` for a fact-checker, ``self_only``, whatever it equals). The texts stay local:
 
 * ``seoul-2026.jsonl``: the Seoul dev corpus (``../shared/corpus/seoul-2026/articles/NN.txt``) and the seed
   (article ``seed``: ``../shared/seed/000_78fbe5355907ade0.txt``), checked against a ``yesan demo`` store plus
@@ -108,12 +110,15 @@ def _draft(t: Any, articles: dict[str, Path], seoul: bool) -> None:
             print(json.dumps(row, ensure_ascii=False))
 
 
-def score(pairs: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> dict[str, Any]:
+def score(pairs: list[tuple[dict[str, Any], dict[str, Any] | None]], field: str = "verdict") -> dict[str, Any]:
+    """Precision of the matching verdicts and of 불일치 against the labels' ``field`` (``verdict``: what a
+    fact-checker would publish; ``value_verdict``: the precision rule alone, taking the data's figure as given
+    even where its only source is the article itself)."""
     confusion: Counter[tuple[str, str]] = Counter()
     false_mismatch: list[str] = []
     wrong_match: list[str] = []
     for label, judgement in pairs:
-        expected = str(label["verdict"])
+        expected = str(label.get(field) or label["verdict"])
         got = judgement["verdict"] if judgement is not None else "(not found)"
         confusion[(expected, got)] += 1
         where = f"{label['article']}@{label['char_start']} {label.get('figure', label['amount_krw'])}"
@@ -200,14 +205,16 @@ def main() -> int:
             if args.draft:
                 _draft(t, present[args.draft][0], args.draft == "seoul")
                 return 0
-            results = {
-                name: score(_run(t, articles, _labels(path), name == "seoul"))
-                for name, (articles, path) in present.items()
-            }
+            results = {}
+            for name, (articles, path) in present.items():
+                pairs = _run(t, articles, _labels(path), name == "seoul")
+                results[name] = score(pairs)
+                if any("value_verdict" in label for label, _j in pairs):
+                    results[f"{name} (precision rule only, self-citation aside)"] = score(pairs, "value_verdict")
         finally:
             backend.disconnect()
     for name in ("seoul", "external"):
-        if name not in results:
+        if name not in present:
             print(f"{name}: skipped (texts or labels absent)")
     if args.markdown:
         print("\n\n".join(markdown(name, result) for name, result in results.items()))

@@ -48,10 +48,10 @@ from yesan.claims.rules import (
     UPPER_BOUNDS,
     Outcome,
     compare_amount,
-    reading_unit,
     compare_percent,
     percent_change,
     percent_text,
+    reading_unit,
     won_text,
 )
 from yesan.claims.wording import Phrase
@@ -549,8 +549,8 @@ def _parts_outcome(whole: Claim, total: int, difference: int, slack: int, listed
         result = compare_amount(whole.amount_krw, claim_precision(whole), whole.qualifier, total)
         if result.verdict not in CONSISTENT:
             return None
-        return Outcome(result.verdict, Phrase("check.parts_rule", listed=listed, total=won_text(total), rule=result.rule),
-                       result.difference)  # fmt: skip
+        rule = Phrase("check.parts_rule", listed=listed, total=won_text(total), rule=result.rule)
+        return Outcome(result.verdict, rule, result.difference)
     if difference == 0:
         return Outcome("일치", Phrase("check.parts", listed=listed, total=won_text(total)), 0)
     if abs(difference) <= slack:

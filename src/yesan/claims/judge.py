@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from fractions import Fraction
 from typing import Final
 
 from yesan.claims.match import (
@@ -65,7 +66,10 @@ __all__ = ["REASONS", "STRICTNESS", "claim_precision", "judge", "judge_claims", 
 STRICTNESS: Final = ("일치", "반올림 일치", "근사", "범위 일치", "불일치", "모호", "확인 불가")
 #: Why a figure could not be confirmed (``Judgement.reason``; the sentences are ``wording`` ``reason.*``).
 REASONS: Final = ("no_government", "no_data", "year_unknown", "subject_not_found", "only_parts", "self_only",
-                  "likely_typo")  # fmt: skip
+                  "likely_typo", "reports_disagree")  # fmt: skip
+#: Against another outlet's report, a mismatch wider than this share of the reported figure is more likely
+#: another scope (or a slip in either text) than an error in this one: 확인 불가 (``reports_disagree``).
+REPORTED_GAP: Final = Fraction(10, 100)
 #: How many contenders a 모호 verdict lists.
 MAX_LISTED: Final = 6
 #: A weak subject match counts only with these verdicts: a bound (``1조원 이상``) fits too many figures.
@@ -349,6 +353,9 @@ def with_reason(judgement: Judgement, government: str | None, year: int | None, 
     if typo is not None:
         rule = Phrase("judge.written_typo", why=typo, rule=judgement.rule) if judgement.verdict != "확인 불가" else typo
         judgement = replace(judgement, verdict="확인 불가", rule=rule, difference_krw=None, reason="likely_typo")
+    if judgement.verdict == "불일치" and _only_reported(judgement) and not _close(judgement):
+        rule = Phrase("judge.reports_disagree", rule=judgement.rule, gap=f"{int(REPORTED_GAP * 100)}")
+        judgement = replace(judgement, verdict="확인 불가", rule=rule, reason="reports_disagree")
     if reason is not None and judgement.verdict == "확인 불가":
         judgement = replace(judgement, reason=reason)
     if judgement.verdict == "확인 불가" and judgement.reason is None:
@@ -370,3 +377,15 @@ def _figures_of(judgement: Judgement | None, reference: Reference) -> list[Repor
             if figure is not None:
                 found.append(figure)
     return found
+
+
+def _only_reported(judgement: Judgement) -> bool:
+    return bool(judgement.evidence) and all(e.source == "reported" for e in judgement.evidence)
+
+
+def _close(judgement: Judgement) -> bool:
+    """A mismatch the precision rule can speak to: within ``REPORTED_GAP`` of the figure, not a likely typo."""
+    if judgement.reason == "likely_typo" or judgement.difference_krw is None:
+        return False
+    actual = abs(judgement.evidence[0].amount_krw)
+    return actual > 0 and abs(judgement.difference_krw) <= REPORTED_GAP * actual

@@ -98,6 +98,10 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
         "근거가 이 기사 자신뿐임 (자기 인용)",
         "the only sources are the article itself (self-citation)",
     ),
+    "reason.reports_disagree": (
+        "다른 보도의 금액과 너무 달라 같은 금액이라 보기 어려움 (범위가 다르거나 어느 한쪽의 오타)",
+        "too far from another outlet's figure to be the same figure (another scope, or a slip in either)",
+    ),
     "reason.likely_typo": ("금액이 오타로 보임", "the figure looks like a typo"),
     "where.budget": (
         "{year}년도 {government} 예산서",
@@ -181,6 +185,10 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
     "judge.only_parts": (
         "자료에는 기사 금액이 아우르는 것의 일부만 있음 ({listed}); 합계는 확인할 수 없음",
         "the data has only a part of what the text's figure covers ({listed}); it cannot confirm the total",
+    ),
+    "judge.reports_disagree": (
+        "{rule}; 근거가 다른 보도뿐이고 차이가 {gap}%를 넘어 기사가 틀렸다고 할 수 없음",
+        "{rule}; the only evidence is other reports and the gap exceeds {gap}%, so this does not show the text wrong",
     ),
     "judge.written_typo": (
         "{why}; 자료의 같은 금액은 그 오타를 옮겨 적은 것일 수 있어 확인으로 치지 않음 ({rule})",
