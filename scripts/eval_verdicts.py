@@ -77,6 +77,7 @@ def _run(
     """(label, judgement as a dict or None when the figure was not extracted there) for every label."""
     from yesan.claims.check import check_path
     from yesan.claims.text import read_document
+    from yesan.errors import YesanError
 
     by_article: dict[str, list[dict[str, Any]]] = {}
     for label in labels:
@@ -86,9 +87,14 @@ def _run(
         wanted = by_article.get(article, [])
         if not wanted and not seoul:
             continue
-        government = "서울특별시" if seoul else wanted[0].get("government") if wanted else None
-        year = 2026 if seoul else wanted[0].get("year") if wanted else None
-        report = check_path(path, t, government=government, year=year)
+        first = wanted[0] if wanted else {}
+        government = "서울특별시" if seoul else first.get("gov_code") or first.get("government")
+        year = 2026 if seoul else first.get("year")
+        try:
+            report = check_path(path, t, government=government, year=year)
+        except YesanError as error:  # e.g. a government the store does not hold: no verdict is given at all
+            pairs.extend((label, {"verdict": "확인 불가", "rule": f"refused: {error}"}) for label in wanted)
+            continue
         offset = read_document(path).offset or 0
         by_place = {j.claim.start + offset: j.as_dict() for j in report.judgements}
         for label in wanted:

@@ -235,7 +235,11 @@ def _with_checks(matches: Sequence[Any], judgements: list[Judgement], checks: li
     for index, (match, judgement) in enumerate(zip(matches, judgements, strict=True)):
         deciding = [c for c in checks if c.decides == index and c.evidence]
         if judgement.verdict == "확인 불가" and deciding and not judgement.evidence:
-            judgement = judge(match, text_checks=[(c.outcome(), c.evidence[0]) for c in deciding])
+            # The text's own figures agreeing (or not) with each other is no evidence from outside it: the
+            # check is shown, the figure stays 확인 불가 (docs/verdicts.md).
+            decided = judge(match, text_checks=[(c.outcome(), c.evidence[0]) for c in deciding])
+            rule = Phrase("judge.text_only", verdict=decided.verdict, rule=decided.rule)
+            judgement = replace(judgement, rule=rule, evidence=decided.evidence, reason="text_only")
         notes = [
             Phrase("check.note", kind=c.kind_label, stated=c.stated, verdict=c.verdict, computed=c.computed)
             for c in checks

@@ -24,6 +24,10 @@ as a fall does not hold). Which candidate decides (``judge``):
 5. Checks inside the text (``claims.arithmetic``) decide claims nothing else could check.
 6. Otherwise ``확인 불가``: nothing to check against (the closest names are listed when there are any).
 
+Against line items (the 예산현액 at a snapshot date, which adds 추경 and carry-overs to the 본예산), only a
+matching verdict is given: a figure that differs is another quantity, ``확인 불가`` (``other_quantity``).
+Against other outlets' reports, a mismatch wider than ``REPORTED_GAP`` is ``확인 불가`` (``reports_disagree``).
+
 Every ``확인 불가`` carries a ``reason`` code (``REASONS``) and ``look_in``, the document that would settle it
 (``2026년도 서울특별시 예산서``). A figure that skips a unit as written (``8045억 6100원``) is ``확인 불가``
 (``likely_typo``) whatever it equals: the data may have copied the slip. A ``불일치`` one digit or one unit
@@ -66,7 +70,7 @@ __all__ = ["REASONS", "STRICTNESS", "claim_precision", "judge", "judge_claims", 
 STRICTNESS: Final = ("일치", "반올림 일치", "근사", "범위 일치", "불일치", "모호", "확인 불가")
 #: Why a figure could not be confirmed (``Judgement.reason``; the sentences are ``wording`` ``reason.*``).
 REASONS: Final = ("no_government", "no_data", "year_unknown", "subject_not_found", "only_parts", "self_only",
-                  "likely_typo", "reports_disagree")  # fmt: skip
+                  "likely_typo", "reports_disagree", "other_quantity", "text_only")  # fmt: skip
 #: Against another outlet's report, a mismatch wider than this share of the reported figure is more likely
 #: another scope (or a slip in either text) than an error in this one: 확인 불가 (``reports_disagree``).
 REPORTED_GAP: Final = Fraction(10, 100)
@@ -353,6 +357,11 @@ def with_reason(judgement: Judgement, government: str | None, year: int | None, 
     if typo is not None:
         rule = Phrase("judge.written_typo", why=typo, rule=judgement.rule) if judgement.verdict != "확인 불가" else typo
         judgement = replace(judgement, verdict="확인 불가", rule=rule, difference_krw=None, reason="likely_typo")
+    if judgement.verdict == "불일치" and judgement.evidence and all(e.source == "items" for e in judgement.evidence):
+        # Line items hold the 예산현액 at a snapshot date (본예산 + 추경 + carry-overs): a 예산안, 본예산 or 추경
+        # figure that differs from it is another quantity, not a wrong one.
+        rule = Phrase("judge.other_quantity", rule=judgement.rule)
+        judgement = replace(judgement, verdict="확인 불가", rule=rule, reason="other_quantity")
     if judgement.verdict == "불일치" and _only_reported(judgement) and not _close(judgement):
         rule = Phrase("judge.reports_disagree", rule=judgement.rule, gap=f"{int(REPORTED_GAP * 100)}")
         judgement = replace(judgement, verdict="확인 불가", rule=rule, reason="reports_disagree")

@@ -102,6 +102,14 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
         "다른 보도의 금액과 너무 달라 같은 금액이라 보기 어려움 (범위가 다르거나 어느 한쪽의 오타)",
         "too far from another outlet's figure to be the same figure (another scope, or a slip in either)",
     ),
+    "reason.other_quantity": (
+        "자료의 금액(기준일 예산현액)과 기사의 금액(예산안·본예산·추경)이 서로 다른 양임",
+        "the data's figure (예산현액 at a date) and the text's (예산안, 본예산 or 추경) are different quantities",
+    ),
+    "reason.text_only": (
+        "기사 안의 다른 금액과만 맞춰 볼 수 있음",
+        "only the text's own figures can be checked against it",
+    ),
     "reason.likely_typo": ("금액이 오타로 보임", "the figure looks like a typo"),
     "where.budget": (
         "{year}년도 {government} 예산서",
@@ -189,6 +197,15 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
     "judge.reports_disagree": (
         "{rule}; 근거가 다른 보도뿐이고 차이가 {gap}%를 넘어 기사가 틀렸다고 할 수 없음",
         "{rule}; the only evidence is other reports and the gap exceeds {gap}%, so this does not show the text wrong",
+    ),
+    "judge.other_quantity": (
+        "{rule}; 자료는 기준일의 예산현액(본예산에 추경·이월을 더한 금액)이라 기사의 금액과 같은 것이 아닐 수 있음",
+        "{rule}; the data is the 예산현액 at its snapshot date (본예산 plus 추경 and carry-overs), "
+        "which may not be the quantity the text states",
+    ),
+    "judge.text_only": (
+        "기사 안의 계산으로만 확인됨 ({verdict}: {rule}); 기사 밖의 근거는 없음",
+        "only the text's own figures check it ({verdict}: {rule}); nothing outside the text confirms it",
     ),
     "judge.written_typo": (
         "{why}; 자료의 같은 금액은 그 오타를 옮겨 적은 것일 수 있어 확인으로 치지 않음 ({rule})",
