@@ -73,7 +73,7 @@ REASONS: Final = ("no_government", "no_data", "year_unknown", "subject_not_found
                   "likely_typo", "reports_disagree", "other_quantity", "text_only")  # fmt: skip
 #: Against another outlet's report, a mismatch wider than this share of the reported figure is more likely
 #: another scope (or a slip in either text) than an error in this one: 확인 불가 (``reports_disagree``).
-REPORTED_GAP: Final = Fraction(10, 100)
+REPORTED_GAP: Final = Fraction(1, 3)
 #: How many contenders a 모호 verdict lists.
 MAX_LISTED: Final = 6
 #: A weak subject match counts only with these verdicts: a bound (``1조원 이상``) fits too many figures.
@@ -363,7 +363,7 @@ def with_reason(judgement: Judgement, government: str | None, year: int | None, 
         rule = Phrase("judge.other_quantity", rule=judgement.rule)
         judgement = replace(judgement, verdict="확인 불가", rule=rule, reason="other_quantity")
     if judgement.verdict == "불일치" and _only_reported(judgement) and not _close(judgement):
-        rule = Phrase("judge.reports_disagree", rule=judgement.rule, gap=f"{int(REPORTED_GAP * 100)}")
+        rule = Phrase("judge.reports_disagree", rule=judgement.rule, gap=f"{float(REPORTED_GAP * 100):.0f}")
         judgement = replace(judgement, verdict="확인 불가", rule=rule, reason="reports_disagree")
     if reason is not None and judgement.verdict == "확인 불가":
         judgement = replace(judgement, reason=reason)
