@@ -19,6 +19,7 @@ import pytest
 
 from claims_fixtures import build_store
 from serving import serving
+from yesan.claims.judge import REASONS
 from yesan.claims.rules import compare_amount, compare_percent
 from yesan.claims.wording import PHRASES, Phrase
 
@@ -103,8 +104,8 @@ def test_the_api_keeps_its_english_fields_and_adds_korean_ones(client: httpx.Cli
     body = client.post("/api/check", json={"text": ARTICLE}).json()
     by_figure = {j["claim"]["amount_text"]: j for j in body["judgements"]}
     mismatch = by_figure["350억원"]
-    assert mismatch["rule"] == "350억원 vs 315억원: differ by 35억원"
-    assert mismatch["rule_ko"] == "350억원과 315억원: 35억원 차이"
+    assert mismatch["rule"] == "350억원 vs 315억원: differ by 35억원 (outside ±5억원, rounding at 십억)"
+    assert mismatch["rule_ko"] == "350억원과 315억원: 35억원 차이 (십억 단위 반올림 허용 ±5억원 밖)"
     change = by_figure["35억원"]["evidence"][0]
     assert change["label"].endswith("시립 도서관 건립: change on 2025")
     assert change["label_ko"].endswith("시립 도서관 건립: 2025년 대비 증감")
@@ -116,11 +117,11 @@ def test_the_api_keeps_its_english_fields_and_adds_korean_ones(client: httpx.Cli
 
 def test_rules_render_amounts_in_korean_units() -> None:
     rounded = compare_amount(264_400_000_000, 10**8, None, 264_385_524_200).rule
-    assert rounded == "2,643억 8,552만 4,200원 rounds to 2,644억원 at 억 precision"
+    assert rounded == "2,643억 8,552만 4,200원 rounds to 2,644억원 at 억 precision (±5,000만원)"
     assert isinstance(rounded, Phrase)
-    assert rounded.render("ko") == "2,643억 8,552만 4,200원을 억 단위로 반올림하면 2,644억원"
+    assert rounded.render("ko") == "2,643억 8,552만 4,200원을 억 단위로 반올림하면 2,644억원 (허용 ±5,000만원)"
     cut = compare_amount(800_000_000_000, 10**8, None, 860_100_000_000).rule
-    assert cut.render("ko").endswith("; 8,601억원을 천억 단위 아래에서 버리면 8,000억원")
+    assert cut.render("ko").endswith("; 8,601억원을 천억 단위 아래에서 버리면 8,000억원이지만 버림은 반올림이 아님")
     other_way = compare_percent(Decimal("3"), None, Fraction(-3)).rule
     assert other_way.render("ko") == "-3.00%: 기사의 3%와 방향이 반대"
 
@@ -143,6 +144,7 @@ def test_every_sentence_the_checks_say_is_in_the_table_and_none_is_unused() -> N
     chosen = set(re.findall(r'"([a-z]+\.[a-z_]+)"', source))  # keys picked before the Phrase is made
     dynamic = {f"percent.{how}{whole}" for how in ("rounds", "truncates") for whole in ("", "_whole")}
     dynamic |= {f"kind.{kind}" for kind in CHECK_KINDS}
+    dynamic |= {f"reason.{reason}" for reason in REASONS}
     assert PHRASES.keys() - said - chosen - dynamic == set()
 
 

@@ -16,7 +16,7 @@ from yesan.claims.judge import judge, judge_claims
 from yesan.claims.match import Candidate, Match
 from yesan.claims.model import Evidence
 from yesan.claims.reference import Reference
-from yesan.claims.rules import compare_amount, compare_percent, loose_precision
+from yesan.claims.rules import compare_amount, compare_percent, loose_precision, reading_unit
 from yesan.money import round_won
 from yesan.query import open_backend, tables
 
@@ -41,13 +41,13 @@ def test_a_figure_rounded_at_its_written_unit_is_a_rounding_match_and_says_so() 
 def test_trailing_zeros_are_read_as_rounding_and_the_rule_says_so() -> None:
     result = compare_amount(15_600_000_000_000, EOK, None, 15_625_600_000_000)  # 15조6000억 vs 15조6256억
     assert result.verdict == "반올림 일치"
-    assert "trailing zeros" in result.rule
+    assert "at 천억 precision (±500억원)" in result.rule
 
 
-def test_truncation_counts_and_is_named_with_what_rounding_would_give() -> None:
+def test_truncation_is_not_rounding_and_the_rule_names_it() -> None:
     result = compare_amount(800_000_000_000, 10**11, None, 860_100_000_000)  # 8천억 vs 8601억
-    assert result.verdict == "반올림 일치"
-    assert "truncated" in result.rule and "9,000억원" in result.rule
+    assert result.verdict == "불일치"
+    assert "truncated to 천억 would give 8,000억원, but truncation is not rounding" in result.rule
 
 
 def test_a_round_figure_with_one_significant_digit_is_not_read_as_rounded_but_the_rule_says_what_would_fit() -> None:
@@ -104,7 +104,7 @@ def test_loose_precision_is_the_unit_of_the_last_non_zero_digit() -> None:
 @given(st.integers(min_value=1, max_value=10**15), st.sampled_from([10**4, 10**8, 10**11, 10**12]))
 def test_the_rounded_figure_always_rounding_matches_the_exact_one(actual: int, unit: int) -> None:
     claimed = round_won(actual, unit)
-    if claimed == 0:
+    if claimed == 0 or reading_unit(claimed) < unit:  # one significant digit: read at two (docs/verdicts.md)
         return
     verdict = compare_amount(claimed, unit, None, actual).verdict
     assert verdict in ("일치", "반올림 일치")
@@ -131,9 +131,9 @@ def test_yak_percent_allows_one_unit() -> None:
     assert compare_percent(Decimal("7"), None, Fraction(62, 10)).verdict == "불일치"
 
 
-def test_a_truncated_percentage_says_so() -> None:
+def test_a_truncated_percentage_is_not_rounded_and_says_so() -> None:
     result = compare_percent(Decimal("5.8"), None, Fraction(5_89, 100))
-    assert result.verdict == "반올림 일치" and "truncated" in result.rule
+    assert result.verdict == "불일치" and "truncation is not rounding" in result.rule
 
 
 # --- which candidate decides -----------------------------------------------------------------------

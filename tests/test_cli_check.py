@@ -88,7 +88,10 @@ def test_item_level_figures_are_checked_against_line_items(db: Path, tmp_path: P
     verdicts = {j["claim"]["amount_text"]: j for j in report["judgements"]}
     assert verdicts["2억5000만원"]["verdict"] == "일치"
     assert "rama_items.csv row 1" in verdicts["2억5000만원"]["evidence"][0]["citation"]
-    assert verdicts["20억원"]["verdict"] == "불일치"
+    # 예산현액 (본예산 + 추경 + carry-overs) that differs from the text's figure is another quantity, not a wrong one
+    other = verdicts["20억원"]
+    assert other["verdict"] == "확인 불가" and other["reason"] == "other_quantity"
+    assert other["evidence"][0]["amount_krw"] == 1_800_000_000 and "예산현액" in other["rule"]
 
 
 def test_across_compares_sources_subject_by_subject(db: Path, tmp_path: Path) -> None:

@@ -20,8 +20,15 @@ of ``claims.rules``) and its evidence (the text's own figures, or the data's whe
     is ``불일치``, with any other reported figure that would give it.
 ``parts``
     a figure followed (in its sentence or the next) by two or more smaller figures that add up to it
-    (``2651억 … 1718억, 933억 … 각각``), exactly or within the rounding of the figures. Parts that do not add
-    up are not reported: nothing in the text says which figures were meant as parts.
+    (``2651억 … 1718억, 933억 … 각각``), exactly or within the rounding of the figures (half a reading unit
+    of each, ``rules.reading_unit``). Parts that do not add up are not reported: nothing in the text says
+    which figures were meant as parts. A whole with a qualifier follows its own rule: ``1조원 이상`` holds
+    when the parts reach 1조; parts below it (9,300억) leave it unchecked, since other parts may exist.
+
+Arithmetic is only between quantities of the same kind: a change against the difference of its own
+prior and new figure, parts against their stated whole, shares against totals. A council's cuts and
+additions (``구의회가 25억원을 삭감``) are revisions of the proposal (``match.role_of``), never compared
+with the change over last year.
 """
 
 from __future__ import annotations
@@ -38,11 +45,13 @@ from yesan.claims.match import anchor_of, role_of
 from yesan.claims.model import Claim, Evidence, Verdict
 from yesan.claims.rules import (
     CONSISTENT,
+    UPPER_BOUNDS,
     Outcome,
     compare_amount,
     compare_percent,
     percent_change,
     percent_text,
+    reading_unit,
     won_text,
 )
 from yesan.claims.wording import Phrase
@@ -187,8 +196,9 @@ def _unique(checks: list[ArithmeticCheck]) -> list[ArithmeticCheck]:
 
 
 def _slack(*claims: Claim) -> int:
-    """How far a figure computed from rounded figures may be from the exact one: half a unit of each."""
-    return sum(claim_precision(c) for c in claims if claim_precision(c) > 1) // 2
+    """How far a figure computed from rounded figures may be from the exact one: half a reading unit of each
+    (``rules.reading_unit``: ``1조`` is read to 천억, so it brings ±500억, not ±5,000억)."""
+    return sum(reading_unit(c.amount_krw) for c in claims if reading_unit(c.amount_krw) > 1) // 2
 
 
 def _derived(stated: Claim, computed: int, slack: int) -> Outcome:
@@ -513,12 +523,8 @@ def _parts(text: _Text, number: int, members: list[int]) -> list[ArithmeticCheck
             difference = claims[whole].amount_krw - total
             slack = _slack(claims[whole], *(claims[i] for i in parts))
             listed = " + ".join(claims[i].amount_text for i in parts)
-            if difference == 0:
-                result = Outcome("일치", Phrase("check.parts", listed=listed, total=won_text(total)), 0)
-            elif abs(difference) <= slack:
-                rule = Phrase("check.parts_rounding", listed=listed, total=won_text(total), slack=won_text(slack))
-                result = Outcome("반올림 일치", rule, difference)
-            else:
+            result = _parts_outcome(claims[whole], total, difference, slack, listed)
+            if result is None:
                 continue
             evidence = Evidence(total, listed, "text", text.cite(*parts))
             checks.append(ArithmeticCheck(
@@ -528,3 +534,26 @@ def _parts(text: _Text, number: int, members: list[int]) -> list[ArithmeticCheck
             ))  # fmt: skip
             break
     return checks
+
+
+def _parts_outcome(whole: Claim, total: int, difference: int, slack: int, listed: str) -> Outcome | None:
+    """Parts against their whole, or None when the text does not show that they are the whole.
+
+    A whole with a qualifier follows its own rule (``rules.compare_amount``): ``1조원 이상`` is borne out by
+    parts that reach 1조, but parts that fall short say nothing (there may be other parts), and rounding
+    never stretches a bound.
+    """
+    if whole.qualifier:
+        if any(word in UPPER_BOUNDS for word in whole.qualifier.split()):
+            return None  # parts at most X say nothing of a whole at most X
+        result = compare_amount(whole.amount_krw, claim_precision(whole), whole.qualifier, total)
+        if result.verdict not in CONSISTENT:
+            return None
+        rule = Phrase("check.parts_rule", listed=listed, total=won_text(total), rule=result.rule)
+        return Outcome(result.verdict, rule, result.difference)
+    if difference == 0:
+        return Outcome("일치", Phrase("check.parts", listed=listed, total=won_text(total)), 0)
+    if abs(difference) <= slack:
+        rule = Phrase("check.parts_rounding", listed=listed, total=won_text(total), slack=won_text(slack))
+        return Outcome("반올림 일치", rule, difference)
+    return None

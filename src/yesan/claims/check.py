@@ -20,10 +20,10 @@ from typing import Any, Final
 
 from yesan.claims.arithmetic import ArithmeticCheck, DataFigures, check_arithmetic
 from yesan.claims.extract import extract_document
-from yesan.claims.judge import judge, judge_claims
+from yesan.claims.judge import judge, judge_claims, with_reason
 from yesan.claims.model import VERDICTS, Claim, Judgement
 from yesan.claims.reference import Reference, government_aliases
-from yesan.claims.rules import CONSISTENT
+from yesan.claims.rules import CONSISTENT, compare_headline
 from yesan.claims.scope import Scope, decide_scope
 from yesan.claims.text import Document, read_document, to_document
 from yesan.claims.wording import Phrase, in_language
@@ -207,7 +207,10 @@ def _check_body(
                  if f.kind in ("total", "allocation")],
     )  # fmt: skip
     judgements = _with_checks(matches, judgements, checks)
+    judgements = _headlines(body, about.title, judgements)
     gov = reference.government
+    named = gov.name if gov else scope.label
+    judgements = [with_reason(j, named, chosen_year) for j in judgements]
     return CheckReport(
         source=source,
         government=gov.name if gov else scope.label,
@@ -237,10 +240,12 @@ def _report_unavailable(
     found: list[Claim], scope: Scope, reference: Reference, reason: Phrase, *, source: str | None, warnings: list[str]
 ) -> CheckReport:
     """Every figure 확인 불가 for ``reason``; the text's own arithmetic is listed but decides no verdict."""
-    judgements = [Judgement(c, "확인 불가", reason) for c in found]
+    code = "no_government" if scope.government is None else "year_unknown" if scope.year is None else "no_data"
+    gov = reference.government
+    named = gov.name if gov else scope.label
+    judgements = [with_reason(Judgement(c, "확인 불가", reason), named, scope.year, code) for c in found]
     checks = check_arithmetic(found, year=scope.year, data=[None] * len(found), judged=[False] * len(found),
                               totals=[], figures=[])  # fmt: skip
-    gov = reference.government
     return CheckReport(
         source=source,
         government=gov.name if gov else scope.label,
@@ -305,7 +310,11 @@ def _with_checks(matches: Sequence[Any], judgements: list[Judgement], checks: li
     for index, (match, judgement) in enumerate(zip(matches, judgements, strict=True)):
         deciding = [c for c in checks if c.decides == index and c.evidence]
         if judgement.verdict == "확인 불가" and deciding and not judgement.evidence:
-            judgement = judge(match, text_checks=[(c.outcome(), c.evidence[0]) for c in deciding])
+            # The text's own figures agreeing (or not) with each other is no evidence from outside it: the
+            # check is shown, the figure stays 확인 불가 (docs/verdicts.md).
+            decided = judge(match, text_checks=[(c.outcome(), c.evidence[0]) for c in deciding])
+            rule = Phrase("judge.text_only", verdict=decided.verdict, rule=decided.rule)
+            judgement = replace(judgement, rule=rule, evidence=decided.evidence, reason="text_only")
         notes = [
             Phrase("check.note", kind=c.kind_label, stated=c.stated, verdict=c.verdict, computed=c.computed)
             for c in checks
@@ -313,6 +322,30 @@ def _with_checks(matches: Sequence[Any], judgements: list[Judgement], checks: li
         ]
         if notes:
             judgement = replace(judgement, notes=(*judgement.notes, *notes))
+        result.append(judgement)
+    return result
+
+
+def _headlines(body: str, title: str | None, judgements: list[Judgement]) -> list[Judgement]:
+    """A 불일치 on a figure of the headline that the data truncated at its reading unit gives is 근사
+    (``rules.compare_headline``: headlines shorten figures)."""
+    if not title or not title.strip():
+        return judgements
+    spans = []
+    start = body.find(title.strip())
+    while start >= 0:
+        spans.append((start, start + len(title.strip())))
+        start = body.find(title.strip(), start + 1)
+    result = []
+    for judgement in judgements:
+        claim = judgement.claim
+        if judgement.verdict == "불일치" and judgement.evidence and any(a <= claim.start < b for a, b in spans):
+            actual = judgement.evidence[0].amount_krw
+            signed = claim.kind == "change"
+            found = compare_headline(abs(claim.amount_krw) if signed else claim.amount_krw, claim.qualifier,
+                                     abs(actual) if signed else actual)  # fmt: skip
+            if found is not None:
+                judgement = replace(judgement, verdict=found.verdict, rule=found.rule, reason=None)
         result.append(judgement)
     return result
 

@@ -24,6 +24,15 @@ as a fall does not hold). Which candidate decides (``judge``):
 5. Checks inside the text (``claims.arithmetic``) decide claims nothing else could check.
 6. Otherwise ``확인 불가``: nothing to check against (the closest names are listed when there are any).
 
+Against line items (the 예산현액 at a snapshot date, which adds 추경 and carry-overs to the 본예산), only a
+matching verdict is given: a figure that differs is another quantity, ``확인 불가`` (``other_quantity``).
+Against other outlets' reports, a mismatch wider than ``REPORTED_GAP`` is ``확인 불가`` (``reports_disagree``).
+
+Every ``확인 불가`` carries a ``reason`` code (``REASONS``) and ``look_in``, the document that would settle it
+(``2026년도 서울특별시 예산서``). A figure that skips a unit as written (``8045억 6100원``) is ``확인 불가``
+(``likely_typo``) whatever it equals: the data may have copied the slip. A ``불일치`` one digit or one unit
+away from the data says it is likely a typo (``reason == "likely_typo"``).
+
 ``judge_claims`` runs this over one text: level figures first, then the change and prior-year figures
 with the reported figure their level figure was matched to.
 """
@@ -32,6 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from fractions import Fraction
 from typing import Final
 
 from yesan.claims.match import (
@@ -48,16 +58,22 @@ from yesan.claims.match import (
 )
 from yesan.claims.model import Claim, Evidence, Judgement
 from yesan.claims.reference import Reference, ReportedFigure
-from yesan.claims.rules import CONSISTENT, Outcome, compare_amount, won_text
+from yesan.claims.rules import CONSISTENT, Outcome, compare_amount, won_text, written_typo
 from yesan.claims.subjects import similarity
 from yesan.claims.wording import Phrase
 from yesan.errors import MoneyError
 from yesan.money import parse
 
-__all__ = ["STRICTNESS", "claim_precision", "judge", "judge_claims", "outcome"]
+__all__ = ["REASONS", "STRICTNESS", "claim_precision", "judge", "judge_claims", "look_in", "outcome", "with_reason"]
 
 #: Verdicts from the strictest to the loosest.
 STRICTNESS: Final = ("일치", "반올림 일치", "근사", "범위 일치", "불일치", "모호", "확인 불가")
+#: Why a figure could not be confirmed (``Judgement.reason``; the sentences are ``wording`` ``reason.*``).
+REASONS: Final = ("no_government", "no_data", "year_unknown", "subject_not_found", "only_parts", "self_only",
+                  "likely_typo", "reports_disagree", "other_quantity", "text_only")  # fmt: skip
+#: Against another outlet's report, a mismatch wider than this share of the reported figure is more likely
+#: another scope (or a slip in either text) than an error in this one: 확인 불가 (``reports_disagree``).
+REPORTED_GAP: Final = Fraction(1, 3)
 #: How many contenders a 모호 verdict lists.
 MAX_LISTED: Final = 6
 #: A weak subject match counts only with these verdicts: a bound (``1조원 이상``) fits too many figures.
@@ -169,7 +185,8 @@ def _notes(match: Match) -> tuple[str, ...]:
 def _decided(match: Match, result: Outcome, rule: Phrase, evidence: tuple[Evidence, ...]) -> Judgement:
     # The data's own caveats (e.g. the store holds 예산현액, the text speaks of the 본예산) go with the verdict.
     caveats = tuple(dict.fromkeys(e.details["note"] for e in evidence if e.details.get("note")))
-    return Judgement(match.claim, result.verdict, rule, evidence, result.difference, (*_notes(match), *caveats))
+    return Judgement(match.claim, result.verdict, rule, evidence, result.difference, (*_notes(match), *caveats),
+                     reason=result.flag)  # fmt: skip
 
 
 def _from_strong(match: Match, strong: list[Candidate], generic: bool) -> Judgement:
@@ -312,7 +329,50 @@ def judge_claims(
             )  # fmt: skip
             matches[index] = match
         judgements[index] = judge(match)
-    return matches, [j for j in judgements if j is not None]
+    government = reference.government.name if reference.government else None
+    return matches, [with_reason(j, government, reference.year) for j in judgements if j is not None]
+
+
+def look_in(government: str | None, year: int | None, stage: str | None = None) -> Phrase:
+    """The document that would settle a figure: ``2026년도 서울특별시 예산서`` (예산안, 추경, 결산 by stage)."""
+    if not government or not year:
+        return Phrase("where.unknown")
+    key = "where.budget"
+    if stage == "예산안":
+        key = "where.proposal"
+    elif stage and stage.startswith("추경"):
+        key = "where.supplementary"
+    elif stage == "결산":
+        key = "where.settlement"
+    return Phrase(key, government=government, year=str(year))
+
+
+def with_reason(judgement: Judgement, government: str | None, year: int | None, reason: str | None = None) -> Judgement:
+    """``judgement`` with its ``reason`` and ``look_in`` filled in where it is 확인 불가 (or a likely typo).
+
+    ``reason`` overrides the one read from the rule (``no_government``, ``no_data`` from ``claims.check``).
+    """
+    claim = judgement.claim
+    typo = written_typo(abs(claim.amount_krw), claim.amount_text)
+    if typo is not None:
+        rule = Phrase("judge.written_typo", why=typo, rule=judgement.rule) if judgement.verdict != "확인 불가" else typo
+        judgement = replace(judgement, verdict="확인 불가", rule=rule, difference_krw=None, reason="likely_typo")
+    if judgement.verdict == "불일치" and judgement.evidence and all(e.source == "items" for e in judgement.evidence):
+        # Line items hold the 예산현액 at a snapshot date (본예산 + 추경 + carry-overs): a 예산안, 본예산 or 추경
+        # figure that differs from it is another quantity, not a wrong one.
+        rule = Phrase("judge.other_quantity", rule=judgement.rule)
+        judgement = replace(judgement, verdict="확인 불가", rule=rule, reason="other_quantity")
+    if judgement.verdict == "불일치" and _only_reported(judgement) and not _close(judgement):
+        rule = Phrase("judge.reports_disagree", rule=judgement.rule, gap=f"{float(REPORTED_GAP * 100):.0f}")
+        judgement = replace(judgement, verdict="확인 불가", rule=rule, reason="reports_disagree")
+    if reason is not None and judgement.verdict == "확인 불가":
+        judgement = replace(judgement, reason=reason)
+    if judgement.verdict == "확인 불가" and judgement.reason is None:
+        key = getattr(judgement.rule, "key", "")
+        judgement = replace(judgement, reason="only_parts" if key == "judge.only_parts" else "subject_not_found")
+    if judgement.reason is not None and judgement.look_in is None:
+        judgement = replace(judgement, look_in=look_in(government, year or claim.year, claim.stage))
+    return judgement
 
 
 def _figures_of(judgement: Judgement | None, reference: Reference) -> list[ReportedFigure]:
@@ -326,3 +386,15 @@ def _figures_of(judgement: Judgement | None, reference: Reference) -> list[Repor
             if figure is not None:
                 found.append(figure)
     return found
+
+
+def _only_reported(judgement: Judgement) -> bool:
+    return bool(judgement.evidence) and all(e.source == "reported" for e in judgement.evidence)
+
+
+def _close(judgement: Judgement) -> bool:
+    """A mismatch the precision rule can speak to: within ``REPORTED_GAP`` of the figure, not a likely typo."""
+    if judgement.reason == "likely_typo" or judgement.difference_krw is None:
+        return False
+    actual = abs(judgement.evidence[0].amount_krw)
+    return actual > 0 and abs(judgement.difference_krw) <= REPORTED_GAP * actual

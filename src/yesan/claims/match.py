@@ -90,6 +90,8 @@ _REVISION: Final = re.compile(
     r"(?:예산안|제출안|원안|정부안|당초안|편성안)\s*(?:\([^()]*\)|[0-9][0-9조억만천,. ]*원?)?\s*"
     r"(?:대비|보다|에\s*비해|에서)"
     r"|(?:심사|심의|예비심사)\s*(?:과정)?에서"
+    # a council's cuts and additions are revisions of the proposal, not changes over last year
+    r"|(?:의회|국회|예결위|예결특위|예산결산특별위원회|상임위원회|상임위)[^.。]*?(?:삭감|감액|증액|순증|순감|조정)"
 )
 _TOTAL_WORDS: Final = tuple(normalize(word) for word in TOTAL_WORDS)
 

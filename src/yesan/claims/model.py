@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final, Literal
 
-from yesan.claims.wording import in_language
+from yesan.claims.wording import in_language, reason_text
 
 Kind = Literal["total", "allocation", "change", "prior", "other"]
 KINDS: Final[tuple[str, ...]] = ("total", "allocation", "change", "prior", "other")
@@ -93,6 +93,8 @@ class Judgement:
     evidence: tuple[Evidence, ...] = ()
     difference_krw: int | None = None  # claim − evidence, when one figure decided it
     notes: tuple[str, ...] = ()  # further remarks: other figures it fits, a borrowed subject, the data's definition
+    reason: str | None = None  # why it could not be confirmed: a code of ``claims.judge.REASONS`` (or likely_typo)
+    look_in: str | None = None  # the document that would settle a 확인 불가 (a wording.Phrase when yesan built it)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -104,4 +106,9 @@ class Judgement:
             "notes": list(self.notes),
             "rule_ko": in_language(self.rule, "ko"),
             "notes_ko": [in_language(note, "ko") for note in self.notes],
+            "reason": self.reason,
+            "reason_text": in_language(reason_text(self.reason), "en") if self.reason else None,
+            "reason_text_ko": in_language(reason_text(self.reason), "ko") if self.reason else None,
+            "look_in": in_language(self.look_in, "en") if self.look_in else None,
+            "look_in_ko": in_language(self.look_in, "ko") if self.look_in else None,
         }

@@ -1,33 +1,35 @@
-"""The rules that turn "a figure in the text" and "a figure in the data" into a verdict, with their tolerances.
+"""The rules that turn "a figure in the text" and "a figure in the data" into a verdict (``docs/verdicts.md``).
 
-Amounts are compared in exact integer won; percentages as exact fractions. The rules, strictest first:
+Amounts are compared in exact integer won; percentages as exact fractions. A written figure is read at
+its **reading unit** (:func:`reading_unit`): the unit of its last non-zero digit, but never coarser than
+two significant digits (``15조6000억`` → 천억, ``4,500억`` → 백억, ``8000억``/``8천억`` → 백억, ``1조`` → 천억,
+``62조`` → 조, ``20억`` → 억). One rule, strictest first:
 
 ``일치``
     the two figures are equal to the won.
 ``반올림 일치``
-    equal at the claim's own precision. The precision is the smallest unit the text writes
-    (``yesan.money.Amount.precision``: ``15조6256억`` → 억, ``8천억``/``51.5조`` → 천억), and failing that the
-    unit of its last non-zero digit, reading trailing zeros as rounding but keeping two significant
-    digits (``15조6000억`` → 천억, ``4,500억`` → 백억; a lone ``20억`` or ``8000억`` stays exact to the 억 and
-    the 백억). The data's figure must *round* to the claim at that precision (halves away from zero) or
-    be *truncated* to it (cut towards zero: ``8601억`` → ``8천억``); the rule says which. A mismatch that
-    rounding or truncation to one significant digit would explain says so in its rule.
+    the data's figure, *rounded* (halves away from zero) at the claim's reading unit, is the claim. The
+    tolerance is half a reading unit (``51.5조`` → ±500억). Truncation is not rounding: ``8000억`` for
+    8601억 is ``불일치``, and the rule says that truncation would give it.
 ``근사``
-    the claim carries a qualifier of approximation (``APPROXIMATE``: 약, 대략, 가량, 정도, 안팎, 내외, 쯤)
-    and the data's figure is within ``APPROX_TOLERANCE`` (5 %) of it; or the qualifier says "a little
-    more" (``A_LITTLE_MORE``: 여, 남짓, 넘짓) and the figure is at least the claim and less than
-    ``A_LITTLE_MORE_SHARE`` (10 %) more (``100억여`` → 100억 up to, not including, 110억).
+    ``약`` and its kin (``APPROXIMATE``: 대략, 가량, 정도, 안팎, 내외, 쯤) allow half a unit of the last non-zero
+    digit, however coarse (``약 1조`` → ±5,000억), or ``APPROX_TOLERANCE`` (5 %), whichever is wider;
+    ``여`` and its kin (``A_LITTLE_MORE``: 남짓, 넘짓) mean the figure is the data *truncated* at the reading
+    unit (``100억여`` → 100억 up to, not including, 110억); a figure in a headline may be truncated at its
+    reading unit (``51조`` for 51조5060억), and the rule says so (:func:`compare_headline`).
 ``범위 일치``
-    a bound (``LOWER_BOUNDS``: 이상, 넘게, 초과, 최소 …; ``UPPER_BOUNDS``: 이하, 미만, 이내, 최대 …) holds:
+    a bound (``LOWER_BOUNDS``: 이상, 넘게, 초과, 최소 …; ``UPPER_BOUNDS``: 이하, 미만, 이내, 최대 …) holds, exactly:
     ``1조원 이상`` vs 1조2000억. 초과, 미만 are strict; 넘게 is read as "at least", as it is used. A bound that
-    fails is ``불일치``.
+    fails is ``불일치`` (``1조원 이상`` vs 9,300억), never stretched by rounding.
 ``불일치``
-    none of the above; both figures and the difference (claim − data) are given.
+    none of the above; both figures and the difference (claim − data) are given. A figure one digit or
+    one unit away from the data (``16조6686억`` for 15조6686억, ``280억`` for 2800억, ``8045억 6100원`` for
+    8045억 6100만원) is flagged as a likely typo (``Outcome.flag == "likely_typo"``).
 
-Stated percentages (``7%``, ``5.8%``) hold when the computed percentage rounds (halves up) or truncates
-to the stated one at the stated number of decimals: 48조1145억 → 51조5060억 is +7.049…%, so "7%" holds
-by rounding (truncation counts too, and is named). ``약 7%`` allows one unit of the last written digit
-either way (6–8 %).
+Stated percentages (``7%``, ``5.8%``) hold when the computed percentage rounds (halves up) to the stated
+one at the stated number of decimals: 48조1145억 → 51조5060억 is +7.049…%, so "7%" holds by rounding;
+truncation is not rounding here either. ``약 7%`` allows one unit of the last written digit either way
+(6–8 %).
 """
 
 from __future__ import annotations
@@ -50,19 +52,23 @@ __all__ = [
     "UPPER_BOUNDS",
     "Outcome",
     "compare_amount",
+    "compare_headline",
     "compare_percent",
+    "last_digit_unit",
+    "likely_typo",
     "loose_precision",
     "percent_change",
+    "reading_unit",
     "unit_name",
     "won_text",
+    "written_typo",
 ]
 
-#: Qualifiers of approximation and how far the data may be from the stated figure.
+#: Qualifiers of approximation; they allow half a unit of the last non-zero digit, or this share if wider.
 APPROXIMATE: Final = frozenset({"약", "대략", "가량", "정도", "안팎", "내외", "쯤", "수"})
 APPROX_TOLERANCE: Final = Fraction(5, 100)
-#: "The figure and a little more": at least the figure, less than one more unit of its last digit.
+#: "The figure and a little more": at least the figure, less than one more reading unit.
 A_LITTLE_MORE: Final = frozenset({"여", "남짓", "넘짓", "약간"})
-A_LITTLE_MORE_SHARE: Final = Fraction(10, 100)
 #: Lower bounds: (word, strict).
 LOWER_BOUNDS: Final[dict[str, bool]] = {
     "이상": False,
@@ -114,6 +120,7 @@ class Outcome:
     verdict: Verdict
     rule: Phrase  # the English sentence; ``rule.render("ko")`` the Korean (``claims.wording``)
     difference: int | None = None
+    flag: str | None = None  # "likely_typo" when the figure looks like a slip for the data's
 
 
 def unit_name(unit: int) -> str:
@@ -143,6 +150,24 @@ def loose_precision(won: int, precision: int) -> int:
     return unit
 
 
+def last_digit_unit(won: int) -> int:
+    """The unit of the last non-zero digit: ``1조`` → 조, ``15조6000억`` → 천억, ``8045억 6100원`` → 백 (1 for 0)."""
+    value, unit = abs(won), 1
+    while value and value % (unit * 10) == 0:
+        unit *= 10
+    return unit
+
+
+def reading_unit(won: int) -> int:
+    """The unit a written figure is read at: its last non-zero digit's, never coarser than ``MIN_SIGNIFICANT``
+    significant digits (``1조`` → 천억, ``8천억`` → 백억, ``62조`` → 조, ``51.5조`` → 천억, ``20억`` → 억)."""
+    value = abs(won)
+    if value == 0:
+        return 1
+    widest: int = 10 ** max(0, len(str(value)) - MIN_SIGNIFICANT)
+    return min(last_digit_unit(value), widest)
+
+
 def _truncate(won: int, unit: int) -> int:
     """``won`` cut towards zero to a multiple of ``unit``."""
     q = abs(won) // unit * unit
@@ -164,7 +189,12 @@ def _bound(words: list[str]) -> tuple[str, str, bool] | None:
 
 
 def compare_amount(claimed: int, precision: int, qualifier: str | None, actual: int) -> Outcome:
-    """The verdict on a claimed amount (with its written ``precision`` and ``qualifier``) against ``actual``."""
+    """The verdict on a claimed amount (with its ``qualifier``) against ``actual`` (see the module docstring).
+
+    ``precision`` (the written unit, ``yesan.money.Amount.precision``) is kept for callers; the rule reads
+    the figure at :func:`reading_unit`, which never depends on how the digits were spelled (``8천억`` and
+    ``8000억`` are read alike).
+    """
     difference = claimed - actual
     words = _qualifiers(qualifier)
     bound = _bound(words)
@@ -182,63 +212,113 @@ def compare_amount(claimed: int, precision: int, qualifier: str | None, actual: 
         return Outcome("범위 일치" if holds else "불일치", rule, difference)
     if difference == 0:
         return Outcome("일치", Phrase("amount.equal", actual=data), 0)
+    unit = reading_unit(claimed)
     little_more = next((word for word in words if word in A_LITTLE_MORE), None)
-    if little_more is not None:  # "100억여": the qualifier is the range, rounding does not apply
-        if claimed <= actual < claimed + A_LITTLE_MORE_SHARE * claimed:
-            more = str(A_LITTLE_MORE_SHARE * 100)
-            rule = Phrase("amount.little_more_holds", word=little_more, actual=data, claimed=said, share=more)
+    if little_more is not None:  # "100억여": the data truncated at the reading unit is the figure
+        upper = won_text(claimed + unit) if claimed >= 0 else won_text(claimed - unit)
+        if claimed != 0 and _truncate(actual, unit) == claimed:
+            rule = Phrase("amount.little_more_holds", word=little_more, actual=data, claimed=said, upper=upper)
             return Outcome("근사", rule, difference)
-        return Outcome("불일치", Phrase("amount.little_more_fails", word=little_more, actual=data, claimed=said),
-                       difference)  # fmt: skip
-    rounding = _rounding(claimed, precision, actual)
-    if rounding is not None:
-        return Outcome("반올림 일치", rounding, difference)
-    if any(word in APPROXIMATE for word in words):
-        word = next(word for word in words if word in APPROXIMATE)
-        if abs(difference) <= APPROX_TOLERANCE * abs(claimed):
+        rule = Phrase("amount.little_more_fails", word=little_more, actual=data, claimed=said, upper=upper)
+        return _mismatch_or_typo(claimed, actual, rule, difference)
+    if round_won(actual, unit) == claimed:
+        how = "" if unit == last_digit_unit(claimed) else Phrase("amount.two_digits", claimed=said)
+        rule = Phrase("amount.rounds", actual=data, claimed=said, unit=unit_name(unit), half=won_text(unit // 2),
+                      how=how)  # fmt: skip
+        return Outcome("반올림 일치", rule, difference)
+    approximate = next((word for word in words if word in APPROXIMATE), None)
+    if approximate is not None:
+        coarse = last_digit_unit(claimed)
+        allowed = max(Fraction(coarse, 2), APPROX_TOLERANCE * abs(claimed))
+        if abs(difference) <= allowed:
             share = Fraction(abs(difference), abs(claimed)) if claimed else Fraction(0)
             rule = Phrase(
-                "amount.approximate", word=word, tolerance=str(APPROX_TOLERANCE * 100), claimed=said, actual=data,
+                "amount.approximate", word=approximate, allowed=won_text(int(allowed)), claimed=said, actual=data,
                 share=f"{float(share):.1%}",
             )  # fmt: skip
             return Outcome("근사", rule, difference)
-    hint = _coarse_hint(claimed, actual)
-    rule = Phrase("amount.mismatch", claimed=said, actual=data, difference=won_text(difference), hint=hint)
-    return Outcome("불일치", rule, difference)
+    hint = _coarse_hint(claimed, actual, unit)
+    rule = Phrase("amount.mismatch", claimed=said, actual=data, difference=won_text(difference), hint=hint,
+                  unit=unit_name(unit), half=won_text(unit // 2))  # fmt: skip
+    return _mismatch_or_typo(claimed, actual, rule, difference)
 
 
-def _coarse_hint(claimed: int, actual: int) -> Phrase | str:
-    """``; 8,601억원 truncated to 천억 would give 8,000억원`` when one significant digit explains a mismatch."""
+def compare_headline(claimed: int, qualifier: str | None, actual: int) -> Outcome | None:
+    """A figure in a headline truncated at its reading unit (``51조`` for 51조5060억): ``근사``, else None.
+
+    Headlines shorten figures; a truncated headline figure is not a false figure. Only for a figure
+    without a qualifier that the plain rule calls ``불일치``.
+    """
+    if qualifier or claimed == 0 or claimed == actual:
+        return None
+    unit = reading_unit(claimed)
+    if round_won(actual, unit) == claimed or _truncate(actual, unit) != claimed:
+        return None
+    rule = Phrase("amount.headline", actual=won_text(actual), claimed=won_text(claimed), unit=unit_name(unit))
+    return Outcome("근사", rule, claimed - actual)
+
+
+def _mismatch_or_typo(claimed: int, actual: int, rule: Phrase, difference: int) -> Outcome:
+    typo = likely_typo(claimed, actual)
+    if typo is None:
+        return Outcome("불일치", rule, difference)
+    return Outcome("불일치", Phrase("amount.typo", rule=rule, why=typo), difference, "likely_typo")
+
+
+def written_typo(won: int, text: str) -> Phrase | None:
+    """A figure that skips a unit as written (``8045억 6100원``: 억 then a 4-digit 원 group, no 만): what it
+    probably means, else None."""
+    if "억" not in text or "만" in text or won % 10**4 == 0 or won % 10**8 >= 10**4:
+        return None
+    if won % 10**4 < 1000:
+        return None
+    meant = won - won % 10**4 + (won % 10**4) * 10**4
+    return Phrase("amount.written_typo", written=text, literal=f"{won:,}", meant=won_text(meant))
+
+
+def likely_typo(claimed: int, actual: int) -> Phrase | None:
+    """Why ``claimed`` looks like a slip for ``actual``: one digit differs, two neighbouring digits are
+    swapped, a zero is missing or extra, or one 4-digit group sits one unit (만/억/조) off; else None."""
+    if claimed <= 0 or actual <= 0 or claimed == actual:
+        return None
+    unit = reading_unit(claimed)
+    a, b = str(claimed // unit), str(round_won(actual, unit) // unit)
+    if len(a) == len(b) and len(a) >= 3:
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        if len(diff) == 1:
+            return Phrase("typo.digit", actual=won_text(actual))
+        if len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]:
+            return Phrase("typo.swap", actual=won_text(actual))
+    if claimed * 10 == actual or claimed == actual * 10:
+        return Phrase("typo.zero", actual=won_text(actual))
+    groups = [(claimed // 10 ** (4 * k)) % 10**4 for k in range(5)]
+    for k, group in enumerate(groups):
+        if not group:
+            continue
+        rest = claimed - group * 10 ** (4 * k)
+        for moved in (k - 1, k + 1):
+            free = 0 <= moved <= 4 and (rest // 10 ** (4 * moved)) % 10**4 == 0
+            if free and rest + group * 10 ** (4 * moved) == actual:
+                return Phrase("typo.unit", actual=won_text(actual))
+    return None
+
+
+def _coarse_hint(claimed: int, actual: int, unit: int) -> Phrase | str:
+    """``; 8,601억원 truncated to 천억 would give 8,000억원 (truncation is not rounding)`` when cutting or
+    rounding the data at a coarser unit than the reading unit would give the claim."""
     value = abs(claimed)
     if value == 0:
         return ""
-    unit = 10 ** (len(str(value)) - 1)
-    if value % unit:
-        return ""
-    for key, near in (
-        ("amount.hint_rounded", round_won(actual, unit)),
-        ("amount.hint_truncated", _truncate(actual, unit)),
-    ):
-        if near == claimed:
-            return Phrase(key, actual=won_text(actual), unit=unit_name(unit), claimed=won_text(claimed))
-    return ""
-
-
-def _rounding(claimed: int, precision: int, actual: int) -> Phrase | None:
-    """How ``actual`` becomes ``claimed`` at the claim's precision (rounding or truncation), or None."""
-    written = max(precision, 1)
-    loose = loose_precision(claimed, written)
-    units = [written] if loose == written else [written, loose]
-    for unit in units:
-        if unit == 1 or claimed % unit:
+    for coarse in sorted({unit, last_digit_unit(claimed)}):
+        if value % coarse:
             continue
-        how = "" if unit == written else Phrase("amount.trailing_zeros", claimed=won_text(claimed))
-        shown = {"actual": won_text(actual), "claimed": won_text(claimed), "unit": unit_name(unit), "how": how}
-        if round_won(actual, unit) == claimed:
-            return Phrase("amount.rounds", **shown)
-        if _truncate(actual, unit) == claimed:
-            return Phrase("amount.truncates", **shown, rounded=won_text(round_won(actual, unit)))
-    return None
+        if _truncate(actual, coarse) == claimed:
+            return Phrase("amount.hint_truncated", actual=won_text(actual), unit=unit_name(coarse),
+                          claimed=won_text(claimed))  # fmt: skip
+        if coarse != unit and round_won(actual, coarse) == claimed:
+            return Phrase("amount.hint_rounded", actual=won_text(actual), unit=unit_name(coarse),
+                          claimed=won_text(claimed), reading=unit_name(unit))  # fmt: skip
+    return ""
 
 
 def percent_change(before: int, after: int) -> Fraction | None:
@@ -282,8 +362,7 @@ def compare_percent(stated: Decimal, qualifier: str | None, actual: Fraction, *,
     whole = "_whole" if places == 0 else ""  # "rounds to a whole percent" reads better in Korean
     if _quantize(magnitude, places, truncate=False) == claimed:
         return said("반올림 일치", f"percent.rounds{whole}")
-    if _quantize(magnitude, places, truncate=True) == claimed:
-        return said("반올림 일치", f"percent.truncates{whole}")
+    truncated = _quantize(magnitude, places, truncate=True) == claimed
     words = _qualifiers(qualifier)
     unit = Fraction(1, 10**places)
     if any(word in APPROXIMATE for word in words) and abs(magnitude - claimed) <= unit:
@@ -296,4 +375,6 @@ def compare_percent(stated: Decimal, qualifier: str | None, actual: Fraction, *,
         )  # fmt: skip
         if holds:
             return said("범위 일치", "percent.bound_holds", word=word)
+    if truncated:  # truncation is not rounding (docs/verdicts.md); the rule names it
+        return said("불일치", f"percent.truncates{whole}")
     return said("불일치", "percent.mismatch")

@@ -124,7 +124,9 @@ def _key(judgement: Judgement, names: tuple[str, ...]) -> tuple[str, str, str] |
     role_name = "change" if kind == "change" else "prior" if kind == "prior" else "level"
     if role == "revision":
         role_name = "revision"
-    if judgement.verdict not in ("확인 불가", "모호") and judgement.evidence:
+    # a figure too far from another report to be judged still belongs with that report's subject
+    judged = judgement.verdict not in ("확인 불가", "모호") or judgement.reason == "reports_disagree"
+    if judged and judgement.evidence:
         evidence = judgement.evidence[0]
         if evidence.source in ("reported", "items"):
             # One data figure is one group: a subject's figure at two stages is two groups when they differ.

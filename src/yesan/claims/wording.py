@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final, Literal, Union
 
-__all__ = ["PHRASES", "Phrase", "in_language"]
+__all__ = ["PHRASES", "Phrase", "in_language", "reason_text"]
 
 #: key → (Korean, English). ``{name}`` placeholders are filled with the phrase's parameters.
 PHRASES: Final[dict[str, tuple[str, str]]] = {
@@ -28,40 +28,108 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
         "'{word}' does not hold: {actual} is not {relation} {claimed}",
     ),
     "amount.little_more_holds": (
-        "'{word}' 충족: {actual}은 {claimed} 이상이고 {share}% 더한 금액 미만",
-        "'{word}': {actual} is {claimed} and less than {share}% more",
+        "'{word}' 충족: {actual}은 {claimed} 이상 {upper} 미만 (읽는 단위 아래를 버리면 {claimed})",
+        "'{word}': {actual} is at least {claimed} and less than {upper} (truncated at the reading unit)",
     ),
     "amount.little_more_fails": (
-        "'{word}' 불충족: {actual}은 {claimed}보다 조금 많은 금액이 아님",
-        "'{word}' does not hold: {actual} is not {claimed} and a little more",
+        "'{word}' 불충족: {actual}은 {claimed} 이상 {upper} 미만이 아님",
+        "'{word}' does not hold: {actual} is not at least {claimed} and less than {upper}",
     ),
     "amount.approximate": (
-        "'{word}'의 허용 범위 ±{tolerance}% 안: {claimed}과 {actual}의 차이 {share}",
-        "'{word}' allows ±{tolerance}%: {claimed} vs {actual} differ by {share}",
+        "'{word}'의 허용 범위 ±{allowed} 안: {claimed}과 {actual}의 차이 {share}",
+        "'{word}' allows ±{allowed}: {claimed} vs {actual} differ by {share}",
     ),
     "amount.mismatch": (
-        "{claimed}과 {actual}: {difference} 차이{hint}",
-        "{claimed} vs {actual}: differ by {difference}{hint}",
+        "{claimed}과 {actual}: {difference} 차이 ({unit} 단위 반올림 허용 ±{half} 밖){hint}",
+        "{claimed} vs {actual}: differ by {difference} (outside ±{half}, rounding at {unit}){hint}",
     ),
     "amount.hint_rounded": (
-        "; {actual}을 {unit} 단위로 반올림하면 {claimed}",
-        "; {actual} rounded to {unit} would give {claimed}",
+        "; {actual}을 {unit} 단위로 반올림하면 {claimed}이지만 이 금액은 {reading} 단위로 읽음 (유효숫자 두 자리)",
+        "; {actual} rounded to {unit} would give {claimed}, but the figure is read at {reading} "
+        "(two significant digits)",
     ),
     "amount.hint_truncated": (
-        "; {actual}을 {unit} 단위 아래에서 버리면 {claimed}",
-        "; {actual} truncated to {unit} would give {claimed}",
+        "; {actual}을 {unit} 단위 아래에서 버리면 {claimed}이지만 버림은 반올림이 아님",
+        "; {actual} truncated to {unit} would give {claimed}, but truncation is not rounding",
     ),
     "amount.rounds": (
-        "{actual}을 {unit} 단위로 반올림하면 {claimed}{how}",
-        "{actual} rounds to {claimed} at {unit} precision{how}",
+        "{actual}을 {unit} 단위로 반올림하면 {claimed} (허용 ±{half}){how}",
+        "{actual} rounds to {claimed} at {unit} precision (±{half}){how}",
     ),
-    "amount.truncates": (
-        "{actual}을 {unit} 단위 아래에서 버리면 {claimed}{how}; 반올림하면 {rounded}",
-        "{actual} truncated to {unit} is {claimed}{how}; rounding would give {rounded}",
+    "amount.two_digits": (
+        " ({claimed}은 유효숫자 두 자리로 읽음)",
+        " ({claimed} read to two significant digits)",
     ),
-    "amount.trailing_zeros": (
-        " ({claimed}의 끝자리 0을 반올림으로 읽음)",
-        " (reading the trailing zeros of {claimed} as rounding)",
+    "amount.headline": (
+        "제목의 금액: {actual}을 {unit} 단위 아래에서 버리면 {claimed} (제목은 금액을 줄여 씀)",
+        "a headline figure: {actual} truncated to {unit} is {claimed} (headlines shorten figures)",
+    ),
+    "amount.typo": ("{rule}; 오타로 보임: {why}", "{rule}; likely a typo: {why}"),
+    "typo.digit": ("숫자 한 자리만 {actual}과 다름", "one digit differs from {actual}"),
+    "typo.swap": ("이웃한 두 숫자가 {actual}과 바뀜", "two neighbouring digits of {actual} are swapped"),
+    "typo.zero": ("{actual}과 0 하나 차이 (자릿수)", "one zero more or less than {actual}"),
+    "typo.unit": (
+        "한 자리 묶음의 단위(만·억·조)만 {actual}과 다름",
+        "one group sits one unit (만/억/조) off from {actual}",
+    ),
+    "amount.written_typo": (
+        "'{written}'은 글자 그대로 {literal}원으로 만 단위를 건너뜀; {meant}의 오타로 보임",
+        "'{written}' literally reads {literal} won, skipping the 만 unit; probably {meant} was meant",
+    ),
+    # --- why a figure could not be confirmed (Judgement.reason; claims.judge) ---
+    "reason.no_government": (
+        "기사가 어느 자치단체의 예산인지 찾지 못함",
+        "the text names no government with data to check against",
+    ),
+    "reason.no_data": (
+        "이 자치단체·연도·단계의 자료가 저장소에 없음",
+        "no data for this government, level or year in the store",
+    ),
+    "reason.year_unknown": ("기사가 어느 회계연도인지 알 수 없음", "the fiscal year is unknown"),
+    "reason.subject_not_found": (
+        "자료에서 이 금액의 항목을 찾지 못함",
+        "the figure's subject was not found in the data",
+    ),
+    "reason.only_parts": (
+        "자료에는 이 금액이 아우르는 것의 일부만 있음",
+        "the data has only parts of what the figure covers",
+    ),
+    "reason.self_only": (
+        "근거가 이 기사 자신뿐임 (자기 인용)",
+        "the only sources are the article itself (self-citation)",
+    ),
+    "reason.reports_disagree": (
+        "다른 보도의 금액과 너무 달라 같은 금액이라 보기 어려움 (범위가 다르거나 어느 한쪽의 오타)",
+        "too far from another outlet's figure to be the same figure (another scope, or a slip in either)",
+    ),
+    "reason.other_quantity": (
+        "자료의 금액(기준일 예산현액)과 기사의 금액(예산안·본예산·추경)이 서로 다른 양임",
+        "the data's figure (예산현액 at a date) and the text's (예산안, 본예산 or 추경) are different quantities",
+    ),
+    "reason.text_only": (
+        "기사 안의 다른 금액과만 맞춰 볼 수 있음",
+        "only the text's own figures can be checked against it",
+    ),
+    "reason.likely_typo": ("금액이 오타로 보임", "the figure looks like a typo"),
+    "where.budget": (
+        "{year}년도 {government} 예산서",
+        "the {year} budget book of {government} ({year}년도 {government} 예산서)",
+    ),
+    "where.proposal": (
+        "{year}년도 {government} 예산안",
+        "the {year} budget proposal of {government} ({year}년도 {government} 예산안)",
+    ),
+    "where.supplementary": (
+        "{year}년도 {government} 추가경정예산서",
+        "the {year} supplementary budget of {government} ({year}년도 {government} 추가경정예산서)",
+    ),
+    "where.settlement": (
+        "{year}회계연도 {government} 세입·세출 결산서",
+        "the {year} settlement of {government} ({year}회계연도 {government} 결산서)",
+    ),
+    "where.unknown": (
+        "해당 자치단체·연도의 예산서",
+        "the budget book (예산서) of the government and year concerned",
     ),
     # --- percentages (claims.rules) ---
     "percent.other_way": (
@@ -75,12 +143,12 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
     ),
     "percent.rounds_whole": ("{computed}를 정수로 반올림하면 {stated}%", "{computed} rounds to {stated}% (0 decimals)"),
     "percent.truncates_whole": (
-        "{computed}에서 소수점 아래를 버리면 {stated}%",
-        "{computed} truncated to 0 decimals is {stated}%",
+        "{computed}에서 소수점 아래를 버리면 {stated}%이지만 버림은 반올림이 아님",
+        "{computed} truncated to 0 decimals is {stated}%, but truncation is not rounding",
     ),
     "percent.truncates": (
-        "{computed}를 소수점 {places}자리 아래에서 버리면 {stated}%",
-        "{computed} truncated to {places} decimals is {stated}%",
+        "{computed}를 소수점 {places}자리 아래에서 버리면 {stated}%이지만 버림은 반올림이 아님",
+        "{computed} truncated to {places} decimals is {stated}%, but truncation is not rounding",
     ),
     "percent.approximate": (
         "{computed}는 약 {stated}%의 마지막 자리 ±1 안",
@@ -125,6 +193,23 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
     "judge.only_parts": (
         "자료에는 기사 금액이 아우르는 것의 일부만 있음 ({listed}); 합계는 확인할 수 없음",
         "the data has only a part of what the text's figure covers ({listed}); it cannot confirm the total",
+    ),
+    "judge.reports_disagree": (
+        "{rule}; 근거가 다른 보도뿐이고 차이가 {gap}%를 넘어 기사가 틀렸다고 할 수 없음",
+        "{rule}; the only evidence is other reports and the gap exceeds {gap}%, so this does not show the text wrong",
+    ),
+    "judge.other_quantity": (
+        "{rule}; 자료는 기준일의 예산현액(본예산에 추경·이월을 더한 금액)이라 기사의 금액과 같은 것이 아닐 수 있음",
+        "{rule}; the data is the 예산현액 at its snapshot date (본예산 plus 추경 and carry-overs), "
+        "which may not be the quantity the text states",
+    ),
+    "judge.text_only": (
+        "기사 안의 계산으로만 확인됨 ({verdict}: {rule}); 기사 밖의 근거는 없음",
+        "only the text's own figures check it ({verdict}: {rule}); nothing outside the text confirms it",
+    ),
+    "judge.written_typo": (
+        "{why}; 자료의 같은 금액은 그 오타를 옮겨 적은 것일 수 있어 확인으로 치지 않음 ({rule})",
+        "{why}; a figure in the data equal to it may have copied the slip, so it does not confirm it ({rule})",
     ),
     "judge.in_the_text": ("기사 안의 계산: {rule}", "in the text: {rule}"),
     "judge.nothing": ("자료에도 기사에도 비교할 금액이 없음", "no figure in the data or in the text to check against"),
@@ -244,6 +329,7 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
         "{rule}; {stated} is the share of {label} ({amount})",
     ),
     "check.parts": ("{listed} = {total}", "{listed} = {total}"),
+    "check.parts_rule": ("{listed} = {total}: {rule}", "{listed} = {total}: {rule}"),
     "check.parts_rounding": (
         "{listed} = {total}, 금액들의 반올림 범위(±{slack}) 안",
         "{listed} = {total}, within the rounding of the figures (±{slack})",
@@ -352,3 +438,9 @@ def _value(value: Any, lang: str, sep: str) -> Any:
     if isinstance(value, tuple | list):
         return sep.join(in_language(v, lang) for v in value)
     return value
+
+
+def reason_text(reason: str) -> Phrase | str:
+    """The sentence for a ``Judgement.reason`` code (``"self_only"`` → "the only sources are the article itself")."""
+    key = f"reason.{reason}"
+    return Phrase(key) if key in PHRASES else reason

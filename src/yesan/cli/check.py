@@ -65,11 +65,15 @@ def check_command(
 
     The text's own arithmetic (percentages, differences, shares, parts) is checked too.
 
-    Verdicts: 일치 equal to the won · 반올림 일치 equal at the figure's precision (rounded or truncated).
+    Verdicts (docs/verdicts.md): 일치 equal to the won · 반올림 일치 the data rounds to the figure at its reading
+    unit (its last non-zero digit, at least two significant digits: 51.5조 ±500억, 1조 ±500억); truncation is
+    not rounding (8000억 for 8601억 is 불일치).
 
-    근사 within 약 ±5% or 여 +10% · 범위 일치 a bound (이상, 넘게, 미만 …) holds · 불일치 none of these.
+    근사 약 within half a unit of its last digit or 5% (약 1조 ±5,000억) · 여 the data truncated to the figure ·
+    a headline figure truncated · 범위 일치 a bound (이상, 넘게, 미만 …) holds exactly · 불일치 none of these
+    (a likely typo is named).
 
-    확인 불가 nothing to check against · 모호 several figures fit the subject and none agrees.
+    확인 불가 with a reason (JSON "reason") and the document to look in · 모호 several figures fit and none agrees.
 
     Exit status: 0 when the check ran (the verdicts are in the output), 1 on errors, and with --fail-on
     VERDICT, 3 when some figure got that verdict.

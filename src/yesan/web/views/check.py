@@ -215,6 +215,8 @@ def present(
                 "claim": claim,
                 "claim_display": precise_won(lang, claim["amount_krw"]),
                 "difference": judgement["difference_krw"],
+                "why": judgement.get("reason_text_ko" if lang == "ko" else "reason_text"),
+                "look_in": judgement.get("look_in_ko" if lang == "ko" else "look_in"),
                 "evidence": [_evidence(e, catalog, lang) for e in judgement["evidence"]],
             }
         )

@@ -223,6 +223,8 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     "check.article": ("판정이 표시된 기사", "The article, with verdicts"),
     "check.claim": ("기사 속 금액", "Amount in the text"),
     "check.difference": ("차이", "Difference"),
+    "check.why": ("확인 불가 사유", "Why"),
+    "check.look_in": ("확인할 문서", "to settle it, see"),
     "check.notes": ("참고", "Notes"),
     "check.no_evidence": ("비교할 자료를 찾지 못했습니다.", "Nothing in the data to compare it with."),
     "check.arithmetic": ("기사 속 계산", "The article's own arithmetic"),
