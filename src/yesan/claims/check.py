@@ -19,10 +19,12 @@ from typing import Any, Final
 import ibis
 
 from yesan.claims.arithmetic import ArithmeticCheck, DataFigures, check_arithmetic
+from yesan.claims.evidence import TIERS, independent, set_aside_self, with_tiers
 from yesan.claims.extract import extract_document
 from yesan.claims.judge import judge, judge_claims
 from yesan.claims.model import VERDICTS, Claim, Judgement
-from yesan.claims.reference import Reference, government_aliases
+from yesan.claims.provenance import Article
+from yesan.claims.reference import Reference, ReportedFigure, government_aliases
 from yesan.claims.rules import CONSISTENT
 from yesan.claims.text import Document, read_document, to_document
 from yesan.claims.wording import Phrase, in_language
@@ -65,6 +67,11 @@ class CheckReport:
         found: Counter[str] = Counter(j.verdict for j in self.judgements)
         return {verdict: found[verdict] for verdict in VERDICTS}
 
+    def tier_counts(self) -> dict[str, int]:
+        """Verdicts per evidence tier (``claims.evidence.TIERS`` order), every tier listed."""
+        found: Counter[str] = Counter(j.evidence_tier or "none" for j in self.judgements)
+        return {tier: found[tier] for tier in TIERS}
+
     def check_counts(self) -> dict[str, int]:
         found: Counter[str] = Counter(c.verdict for c in self.checks)
         return {verdict: found[verdict] for verdict in VERDICTS if found[verdict]}
@@ -76,6 +83,7 @@ class CheckReport:
             "government_code": self.government_code,
             "year": self.year,
             "counts": self.counts(),
+            "tier_counts": self.tier_counts(),
             "judgements": [j.as_dict() for j in self.judgements],
             "checks": [c.as_dict() for c in self.checks],
             "reference": self.reference,
@@ -107,22 +115,28 @@ def check(
     claims: Sequence[Claim] | None = None,
     extractor: Extractor | None = None,
     deadline: float | None = None,
+    url: str | None = None,
 ) -> CheckReport:
     """Check every money figure of ``text`` (HTML or plain text) against the store behind ``tables``.
 
     ``tables`` are ``yesan.query.tables(backend)``. ``claims`` skips extraction (claims whose offsets
     index ``text``); ``extractor`` replaces ``yesan.claims.extract`` (it gets the plain text);
     ``deadline`` is a ``time.monotonic()`` value after which a :class:`CheckTimeout` is raised.
+    ``url`` is the article's address (else the one its header or page names): a reported figure whose
+    only source is this article does not confirm it (``claims.evidence``).
     """
     if len(text) > MAX_TEXT_CHARS:
         raise QueryError(f"the text has {len(text):,} characters; at most {MAX_TEXT_CHARS:,} are checked at once")
+    document = to_document(text, source=source)
     if claims is not None:
         body, found = text, list(claims)
     elif extractor is not None:
         body, found = text, extractor(text)
     else:
-        body, found = _extract(to_document(text, source=source))
-    return _check_body(body, found, tables, government=government, year=year, source=source, deadline=deadline)
+        body, found = _extract(document)
+    article = Article.of(document, url=url)
+    return _check_body(body, found, tables, government=government, year=year, source=source, deadline=deadline,
+                       article=article)  # fmt: skip
 
 
 def _check_body(
@@ -134,6 +148,7 @@ def _check_body(
     year: int | None,
     source: str | None,
     deadline: float | None,
+    article: Article | None = None,
 ) -> CheckReport:
     _deadline_check(deadline, "extracting claims")
     warnings: list[str] = []
@@ -146,17 +161,20 @@ def _check_body(
         warnings.append(Phrase("warning.nothing_to_check", government=gov_text, year=str(chosen_year or "")))
     _deadline_check(deadline, "looking up the data")
     matches, judgements = judge_claims(found, reference, text=body)
+    # No self-confirmation: sources that are this article are set aside, here and in the arithmetic's data.
+    judgements = set_aside_self(judgements, reference, article)
+    usable = independent(reference, article)
     _deadline_check(deadline, "matching claims")
     checks = check_arithmetic(
         found,
         year=chosen_year,
         data=[_data_of(j) for j in judgements],
         judged=[j.verdict != "확인 불가" for j in judgements],
-        totals=_totals(reference),
-        figures=[DataFigures(f"{f.subject} ({f.stage_label})", f.citation(), f.amount) for f in reference.reported
+        totals=_totals(reference, usable),
+        figures=[DataFigures(f"{f.subject} ({f.stage_label})", f.citation(), f.amount) for f in usable
                  if f.kind in ("total", "allocation")],
     )  # fmt: skip
-    judgements = _with_checks(matches, judgements, checks)
+    judgements = with_tiers(_with_checks(matches, judgements, checks), reference)
     gov = reference.government
     return CheckReport(
         source=source,
@@ -177,10 +195,13 @@ def check_path(
     government: str | None = None,
     year: int | None = None,
     deadline: float | None = None,
+    url: str | None = None,
 ) -> CheckReport:
     """Read a file (HTML or text; ``-`` for standard input; UTF-8 or CP949) and :func:`check` it."""
-    body, found = _extract(read_document(path))
-    return _check_body(body, found, tables, government=government, year=year, source=str(path), deadline=deadline)
+    document = read_document(path)
+    body, found = _extract(document)
+    return _check_body(body, found, tables, government=government, year=year, source=str(path), deadline=deadline,
+                       article=Article.of(document, url=url))  # fmt: skip
 
 
 # --- what the checks use ---------------------------------------------------------------------------
@@ -200,11 +221,9 @@ def _data_of(judgement: Judgement) -> DataFigures | None:
     )
 
 
-def _totals(reference: Reference) -> list[DataFigures]:
+def _totals(reference: Reference, usable: Sequence[ReportedFigure]) -> list[DataFigures]:
     totals = [
-        DataFigures(f"{f.subject} ({f.stage_label})", f.citation(), f.amount)
-        for f in reference.reported
-        if f.kind == "total"
+        DataFigures(f"{f.subject} ({f.stage_label})", f.citation(), f.amount) for f in usable if f.kind == "total"
     ]
     if reference.has_items and reference.government is not None:
         total = reference.level("field").total
