@@ -23,6 +23,7 @@ import ibis
 
 from yesan.claims.provenance import Source
 from yesan.errors import QueryError, StoreError
+from yesan.model import EVIDENCE_TIERS
 from yesan.query.drilldown import DrillDown, Filters, drilldown
 from yesan.query.items import ItemRecord, find_items
 from yesan.query.search import SearchIndex, index_for
@@ -30,6 +31,8 @@ from yesan.query.search import SearchIndex, index_for
 __all__ = ["GovernmentName", "Reference", "ReportedFigure", "government_aliases", "load_reported_figures"]
 
 _SUFFIXES: Final = ("특별자치시", "특별자치도", "특별시", "광역시")
+#: How many sources a citation names (the government's own first); the evidence's details list them all.
+CITED_SOURCES: Final = 3
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,11 @@ class ReportedFigure:
         With a sources table the sources are cited as outlet, date and address (``국민일보, 2025-10-31,
         https://…``); ``sources`` cites only those (the ones not set aside)."""
         chosen = sources if sources is not None else self.sources_of("prior" if prior else "amount")
+        chosen = tuple(sorted(chosen, key=lambda s: EVIDENCE_TIERS.index(s.tier) if s.tier in EVIDENCE_TIERS else 9))
         if chosen and any(s.outlet for s in chosen):
-            tail = "; sources: " + "; ".join(s.cite() for s in chosen)
+            tail = "; sources: " + "; ".join(s.cite() for s in chosen[:CITED_SOURCES])
+            if len(chosen) > CITED_SOURCES:
+                tail += f"; and {len(chosen) - CITED_SOURCES} more (details.source_records lists them)"
         else:
             cited = self.prior_sources if prior else self.cited_sources
             tail = f"; sources: {cited}" if cited else "; no source listed"

@@ -36,6 +36,13 @@ def check_command(
         str | None, typer.Option(help="Government the articles are about (name or code); default: from the text.")
     ] = None,
     year: Annotated[int | None, typer.Option(help="Fiscal year; default: from the text.")] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="The article's address (one file): its figures do not confirm themselves; default: from the "
+            "file's header or page."
+        ),
+    ] = None,
     across: Annotated[
         bool, typer.Option("--across", help="Also compare the files' figures subject by subject (several articles).")
     ] = False,
@@ -56,6 +63,11 @@ def check_command(
 
     확인 불가 nothing to check against · 모호 several figures fit the subject and none agrees.
 
+    Every verdict says what it rests on (its evidence tier): 공식 세부사업 (an official line item), 공식 집계
+    (an official aggregate), 정부 발표 (the government's announcement, as reported), 다른 보도 (other outlets'
+    reports: "다른 보도와 일치" is corroboration, not confirmation), 외부 근거 없음. A reported figure whose only
+    source is the article itself (its address, outlet and date, or the same sentences) is 확인 불가 (자기 인용).
+
     Example: yesan check article.txt --government 서울특별시 --year 2026
 
     Engines: DuckDB (the store), PostgreSQL or Spark; --engine and --parquet go before or after the command name.
@@ -64,12 +76,15 @@ def check_command(
     from yesan.claims.check import check_path
     from yesan.cli.explore import _tables
 
+    if url is not None and len(files) != 1:
+        err.print("error: --url names one article; give one file with it")
+        raise typer.Exit(1)
     reports = []
     with _tables("check", db, engine, parquet) as tables:
         _warn_without_reported_figures(tables)
         for path in files:
             deadline = time.monotonic() + TIME_LIMIT_S
-            reports.append(check_path(path, tables, government=government, year=year, deadline=deadline))
+            reports.append(check_path(path, tables, government=government, year=year, deadline=deadline, url=url))
     table = None
     if across:
         from yesan.claims.sources import compare_sources
@@ -109,10 +124,16 @@ def _warn_without_reported_figures(tables: Any) -> None:
 
 
 def _print_report(report: Any) -> None:
+    from yesan.claims.wording import Phrase
+
     counts = " · ".join(f"{verdict} {n}" for verdict, n in report.counts().items() if n)
     where = " ".join(str(part) for part in (report.government, report.year) if part) or "government unknown"
+    tiers = " · ".join(f"{Phrase(f'tier.{tier}').render('ko')} ({tier}) {n}"
+                       for tier, n in report.tier_counts().items() if n)  # fmt: skip
     out.print(f"[bold]{escape(report.source or 'text')}[/]: {where} — {len(report.judgements)} figures: {counts}",
               soft_wrap=True)  # fmt: skip
+    if tiers:
+        out.print(f"evidence: {escape(tiers)}", soft_wrap=True)
     for warning in report.warnings:
         out.print(f"[yellow]warning[/] {escape(warning)}", soft_wrap=True)
     if report.judgements:
@@ -156,6 +177,7 @@ def _judgements_table(judgements: list[Any]) -> Table:
     table.add_column("subject", max_width=24, overflow="fold")
     table.add_column("kind", no_wrap=True)
     table.add_column("verdict", no_wrap=True)
+    table.add_column("tier", no_wrap=True)
     table.add_column("evidence", justify="right", no_wrap=True)
     table.add_column("rule", ratio=1)
     for number, judgement in enumerate(judgements, start=1):
@@ -166,9 +188,18 @@ def _judgements_table(judgements: list[Any]) -> Table:
         evidence = format_won(judgement.evidence[0].amount_krw) if judgement.evidence else "—"
         table.add_row(
             str(number), escape(claim.amount_text), escape(claim.subject or "—"), claim.kind,
-            BADGES.get(judgement.verdict, judgement.verdict), evidence, rule,
+            _badge(judgement), judgement.evidence_tier or "none", evidence, rule,
         )  # fmt: skip
     return table
+
+
+def _badge(judgement: Any) -> str:
+    """The verdict as read against its tier (``다른 보도와 일치``), in the verdict's colour."""
+    from yesan.claims.wording import verdict_label
+
+    badge = str(BADGES.get(judgement.verdict, judgement.verdict))
+    label = verdict_label(judgement.verdict, judgement.evidence_tier).render("ko")
+    return badge.replace(f"]{judgement.verdict}[", f"]{escape(label)}[") if label != judgement.verdict else badge
 
 
 def _print_across(table: Any) -> None:

@@ -206,6 +206,8 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     "check.year": ("연도 (비우면 기사에서 찾음)", "Year (found in the text if empty)"),
     "check.summary": ("금액 {n}개를 찾았습니다.", "{n} amounts found."),
     "check.against": ("비교 대상", "Checked against"),
+    "check.tier": ("근거 등급", "Evidence tier"),
+    "check.by_tier": ("근거 등급별", "By evidence tier"),
     "check.article": ("판정이 표시된 기사", "The article, with verdicts"),
     "check.claim": ("기사 속 금액", "Amount in the text"),
     "check.difference": ("차이", "Difference"),
