@@ -109,7 +109,16 @@ def _warn_without_reported_figures(tables: Any) -> None:
     from yesan.query.engine import optional_table
 
     backend = ibis.get_backend(tables.items)
-    if backend.name == "duckdb" or optional_table(backend, "reported_figures") is not None:
+    if backend.name == "duckdb":
+        return
+    if optional_table(backend, "reported_figures") is not None:
+        if optional_table(backend, "reported_sources") is None:
+            err.print(
+                f"warning: the {backend.name} engine has reported_figures but no reported_sources table, so sources "
+                "are cited by key and an article's own figures are not recognised as its own; copy reported_sources "
+                "too, or check against the store (drop --engine)",
+                soft_wrap=True,
+            )
         return
     where = (
         "copy them there too (copy_store_to_postgres(..., tables=[..., 'reported_figures'])) or"
