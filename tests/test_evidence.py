@@ -211,3 +211,21 @@ def test_the_check_page_shows_each_verdict_with_its_tier_in_both_languages(gana:
     assert "다른 보도와 일치" in korean and "근거 등급별" in korean and "자기 인용" in korean
     assert 'data-tier="reported"' in korean and 'data-tier="none"' in korean
     assert "matches other reports" in english and "By evidence tier" in english and "self-citation" in english
+
+
+def test_two_datasets_that_disagree_are_both_shown_and_the_one_used_is_named(gana: Path, tmp_path: Path) -> None:
+    header = "subject_ko,amount_krw,kind,sources\n"
+    for name, amount in (("copy-one", 350_000_000_000), ("copy-two", 362_000_000_000)):
+        (tmp_path / f"{name}.csv").write_text(f"{header}분야: 사회복지,{amount},allocation,T\n", encoding="utf-8")
+        (tmp_path / f"{name}.sources.csv").write_text(
+            f"{SOURCES_HEADER}\nT,{name} 집계,,,2026-09,official_aggregate,transcription,,,\n", encoding="utf-8"
+        )
+        batch = read_reported(tmp_path / f"{name}.csv", government="가나시", fiscal_year=2026)
+        with Store.open(gana) as store:
+            store.load_reported(batch.figures, dataset=name, source_file=batch.source_file, sha256=batch.sha256,
+                                sources=batch.sources)  # fmt: skip
+    welfare = verdicts(gana, "가나시 사회복지 분야 예산은 3500억원이다.")["3500억원"]
+    assert welfare.verdict == "일치" and welfare.evidence_tier == "official_aggregate"
+    [note] = [n for n in welfare.notes if n.startswith("the datasets disagree")]
+    assert "the verdict used copy-one's 3,500억원" in note and "copy-two 3,620억원" in note
+    assert "which is right needs the official data" in note
