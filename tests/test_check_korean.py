@@ -19,7 +19,9 @@ import pytest
 
 from claims_fixtures import build_store
 from serving import serving
+from yesan.claims.evidence import TIERS
 from yesan.claims.judge import REASONS
+from yesan.claims.model import VERDICTS
 from yesan.claims.rules import compare_amount, compare_percent
 from yesan.claims.wording import PHRASES, Phrase
 
@@ -145,6 +147,8 @@ def test_every_sentence_the_checks_say_is_in_the_table_and_none_is_unused() -> N
     dynamic = {f"percent.{how}{whole}" for how in ("rounds", "truncates") for whole in ("", "_whole")}
     dynamic |= {f"kind.{kind}" for kind in CHECK_KINDS}
     dynamic |= {f"reason.{reason}" for reason in REASONS}
+    dynamic |= {f"tier.{tier}" for tier in TIERS}  # claims.evidence and claims.model pick them by the tier
+    dynamic |= {f"label.{tier}.{verdict}" for tier in (*TIERS, "plain") for verdict in VERDICTS}  # verdict_label
     assert PHRASES.keys() - said - chosen - dynamic == set()
 
 

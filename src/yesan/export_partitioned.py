@@ -6,7 +6,8 @@
       yesan-layout.json                      the manifest (LAYOUT, LAYOUT_VERSION): tables, schemas, snapshots
       items/fiscal_year=2026/snapshot_id=1/parent_name=전라남도/part-0.parquet
       items/fiscal_year=2026/snapshot_id=1/parent_name=__HIVE_DEFAULT_PARTITION__/part-0.parquet  (no 광역)
-      snapshots/part-0.parquet   sources/…   governments/…   population/…   reported_figures/… (if in the store)
+      snapshots/part-0.parquet   sources/…   governments/…   population/…
+      reported_figures/…   reported_sources/… (if in the store)
 
 Items are Hive-partitioned by fiscal year, snapshot and 광역 (``parent_name``); the three partition
 columns live in the directory names, not in the files. Inside a partition rows are ordered by
@@ -52,7 +53,7 @@ MANIFEST: Final = "yesan-layout.json"
 ITEMS: Final = "items"
 PARTITION_COLUMNS: Final = ("fiscal_year", "snapshot_id", "parent_name")
 #: Store tables written whole next to the items, when the store has them (``snapshots`` is always there).
-SMALL_TABLES: Final = ("snapshots", "sources", "governments", "population", "reported_figures")
+SMALL_TABLES: Final = ("snapshots", "sources", "governments", "population", "reported_figures", "reported_sources")
 #: Sort keys of each small table, so that the files are the same for the same store.
 _SMALL_ORDER: Final = {
     "snapshots": ("snapshot_id",),
@@ -60,6 +61,7 @@ _SMALL_ORDER: Final = {
     "governments": ("code",),
     "population": ("gov_code", "year", "source"),
     "reported_figures": ("dataset", "gov_name", "fiscal_year", "row_no"),
+    "reported_sources": ("dataset", "source_key"),
 }
 ITEM_ORDER: Final = ("gov_code", "source_id", "row_no")
 NULL_PARTITION: Final = "__HIVE_DEFAULT_PARTITION__"

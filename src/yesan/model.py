@@ -185,3 +185,10 @@ def matches_item_schema(schema: pa.Schema) -> bool:
             continue
         return False
     return True
+
+
+#: What a verdict can rest on, strongest first (issue 13): an official line item (dataset, snapshot, row); a
+#: sum of official items or an aggregate the government published as data; a figure the government
+#: announced (a press release, a budget speech), as reported; figures in other outlets' reports
+#: (corroboration, not confirmation).
+EVIDENCE_TIERS: Final[tuple[str, ...]] = ("official_item", "official_aggregate", "announced", "reported")

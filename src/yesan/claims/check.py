@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any, Final
 
 from yesan.claims.arithmetic import ArithmeticCheck, DataFigures, check_arithmetic
+from yesan.claims.evidence import TIERS, independent, set_aside_self, with_tiers
 from yesan.claims.extract import extract_document
 from yesan.claims.judge import judge, judge_claims, with_reason
 from yesan.claims.model import VERDICTS, Claim, Judgement
-from yesan.claims.reference import Reference, government_aliases
+from yesan.claims.provenance import Article
+from yesan.claims.reference import Reference, ReportedFigure, government_aliases
 from yesan.claims.rules import CONSISTENT, compare_headline
 from yesan.claims.scope import Scope, decide_scope
 from yesan.claims.text import Document, read_document, to_document
@@ -84,6 +86,11 @@ class CheckReport:
         found: Counter[str] = Counter(j.verdict for j in self.judgements)
         return {verdict: found[verdict] for verdict in VERDICTS}
 
+    def tier_counts(self) -> dict[str, int]:
+        """Verdicts per evidence tier (``claims.evidence.TIERS`` order), every tier listed."""
+        found: Counter[str] = Counter(j.evidence_tier or "none" for j in self.judgements)
+        return {tier: found[tier] for tier in TIERS}
+
     def check_counts(self) -> dict[str, int]:
         found: Counter[str] = Counter(c.verdict for c in self.checks)
         return {verdict: found[verdict] for verdict in VERDICTS if found[verdict]}
@@ -96,6 +103,7 @@ class CheckReport:
             "detection": self.scope.as_dict() if self.scope else None,
             "source": self.source,
             "counts": self.counts(),
+            "tier_counts": self.tier_counts(),
             "judgements": [j.as_dict() for j in self.judgements],
             "checks": [c.as_dict() for c in self.checks],
             "reference": self.reference,
@@ -133,8 +141,8 @@ class _About:
     address: str | None = None
 
     @classmethod
-    def of(cls, document: Document) -> _About:
-        return cls(document.published, document.title, document.address)
+    def of(cls, document: Document, url: str | None = None) -> _About:
+        return cls(document.published, document.title, url or document.url)
 
 
 def _deadline_check(deadline: float | None, what: str) -> None:
@@ -152,12 +160,15 @@ def check(
     claims: Sequence[Claim] | None = None,
     extractor: Extractor | None = None,
     deadline: float | None = None,
+    url: str | None = None,
 ) -> CheckReport:
     """Check every money figure of ``text`` (HTML or plain text) against the store behind ``tables``.
 
     ``tables`` are ``yesan.query.tables(backend)``. ``claims`` skips extraction (claims whose offsets
     index ``text``); ``extractor`` replaces ``yesan.claims.extract`` (it gets the plain text);
     ``deadline`` is a ``time.monotonic()`` value after which a :class:`CheckTimeout` is raised.
+    ``url`` is the article's address (else the one its header or page names): a reported figure whose
+    only source is this article does not confirm it (``claims.evidence``).
     """
     if len(text) > MAX_TEXT_CHARS:
         raise QueryError(f"the text has {len(text):,} characters; at most {MAX_TEXT_CHARS:,} are checked at once")
@@ -169,7 +180,7 @@ def check(
     else:
         body, found = _extract(document)
     return _check_body(body, found, tables, government=government, year=year, source=source, deadline=deadline,
-                       about=_About.of(document))  # fmt: skip
+                       about=_About.of(document, url), article=Article.of(document, url=url))  # fmt: skip
 
 
 def _check_body(
@@ -182,6 +193,7 @@ def _check_body(
     source: str | None,
     deadline: float | None,
     about: _About | None = None,
+    article: Article | None = None,
 ) -> CheckReport:
     _deadline_check(deadline, "extracting claims")
     _bound_figures(len(found))
@@ -196,17 +208,20 @@ def _check_body(
     if unavailable is not None:
         return _report_unavailable(found, scope, reference, unavailable, source=source, warnings=warnings)
     matches, judgements = judge_claims(found, reference, text=body)
+    # No self-confirmation: sources that are this article are set aside, here and in the arithmetic's data.
+    judgements = set_aside_self(judgements, reference, article)
+    usable = independent(reference, article)
     _deadline_check(deadline, "matching claims")
     checks = check_arithmetic(
         found,
         year=chosen_year,
         data=[_data_of(j) for j in judgements],
         judged=[j.verdict != "확인 불가" for j in judgements],
-        totals=_totals(reference),
-        figures=[DataFigures(f"{f.subject} ({f.stage_label})", f.citation(), f.amount) for f in reference.reported
+        totals=_totals(reference, usable),
+        figures=[DataFigures(f"{f.subject} ({f.stage_label})", f.citation(), f.amount) for f in usable
                  if f.kind in ("total", "allocation")],
     )  # fmt: skip
-    judgements = _with_checks(matches, judgements, checks)
+    judgements = with_tiers(_with_checks(matches, judgements, checks), reference)
     judgements = _headlines(body, about.title, judgements)
     gov = reference.government
     named = gov.name if gov else scope.label
@@ -266,12 +281,13 @@ def check_path(
     government: str | None = None,
     year: int | None = None,
     deadline: float | None = None,
+    url: str | None = None,
 ) -> CheckReport:
     """Read a file (HTML or text; ``-`` for standard input; UTF-8 or CP949) and :func:`check` it."""
     document = read_document(path)
     body, found = _extract(document)
     return _check_body(body, found, tables, government=government, year=year, source=str(path), deadline=deadline,
-                       about=_About.of(document))  # fmt: skip
+                       about=_About.of(document, url), article=Article.of(document, url=url))  # fmt: skip
 
 
 # --- what the checks use ---------------------------------------------------------------------------
@@ -291,11 +307,9 @@ def _data_of(judgement: Judgement) -> DataFigures | None:
     )
 
 
-def _totals(reference: Reference) -> list[DataFigures]:
+def _totals(reference: Reference, usable: Sequence[ReportedFigure]) -> list[DataFigures]:
     totals = [
-        DataFigures(f"{f.subject} ({f.stage_label})", f.citation(), f.amount)
-        for f in reference.reported
-        if f.kind == "total"
+        DataFigures(f"{f.subject} ({f.stage_label})", f.citation(), f.amount) for f in usable if f.kind == "total"
     ]
     if reference.has_items and reference.government is not None:
         total = reference.level("field").total

@@ -369,7 +369,8 @@ def with_reason(judgement: Judgement, government: str | None, year: int | None, 
         judgement = replace(judgement, reason=reason)
     if judgement.verdict == "확인 불가" and judgement.reason is None:
         key = getattr(judgement.rule, "key", "")
-        judgement = replace(judgement, reason="only_parts" if key == "judge.only_parts" else "subject_not_found")
+        by_rule = {"judge.only_parts": "only_parts", "judge.self_citation": "self_only"}
+        judgement = replace(judgement, reason=by_rule.get(key, "subject_not_found"))
     if judgement.reason is not None and judgement.look_in is None:
         judgement = replace(judgement, look_in=look_in(government, year or claim.year, claim.stage))
     return judgement

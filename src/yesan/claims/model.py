@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final, Literal
 
-from yesan.claims.wording import in_language, reason_text
+from yesan.claims.wording import Phrase, in_language, reason_text, verdict_label
 
 Kind = Literal["total", "allocation", "change", "prior", "other"]
 KINDS: Final[tuple[str, ...]] = ("total", "allocation", "change", "prior", "other")
@@ -95,11 +95,23 @@ class Judgement:
     notes: tuple[str, ...] = ()  # further remarks: other figures it fits, a borrowed subject, the data's definition
     reason: str | None = None  # why it could not be confirmed: a code of ``claims.judge.REASONS`` (or likely_typo)
     look_in: str | None = None  # the document that would settle a 확인 불가 (a wording.Phrase when yesan built it)
+    #: What the verdict rests on (``claims.evidence``): official_item, official_aggregate, announced, reported or
+    #: none (nothing outside the article); None until ``claims.evidence.with_tiers`` has stated it.
+    evidence_tier: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        """The fields, plus ``verdict_label`` (the verdict as read against its tier, e.g. "matches other
+        reports"), ``tier_label`` and their Korean ``_ko`` twins (``다른 보도와 일치``, ``다른 보도``)."""
+        label = verdict_label(self.verdict, self.evidence_tier)
+        tier = Phrase(f"tier.{self.evidence_tier}") if self.evidence_tier else None
         return {
             "claim": self.claim.as_dict(),
             "verdict": self.verdict,
+            "evidence_tier": self.evidence_tier,
+            "verdict_label": str(label),
+            "verdict_label_ko": label.render("ko"),
+            "tier_label": in_language(tier, "en") or None,
+            "tier_label_ko": in_language(tier, "ko") or None,
             "rule": self.rule,
             "evidence": [e.as_dict() for e in self.evidence],
             "difference_krw": self.difference_krw,

@@ -21,7 +21,9 @@ from typing import Any, Final
 
 import ibis
 
+from yesan.claims.provenance import Source
 from yesan.errors import QueryError, StoreError
+from yesan.model import EVIDENCE_TIERS
 from yesan.query.drilldown import DrillDown, Filters, drilldown
 from yesan.query.items import ItemRecord, find_items
 from yesan.query.search import SearchIndex, index_for
@@ -29,6 +31,8 @@ from yesan.query.search import SearchIndex, index_for
 __all__ = ["GovernmentName", "Reference", "ReportedFigure", "government_aliases", "load_reported_figures"]
 
 _SUFFIXES: Final = ("특별자치시", "특별자치도", "특별시", "광역시")
+#: How many sources a citation names (the government's own first); the evidence's details list them all.
+CITED_SOURCES: Final = 3
 
 
 @dataclass(frozen=True)
@@ -54,15 +58,38 @@ class ReportedFigure:
     source_file: str
     sha256: str
     row_no: int
+    #: Who published the figure (``claims.provenance.Source``), by the keys of ``cited_sources``; keys the
+    #: dataset has no sources table for are bare keys.
+    sources: tuple[Source, ...] = ()
+    prior_source_records: tuple[Source, ...] = ()
 
     @property
     def stage_label(self) -> str:
         return self.stage or "기타 단계"
 
-    def citation(self, *, prior: bool = False) -> str:
-        """``reported figures 'reference' (reference.csv row 12, sha256 0a1b2c3d4e5f…); sources: 01, 02``."""
-        cited = self.prior_sources if prior else self.cited_sources
-        tail = f"; sources: {cited}" if cited else "; no source listed"
+    def sources_of(self, column: str) -> tuple[Source, ...]:
+        """The sources of the figure's ``column`` (``amount``, ``change``, ``prior``, ``revision``).
+
+        A prior-year figure is stated by ``prior_sources`` (else by the figure's own sources); a change by
+        the figure's sources, which state it with the figure."""
+        if column == "prior" and self.prior_source_records:
+            return self.prior_source_records
+        return self.sources
+
+    def citation(self, *, prior: bool = False, sources: tuple[Source, ...] | None = None) -> str:
+        """``reported figures 'reference' (reference.csv row 12, sha256 0a1b2c3d4e5f…); sources: 01, 02``.
+
+        With a sources table the sources are cited as outlet, date and address (``국민일보, 2025-10-31,
+        https://…``); ``sources`` cites only those (the ones not set aside)."""
+        chosen = sources if sources is not None else self.sources_of("prior" if prior else "amount")
+        chosen = tuple(sorted(chosen, key=lambda s: EVIDENCE_TIERS.index(s.tier) if s.tier in EVIDENCE_TIERS else 9))
+        if chosen and any(s.outlet for s in chosen):
+            tail = "; sources: " + "; ".join(s.cite() for s in chosen[:CITED_SOURCES])
+            if len(chosen) > CITED_SOURCES:
+                tail += f"; and {len(chosen) - CITED_SOURCES} more (details.source_records lists them)"
+        else:
+            cited = self.prior_sources if prior else self.cited_sources
+            tail = f"; sources: {cited}" if cited else "; no source listed"
         file = self.source_file.rsplit("/", 1)[-1]
         return f"reported figures {self.dataset!r} ({file} row {self.row_no:,}, sha256 {self.sha256[:12]}…){tail}"
 
@@ -80,6 +107,7 @@ class ReportedFigure:
             "change_amount": self.change_amount,
             "change_pct": None if self.change_pct is None else str(self.change_pct.normalize()),
             "sources": self.cited_sources,
+            "source_records": [source.as_dict() for source in self.sources],
             "conflicting": self.conflicting,
             "notes": self.notes,
         }
@@ -138,7 +166,8 @@ def load_reported_figures(
         figures = figures.filter(figures.fiscal_year == year)
     sources = tables.sources.select("source_id", "file", "sha256")
     joined = figures.join(sources, "source_id").order_by(["dataset", "gov_name", "fiscal_year", "row_no"])
-    found = [_figure(r) for r in joined.to_pyarrow().to_pylist()]
+    known = _sources(backend)
+    found = [_figure(r, known) for r in joined.to_pyarrow().to_pylist()]
     if government is None:
         return found
     wanted = government.strip()
@@ -150,14 +179,28 @@ def _same_government(wanted: str, stored: str) -> bool:
     return wanted == stored or wanted in government_aliases(stored) or stored in government_aliases(wanted)
 
 
-def _figure(r: dict[str, Any]) -> ReportedFigure:
+def _sources(backend: Any) -> dict[tuple[str, str], Source]:
+    """Every source of every dataset, by (dataset, key); none in a store from before schema 3."""
+    table = _table_or_none(backend, "reported_sources")
+    if table is None:
+        return {}
+    return {(str(r["dataset"]), str(r["source_key"])): Source.from_row(r) for r in table.to_pyarrow().to_pylist()}
+
+
+def _records(dataset: str, keys: str | None, known: dict[tuple[str, str], Source]) -> tuple[Source, ...]:
+    return tuple(known.get((dataset, key.strip()), Source(key.strip())) for key in (keys or "").split(",")
+                 if key.strip())  # fmt: skip
+
+
+def _figure(r: dict[str, Any], known: dict[tuple[str, str], Source]) -> ReportedFigure:
     return ReportedFigure(
         dataset=r["dataset"], gov_code=r["gov_code"], gov_name=r["gov_name"], fiscal_year=int(r["fiscal_year"]),
         stage=r["stage"], subject=r["subject"], kind=r["kind"], amount=int(r["amount"]),
         amount_text=r["amount_text"], prior_amount=_int(r["prior_amount"]), change_amount=_int(r["change_amount"]),
         change_pct=r["change_pct"], cited_sources=r["cited_sources"], prior_sources=r["prior_sources"],
         conflicting=r["conflicting"], notes=r["notes"], source_file=r["file"], sha256=r["sha256"],
-        row_no=int(r["row_no"]),
+        row_no=int(r["row_no"]), sources=_records(r["dataset"], r["cited_sources"], known),
+        prior_source_records=_records(r["dataset"], r["prior_sources"], known),
     )  # fmt: skip
 
 

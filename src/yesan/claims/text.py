@@ -31,7 +31,7 @@ class Document:
     published: date | None = None
     html: bool = False
     source: str | None = None
-    address: str | None = None  # where the text was published (a ``# source:`` URL), when known
+    url: str | None = None  # the article's address: a corpus header's ``# source:``, a page's canonical/og:url
 
 
 #: Tags that only occur in markup; three of them (or one closing block tag) make a text HTML.
@@ -43,6 +43,13 @@ _TAG: Final = re.compile(
 _CLOSING_BLOCK: Final = re.compile(r"</(?:p|div|html|body|table|section|article)\s*>", re.IGNORECASE)
 _HEADER_LINE: Final = re.compile(r"# ?[A-Za-z][\w-]*:[^\n]*(?:\n|$)")
 _ISO_DATE: Final = re.compile(r"(20\d\d|19\d\d)[-./](\d{1,2})[-./](\d{1,2})")
+_ADDRESS: Final = re.compile(r"https?://[^\s\"'<>]+")
+#: ``<link rel="canonical" href=…>`` and ``<meta property="og:url" content=…>``, attributes in either order.
+_PAGE_URL: Final = re.compile(
+    r"<(?:link\b[^>]*\brel=[\"']canonical[\"'][^>]*\bhref=|meta\b[^>]*\bproperty=[\"']og:url[\"'][^>]*\bcontent=)"
+    r"[\"'](https?://[^\"'<>\s]+)",
+    re.IGNORECASE,
+)
 
 
 def looks_like_html(raw: str) -> bool:
@@ -83,13 +90,15 @@ def to_document(raw: str, *, source: str | None = None) -> Document:
         from yesan.claims.html import html_to_text
 
         page = html_to_text(raw)
-        return Document(page.text, None, page.title, page.published, True, source)
+        found = _PAGE_URL.search(raw[:200_000])
+        return Document(page.text, None, page.title, page.published, True, source, found.group(1) if found else None)
     offset, fields = _header(raw)
     title = fields.get("title")
     if title and title.startswith("["):
         title = None  # the corpus writes "[headline not in stored excerpt]" when it has none
-    address = fields.get("source", "").split()[0] if fields.get("source", "").startswith("http") else None
-    return Document(raw[offset:], offset, title, parse_date(fields.get("date")), False, source, address)
+    address = _ADDRESS.search(fields.get("source", ""))
+    return Document(raw[offset:], offset, title, parse_date(fields.get("date")), False, source,
+                    address.group() if address else None)  # fmt: skip
 
 
 def read_document(path: str | Path) -> Document:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final, Literal, Union
 
-__all__ = ["PHRASES", "Phrase", "in_language", "reason_text"]
+__all__ = ["PHRASES", "Phrase", "in_language", "reason_text", "verdict_label"]
 
 #: key → (Korean, English). ``{name}`` placeholders are filled with the phrase's parameters.
 PHRASES: Final[dict[str, tuple[str, str]]] = {
@@ -339,6 +339,36 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
     "evidence.computed_prior": ("{label}: {amount} − {change}", "{label}: {amount} − {change}"),
     "citation.same_text": ("같은 기사: {spans}", "the same text: {spans}"),
     "citation.span": ("{amount!r}({offset}번째 글자)", "{amount!r} at {offset}"),
+    # --- what a verdict rests on (claims.evidence) ---
+    "reason.address": ("같은 주소", "the same address"),
+    "reason.outlet_date": ("같은 매체, 같은 날짜", "the same outlet on the same date"),
+    "reason.same": ("같은 문장 ({share} 겹침)", "the same sentences ({share} shared)"),
+    "evidence.aside_one": ("{source} ({reason})", "{source} ({reason})"),
+    "evidence.set_aside": ("이 기사 자신인 출처는 제외함: {listed}", "set aside as this article itself: {listed}"),
+    "evidence.only_self": (
+        "자기 인용: 이 수치의 출처는 이 기사 자신뿐임 — {listed}",
+        "self-citation: the figure's only sources are this article itself — {listed}",
+    ),
+    "judge.self_citation": (
+        "자기 인용: {figure}의 출처가 이 기사 자신뿐이라 확인할 수 없음; 다른 출처(예산서, 보도자료)가 필요함",
+        "self-citation: {figure} rests only on this article itself, so it cannot confirm it; "
+        "another source (the 예산서, a press release) is needed",
+    ),
+    "tier.official_item": ("공식 세부사업", "official line item"),
+    "tier.official_aggregate": ("공식 집계", "official aggregate"),
+    "tier.announced": ("정부 발표(보도 인용)", "government announcement, as reported"),
+    "tier.reported": ("다른 보도", "other reports"),
+    "tier.none": ("외부 근거 없음", "no outside evidence"),
+    "evidence.other_dataset_one": ("{dataset} {amount} ({tier})", "{dataset} {amount} ({tier})"),
+    "evidence.datasets_disagree": (
+        "자료마다 금액이 다름: 판정은 {dataset}의 {amount}을 씀 ({why}); 다른 자료: {listed}",
+        "the datasets disagree: the verdict used {dataset}'s {amount} ({why}); others: {listed}",
+    ),
+    "why.higher_tier": ("근거 등급이 더 높음", "it is of the higher evidence tier"),
+    "why.fits_claim": (
+        "같은 등급의 자료끼리 다르며 기사 금액에 맞는 쪽임; 어느 쪽이 맞는지는 원자료로 확인해야 함",
+        "the same tier; it is the one the text's figure fits, and which is right needs the official data",
+    ),
     # --- warnings (claims.check) ---
     "warning.no_government": (
         "기사에서 지자체 이름을 찾지 못했습니다. 자료와 비교하려면 지자체를 지정하세요 (--government)",
@@ -377,6 +407,45 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
     "scope.at_address": ("'{text}'(게시된 누리집 주소)", "'{text}' (the site it was published on)"),
     "scope.runners_up": ("; 다음 후보: {listed}", "; next: {listed}"),
 }
+
+#: How a verdict reads against each evidence tier (``claims.evidence``): "일치" against other outlets' reports is
+#: "다른 보도와 일치", never a bare "일치" that reads like official confirmation. Against a line item the
+#: verdict is the bare one.
+_AGAINST: Final = {
+    "official_aggregate": ("공식 집계", "an official aggregate"),
+    "announced": ("발표", "the announcement (as reported)"),
+    "reported": ("다른 보도", "other reports"),
+}
+_VERDICT_FORMS: Final = {
+    "일치": ("{ko}와 일치", "matches {en}"),
+    "반올림 일치": ("{ko}와 반올림 일치", "matches {en} when rounded"),
+    "근사": ("{ko}와 근사", "close to {en}"),
+    "범위 일치": ("{ko} 기준 범위 일치", "within the stated range, by {en}"),
+    "불일치": ("{ko}와 불일치", "does not match {en}"),
+}
+_PLAIN_EN: Final = {
+    "일치": "matches", "반올림 일치": "matches when rounded", "근사": "close", "범위 일치": "within the stated range",
+    "불일치": "does not match", "확인 불가": "cannot be checked", "모호": "ambiguous",
+}  # fmt: skip
+for _tier, (_ko, _en) in _AGAINST.items():
+    for _verdict, (_form_ko, _form_en) in _VERDICT_FORMS.items():
+        PHRASES[f"label.{_tier}.{_verdict}"] = (_form_ko.format(ko=_ko), _form_en.format(en=_en))
+for _verdict, (_form_ko, _form_en) in _VERDICT_FORMS.items():
+    PHRASES[f"label.none.{_verdict}"] = (
+        "기사 안에서 " + _verdict if _verdict != "범위 일치" else "기사 안에서 범위 일치",
+        f"{_PLAIN_EN[_verdict]} within the text",
+    )
+for _verdict, _plain in _PLAIN_EN.items():
+    PHRASES[f"label.plain.{_verdict}"] = (_verdict, _plain)
+
+
+def verdict_label(verdict: str, tier: str | None) -> Phrase:
+    """The verdict as shown with its tier: ``("일치", "reported")`` → 다른 보도와 일치 / matches other reports."""
+    for key in (f"label.{tier}.{verdict}", f"label.plain.{verdict}"):
+        if key in PHRASES:
+            return Phrase(key)
+    return Phrase("label.plain.확인 불가")
+
 
 Arg = Union[str, "Phrase", tuple[str, ...]]
 

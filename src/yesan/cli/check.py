@@ -43,6 +43,13 @@ def check_command(
             "the publication date); none found: every figure 확인 불가."
         ),
     ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="The article's address (one file): its figures do not confirm themselves; default: from the "
+            "file's header or page."
+        ),
+    ] = None,
     across: Annotated[
         bool, typer.Option("--across", help="Also compare the files' figures subject by subject (several articles).")
     ] = False,
@@ -78,6 +85,11 @@ def check_command(
     Exit status: 0 when the check ran (the verdicts are in the output), 1 on errors, and with --fail-on
     VERDICT, 3 when some figure got that verdict.
 
+    Every verdict says what it rests on (its evidence tier): 공식 세부사업 (an official line item), 공식 집계
+    (an official aggregate), 정부 발표 (the government's announcement, as reported), 다른 보도 (other outlets'
+    reports: "다른 보도와 일치" is corroboration, not confirmation), 외부 근거 없음. A reported figure whose only
+    source is the article itself (its address, outlet and date, or the same sentences) is 확인 불가 (자기 인용).
+
     Example: yesan check article.txt --government 서울특별시 --year 2026 --fail-on 불일치
 
     Engines: DuckDB (the store), PostgreSQL or Spark; --engine and --parquet go before or after the command name.
@@ -87,12 +99,15 @@ def check_command(
     from yesan.cli.explore import _tables
 
     failing = _fail_on(fail_on or [])
+    if url is not None and len(files) != 1:
+        err.print("error: --url names one article; give one file with it")
+        raise typer.Exit(1)
     reports = []
     with _tables("check", db, engine, parquet) as tables:
         _warn_without_reported_figures(tables)
         for path in files:
             deadline = time.monotonic() + TIME_LIMIT_S
-            reports.append(check_path(path, tables, government=government, year=year, deadline=deadline))
+            reports.append(check_path(path, tables, government=government, year=year, deadline=deadline, url=url))
     grid = None
     if across:
         from yesan.claims.sources import compare_sources
@@ -142,7 +157,16 @@ def _warn_without_reported_figures(tables: Any) -> None:
     from yesan.query.engine import optional_table
 
     backend = ibis.get_backend(tables.items)
-    if backend.name == "duckdb" or optional_table(backend, "reported_figures") is not None:
+    if backend.name == "duckdb":
+        return
+    if optional_table(backend, "reported_figures") is not None:
+        if optional_table(backend, "reported_sources") is None:
+            err.print(
+                f"warning: the {backend.name} engine has reported_figures but no reported_sources table, so sources "
+                "are cited by key and an article's own figures are not recognised as its own; copy reported_sources "
+                "too, or check against the store (drop --engine)",
+                soft_wrap=True,
+            )
         return
     where = (
         "copy them there too (copy_store_to_postgres(..., tables=[..., 'reported_figures'])) or"
@@ -157,8 +181,12 @@ def _warn_without_reported_figures(tables: Any) -> None:
 
 
 def _print_report(report: Any) -> None:
+    from yesan.claims.wording import Phrase
+
     counts = " · ".join(f"{verdict} {n}" for verdict, n in report.counts().items() if n)
     where = " ".join(str(part) for part in (report.government, report.year) if part) or "government unknown"
+    tiers = " · ".join(f"{Phrase(f'tier.{tier}').render('ko')} ({tier}) {n}"
+                       for tier, n in report.tier_counts().items() if n)  # fmt: skip
     out.print(f"[bold]{plain(report.source or 'text')}[/]: {plain(where)} — {len(report.judgements)} figures: {counts}",
               soft_wrap=True)  # fmt: skip
     if report.scope is not None:
@@ -166,6 +194,8 @@ def _print_report(report: Any) -> None:
 
         for line in scope_lines(report.scope):
             out.print(f"  {plain(line)}", soft_wrap=True)
+    if tiers:
+        out.print(f"evidence: {plain(tiers)}", soft_wrap=True)
     for warning in report.warnings:
         out.print(f"[yellow]warning[/] {plain(warning)}", soft_wrap=True)
     if report.judgements:
@@ -197,13 +227,22 @@ def _print_report(report: Any) -> None:
     out.print()
 
 
-def _badge(verdict: str) -> Text:
-    return Text.from_markup(BADGES[verdict]) if verdict in BADGES else Text(safe(verdict))
+def _badge(judgement: Any) -> Text:
+    """The verdict as read against its tier (``다른 보도와 일치``), in the verdict's colour."""
+    from yesan.claims.wording import verdict_label
+
+    if judgement.verdict not in BADGES:
+        return Text(safe(judgement.verdict))
+    badge = str(BADGES[judgement.verdict])
+    label = verdict_label(judgement.verdict, judgement.evidence_tier).render("ko")
+    if label != judgement.verdict:
+        badge = badge.replace(f"]{judgement.verdict}[", f"]{plain(label)}[")
+    return Text.from_markup(badge)
 
 
 def _judgements_table(judgements: list[Any]) -> CliTable:
-    columns = ("#", "figure", "subject", "kind", "verdict", "evidence", "rule")
-    result = table("", columns, left=("subject",), whole=("figure", "kind", "verdict"), text=("rule",))
+    columns = ("#", "figure", "subject", "kind", "verdict", "tier", "evidence", "rule")
+    result = table("", columns, left=("subject",), whole=("figure", "kind", "verdict", "tier"), text=("rule",))
     for number, judgement in enumerate(judgements, start=1):
         claim = judgement.claim
         rule = Text(safe(judgement.rule))
@@ -211,8 +250,9 @@ def _judgements_table(judgements: list[Any]) -> CliTable:
             rule.append("\n" + safe("; ".join(judgement.notes)), style="dim")
         evidence = format_won(judgement.evidence[0].amount_krw) if judgement.evidence else "—"
         result.add_row(
-            str(number), claim.amount_text, claim.subject or "—", claim.kind, _badge(judgement.verdict), evidence, rule
-        )
+            str(number), claim.amount_text, claim.subject or "—", claim.kind, _badge(judgement),
+            judgement.evidence_tier or "none", evidence, rule,
+        )  # fmt: skip
     return result
 
 

@@ -100,7 +100,12 @@ def load(
                     loaded.as_dict()
                     for r in reported
                     for loaded in store.load_reported(
-                        r.figures, dataset=r.dataset, source_file=r.source_file, sha256=r.sha256, replace=replace
+                        r.figures,
+                        dataset=r.dataset,
+                        source_file=r.source_file,
+                        sha256=r.sha256,
+                        replace=replace,
+                        sources=r.sources,
                     )
                 ]
             report["written"] = True
@@ -390,15 +395,17 @@ def demo(
 
     Engine: the DuckDB store only (--db, or --engine duckdb:PATH); PostgreSQL and Spark are refused.
     """
-    from yesan.bundled import load_bundled
+    from yesan.bundled import load_bundled, load_bundled_reported
     from yesan.store import Store
     from yesan.store.info import field_totals, store_info
 
     path = store_for("demo", db)
     with Store.open(path, wait_s=30) as store:
-        if store.is_empty():
-            with _progress(not as_json) as step:
+        with _progress(not as_json) as step:
+            if store.is_empty():
                 load_bundled(store, on_step=step)
+            else:  # a store from before the bundled reported figures gets them too (unchanged when it has them)
+                load_bundled_reported(store, on_step=step)
         data = store_info(store)
         data["fields"] = field_totals(store)
     if as_json:

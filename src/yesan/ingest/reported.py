@@ -16,7 +16,8 @@ Columns (a header row, UTF-8 or CP949 CSV):
 ``change_pct``             the change on the prior year as published, in percent (e.g. ``5.8``, ``-7.6``)
 ``change_krw``             the change on the prior year (or, for a ``change`` row, the amount), won
 ``amount_ko``              the figure as written in Korean; checked to equal ``amount_krw``
-``sources``                the sources (e.g. article numbers) that state the figure, comma-separated
+``sources``                the sources (e.g. article numbers) that state the figure, comma-separated; a
+                           ``<stem>.sources.csv`` beside the file says who each is (``ingest.reported_sources``)
 ``prior_sources``          the sources of the prior-year figure
 ``conflicting``            sources that state a different figure for the subject, and how
 ``notes``                  free text
@@ -41,6 +42,7 @@ import pyarrow as pa
 from yesan.errors import LoadError, MoneyError
 from yesan.ingest.batch import ProblemLog, file_sha256
 from yesan.ingest.encoding import read_text
+from yesan.ingest.reported_sources import check_citations, read_sources, sources_file_for
 from yesan.model import normalize_stage
 from yesan.money import parse, parse_cell
 
@@ -110,6 +112,7 @@ class ReportedBatch:
     sha256: str
     figures: pa.Table  # REPORTED_SCHEMA
     counts: dict[str, int] = field(default_factory=dict)
+    sources: pa.Table | None = None  # ingest.reported_sources.SOURCES_SCHEMA, from ``<stem>.sources.csv``
 
 
 def looks_like_reported(header: list[str]) -> bool:
@@ -183,7 +186,13 @@ def read_reported(
     log.raise_if_errors()
     table = pa.Table.from_pylist(rows, schema=REPORTED_SCHEMA)
     counts = {"rows_read": len(rows), "figures": len(rows)}
-    return ReportedBatch(dataset or path.stem, name, file_sha256(path), table, counts)
+    sources = None
+    sources_path = sources_file_for(path)
+    if sources_path.is_file():  # who published each cited figure, where and when (ingest.reported_sources)
+        sources = read_sources(sources_path)
+        check_citations(table, sources, name)
+        counts["sources"] = sources.num_rows
+    return ReportedBatch(dataset or path.stem, name, file_sha256(path), table, counts, sources)
 
 
 def _row(

@@ -108,6 +108,26 @@ JOIN sources USING (source_id)""",
     PRIMARY KEY (dataset, gov_name, fiscal_year, row_no)
 )""",
     ),
+    # version 3: the sources reported figures cite (``yesan.ingest.reported_sources``): who published each, its
+    # address and date, its evidence tier and the fingerprint of its sentences (hashes, no text), so that a
+    # check can cite outlets and set aside the article under check. ``source_key`` is what
+    # ``reported_figures.cited_sources`` / ``prior_sources`` list, within the same dataset.
+    (
+        """CREATE TABLE reported_sources (
+    dataset VARCHAR NOT NULL,
+    source_key VARCHAR NOT NULL,
+    outlet VARCHAR NOT NULL,
+    url VARCHAR,
+    other_urls VARCHAR,
+    published VARCHAR,
+    tier VARCHAR NOT NULL,
+    kind VARCHAR,
+    hosts VARCHAR,
+    fingerprint VARCHAR,
+    notes VARCHAR,
+    PRIMARY KEY (dataset, source_key)
+)""",
+    ),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -19,6 +19,7 @@ from yesan.ingest.batch import Batch
 from yesan.model import ITEM_COLUMNS
 from yesan.store.facts import forget_snapshot_facts, record_snapshot_facts
 from yesan.store.schema import MIGRATIONS, SCHEMA_VERSION
+from yesan.store.sources import write_sources
 
 StepCallback = Callable[[str], None]
 
@@ -430,13 +431,21 @@ class Store:
         return int(changed[0]) if changed else 0
 
     def load_reported(
-        self, figures: pa.Table, *, dataset: str, source_file: str, sha256: str, replace: bool = False
+        self,
+        figures: pa.Table,
+        *,
+        dataset: str,
+        source_file: str,
+        sha256: str,
+        replace: bool = False,
+        sources: pa.Table | None = None,
     ) -> list[ReportedResult]:
         """Load reported figures (``yesan.ingest.reported.REPORTED_SCHEMA``) in one transaction: all or nothing.
 
         The figures of one dataset for one government and year are a unit: loading the same figures
         again changes nothing ("unchanged", whatever file they come from); different figures under a
-        loaded dataset, government and year are refused unless ``replace``.
+        loaded dataset, government and year are refused unless ``replace``. ``sources`` (who published
+        each cited figure: ``ingest.reported_sources``) are stored with them, under the same rules.
         """
         self._require_writable()
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
@@ -449,6 +458,8 @@ class Store:
                     "SELECT gov_name, fiscal_year, count(*) FROM _yesan_reported GROUP BY ALL ORDER BY ALL"
                 ).fetchall()
                 source_id: int | None = None
+                if sources is not None:
+                    write_sources(self.con, dataset, sources, replace=replace)
                 for gov_name, fiscal_year, count in keys:
                     where = "dataset = ? AND gov_name = ? AND fiscal_year = ?"
                     params = [dataset, gov_name, int(fiscal_year)]

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from yesan.claims.wording import in_language
+from yesan.claims.wording import Phrase, in_language
 from yesan.errors import YesanError
 from yesan.web.views.catalog import Catalog
 from yesan.web.views.common import LangParam, catalog_of, in_background, item_url, warm_check
@@ -194,6 +194,15 @@ def verdict_label(verdict: str, lang: str) -> str:
     return VERDICT_STYLE.get(verdict, ("unknown", verdict))[1] if lang == "en" else verdict
 
 
+def _tiered_label(judgement: dict[str, Any], lang: str) -> str:
+    key = "verdict_label_ko" if lang == "ko" else "verdict_label"
+    return str(judgement.get(key) or verdict_label(judgement["verdict"], lang))
+
+
+def _tier_label(tier: str | None, lang: str) -> str:
+    return Phrase(f"tier.{tier or 'none'}").render(lang)
+
+
 def present(
     report: dict[str, Any], body: str, catalog: Catalog, lang: str, *, decision: list[str] | None = None
 ) -> dict[str, Any]:
@@ -208,7 +217,11 @@ def present(
             {
                 "index": index,
                 "verdict": judgement["verdict"],
-                "verdict_label": verdict_label(judgement["verdict"], lang),
+                # The verdict as read against its evidence tier ("다른 보도와 일치"); the bare name for the counts.
+                "verdict_label": _tiered_label(judgement, lang),
+                "plain_label": verdict_label(judgement["verdict"], lang),
+                "tier": judgement.get("evidence_tier") or "none",
+                "tier_label": _tier_label(judgement.get("evidence_tier"), lang),
                 "style": VERDICT_STYLE.get(judgement["verdict"], ("unknown", ""))[0],
                 "rule": in_language(judgement["rule"], lang),
                 "notes": [in_language(note, lang) for note in judgement["notes"]],
@@ -223,6 +236,11 @@ def present(
     return {
         **{k: report[k] for k in ("government", "government_code", "year", "counts", "reference")},
         "decision": decision if decision is not None else _summary_of(report.get("detection"), lang),
+        "tier_counts": [
+            {"tier": tier, "label": _tier_label(tier, lang), "n": n}
+            for tier, n in (report.get("tier_counts") or {}).items()
+            if n
+        ],
         "warnings": [in_language(warning, lang) for warning in report["warnings"]],
         "body": body,
         "segments": segments(body, judged),

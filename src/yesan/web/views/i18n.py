@@ -220,6 +220,8 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     "check.form_government": ("양식의 지자체 칸", "the form's government field"),
     "check.form_year": ("양식의 연도 칸", "the form's year field"),
     "check.against": ("비교 대상", "Checked against"),
+    "check.tier": ("근거 등급", "Evidence tier"),
+    "check.by_tier": ("근거 등급별", "By evidence tier"),
     "check.article": ("판정이 표시된 기사", "The article, with verdicts"),
     "check.claim": ("기사 속 금액", "Amount in the text"),
     "check.difference": ("차이", "Difference"),
