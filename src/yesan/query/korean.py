@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Final
+from dataclasses import dataclass
+from typing import Any, Final
 
 _DROP_RE: Final = re.compile(r"[\W_]+")
 _TOKEN_RE: Final = re.compile(r"[a-z]+|[0-9]+")
@@ -75,9 +76,9 @@ PARTICLES: Final[tuple[str, ...]] = tuple(
 
 #: Groups of words that mean the same in budget item names. A query word (or a part of one) in a
 #: group also finds the other members, ranked just below exact matches. Written as people spell
-#: them; they are normalised when used.
+#: them; they are normalised when used. Groups whose words mean the same only in one sense of a
+#: homonym are in ``SENSED_SYNONYMS``.
 SYNONYMS: Final[tuple[tuple[str, ...], ...]] = (
-    ("AI", "인공지능"),
     ("CCTV", "폐쇄회로"),
     ("IoT", "사물인터넷"),
     ("어르신", "노인", "고령자", "시니어"),
@@ -100,6 +101,62 @@ SYNONYMS: Final[tuple[tuple[str, ...], ...]] = (
     ("소상공인", "자영업자"),
     ("어린이", "아동"),
     ("일자리", "고용"),
+)
+
+
+@dataclass(frozen=True)
+class Sense:
+    """One sense of a homonym, recognised from the other words of a name.
+
+    A name is in the sense when its normalised form contains one of ``cues`` and none of ``against``
+    (words that settle the other sense, e.g. ``인공지능`` or ``기반`` for AI the technology).
+    """
+
+    name: str
+    cues: tuple[str, ...]
+    against: tuple[str, ...] = ()
+
+    def holds(self, normalized_name: str) -> bool:
+        """Whether a normalised name reads in this sense."""
+        return any(cue in normalized_name for cue in self.cues) and not any(
+            word in normalized_name for word in self.against
+        )
+
+
+#: AI in livestock and disease items is avian influenza (조류인플루엔자): ``고병원성 AI 긴급방역``,
+#: ``구제역 및 AI 예방약품``, ``AI 현장검사비``. Cues are the words of animal-disease control; a name that
+#: also says 인공지능 or 기반/플랫폼/데이터… (``인공지능(AI) 기반 가축 이상 징후 탐지``) is technology.
+ANIMAL_DISEASE: Final = Sense(
+    "animal_disease",
+    cues=(
+        *("방역", "구제역", "병원성", "전염병", "질병", "백신", "예방약품", "약품", "인플루엔자", "조류독감"),
+        *("살처분", "가금", "asf", "돼지열병", "소독", "차단", "통제초소", "휴지기", "시료채취", "현장활동"),
+        *("검사", "진단", "사육제한", "발생대비", "오리", "산란계", "철새", "상황실"),
+    ),
+    against=(
+        *("인공지능", "기반", "빅데이터", "데이터", "플랫폼", "디지털", "스마트", "로봇", "소프트웨어"),
+        *("챗봇", "스피커", "돌봄", "안부", "고독사", "학습", "교육", "창업", "서비스", "솔루션", "반도체"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class SensedGroup:
+    """Words that mean the same only where a name is (``inside``) or is not in ``sense``."""
+
+    words: tuple[str, ...]
+    sense: Sense
+    inside: bool
+
+    def applies(self, normalized_name: str) -> bool:
+        return self.sense.holds(normalized_name) == self.inside
+
+
+#: Synonyms that hold in one sense only: AI = 인공지능 outside animal-disease items, AI = 조류인플루엔자
+#: (조류독감) inside them. ``yesan search 인공지능`` thus finds ``AI 기반 …`` but not ``AI 긴급방역``.
+SENSED_SYNONYMS: Final[tuple[SensedGroup, ...]] = (
+    SensedGroup(("AI", "인공지능"), ANIMAL_DISEASE, inside=False),
+    SensedGroup(("AI", "조류인플루엔자", "조류독감"), ANIMAL_DISEASE, inside=True),
 )
 
 
@@ -169,17 +226,67 @@ def _synonym_groups(groups: Iterable[tuple[str, ...]]) -> dict[str, tuple[str, .
 SYNONYM_TABLE: Final[dict[str, tuple[str, ...]]] = _synonym_groups(SYNONYMS)
 
 
-def synonyms(term: str, *, table: dict[str, tuple[str, ...]] = SYNONYM_TABLE, limit: int = 12) -> list[str]:
-    """Other spellings of a normalised term: the whole term's synonyms, then ``term`` with a synonym
-    replacing a part of it (``노인복지`` → ``어르신복지``). A Latin-only part is replaced only when it
-    is a whole word of ``term`` (``ai`` in ``ai돌봄``, not in ``maintenance``)."""
-    found: list[str] = list(table.get(term, ()))
+def _sensed_table(groups: Iterable[SensedGroup]) -> dict[str, tuple[tuple[str, SensedGroup], ...]]:
+    table: dict[str, tuple[tuple[str, SensedGroup], ...]] = {}
+    for group in groups:
+        members = tuple(dict.fromkeys(normalize(word) for word in group.words))
+        for member in members:
+            table[member] = (*table.get(member, ()), *((m, group) for m in members if m != member))
+    return table
+
+
+SENSED_TABLE: Final = _sensed_table(SENSED_SYNONYMS)
+
+
+def _replacements(term: str, table: dict[str, tuple[Any, ...]]) -> list[tuple[str, Any]]:
+    """(member, other) pairs of ``table`` whose member is ``term`` or a part of it (Latin: a whole word)."""
+    found: list[tuple[str, Any]] = [(term, other) for other in table.get(term, ())]
     for member, others in table.items():
         if member == term or member not in term:
             continue
         if is_latin(member) and not _latin_word_in(member, term):
             continue
-        found.extend(term.replace(member, other) for other in others)
+        found.extend((member, other) for other in others)
+    return found
+
+
+def sensed_synonyms(term: str, *, limit: int = 12) -> list[tuple[str, SensedGroup | None]]:
+    """Other spellings of a normalised term, each with the sense a name must have for it to hold
+    (``None``: in any name). See ``synonyms`` for how parts of a term are replaced."""
+    found: list[tuple[str, SensedGroup | None]] = []
+    for member, other in _replacements(term, SYNONYM_TABLE):
+        found.append((term.replace(member, other) if member != term else other, None))
+    for member, (other, group) in _replacements(term, SENSED_TABLE):
+        found.append((term.replace(member, other) if member != term else other, group))
+    seen: dict[str, SensedGroup | None] = {}
+    for word, group in found:
+        if word and word != term and (word not in seen or group is None):
+            seen[word] = group
+    return list(seen.items())[:limit]
+
+
+def synonyms(
+    term: str,
+    *,
+    table: dict[str, tuple[str, ...]] = SYNONYM_TABLE,
+    limit: int = 12,
+    context: str | None = None,
+) -> list[str]:
+    """Other spellings of a normalised term: the whole term's synonyms, then ``term`` with a synonym
+    replacing a part of it (``노인복지`` → ``어르신복지``). A Latin-only part is replaced only when it
+    is a whole word of ``term`` (``ai`` in ``ai돌봄``, not in ``maintenance``).
+
+    Synonyms of one sense only (``SENSED_SYNONYMS``) are included when ``context`` (the normalised name
+    the term is compared with) is in that sense, or when no ``context`` is given: ``synonyms("인공지능",
+    context="ai긴급방역")`` has no ``ai``.
+    """
+    found: list[str] = []
+    for member, other in _replacements(term, table):
+        found.append(term.replace(member, other) if member != term else other)
+    if table is SYNONYM_TABLE:
+        for member, (other, group) in _replacements(term, SENSED_TABLE):
+            if context is None or group.applies(context):
+                found.append(term.replace(member, other) if member != term else other)
     unique = [word for word in dict.fromkeys(found) if word and word != term]
     return unique[:limit]
 
@@ -233,10 +340,15 @@ def pattern_regex(pattern: tuple[str | None, ...]) -> str:
 
 
 __all__ = [
+    "ANIMAL_DISEASE",
     "PARTICLES",
+    "SENSED_SYNONYMS",
+    "SENSED_TABLE",
     "STOP_WORDS",
     "SYNONYMS",
     "SYNONYM_TABLE",
+    "Sense",
+    "SensedGroup",
     "bigrams",
     "fold",
     "has_hangul",
@@ -246,6 +358,7 @@ __all__ = [
     "pattern_grams",
     "pattern_regex",
     "query_terms",
+    "sensed_synonyms",
     "skip_bigrams",
     "strip_particle",
     "synonyms",

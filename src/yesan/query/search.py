@@ -8,8 +8,9 @@ apart) of every distinct normalised name, and the Latin words and numbers of eac
    match ``청년 일자리 지원``), and if the whole word is not found, a trailing particle is dropped
    (``어르신의`` → ``어르신``);
 2. each word matches names containing it (score 1000), its particle-less form (950), a synonym
-   from ``yesan.query.korean.SYNONYMS`` (900), or, when it has few such matches, a spelling one
-   syllable away (600; ``경노당`` → ``경로당``; Latin words through rapidfuzz);
+   from ``yesan.query.korean.SYNONYMS`` (900; a synonym of one sense only, ``SENSED_SYNONYMS``, in the
+   names of that sense: ``인공지능`` finds ``AI 기반 …`` but not ``AI 긴급방역``), or, when it has few
+   such matches, a spelling one syllable away (600; ``경노당`` → ``경로당``; Latin words through rapidfuzz);
 3. a name's score is the mean over the words (a name missing a word scores lower but is still
    found), +100 when the words appear together in query order, +200 when the name *is* the query;
 4. hits are items (rows) of matching names, best score first, then largest budget (예산현액).
@@ -34,13 +35,14 @@ from rapidfuzz.distance import Levenshtein
 from yesan.errors import QueryError
 from yesan.query.drilldown import Filters
 from yesan.query.korean import (
+    Sense,
     is_latin,
     latin_tokens,
     pattern_grams,
     pattern_regex,
     query_terms,
+    sensed_synonyms,
     strip_particle,
-    synonyms,
     typo_patterns,
 )
 from yesan.query.snapshots import choose_for
@@ -142,6 +144,8 @@ class SearchIndex:
         self._docs_by_budget = self._row_doc[self._rows_by_budget]
         self._snapshot = table.column("snapshot_id").to_numpy().astype(np.int64)
         self._snapshots: frozenset[int] | None = None
+        self._senses: dict[str, NDArray[np.bool_]] = {}
+        self._sense_lock = threading.Lock()
         self._gov, self._gov_index = _codes(table.column("gov_code"))
         self._gov_name, self._gov_name_index = _codes(table.column("gov_name"))
         self._region, self._region_index = _codes(table.column("parent_name"))
@@ -290,8 +294,11 @@ class SearchIndex:
             if stripped:
                 matched.append((self.containing(stripped), STRIPPED))
                 term = stripped
-        for other in synonyms(term):
-            matched.append((self.containing(other), SYNONYM))
+        for other, group in sensed_synonyms(term):
+            ids = self.containing(other)
+            if group is not None and len(ids):
+                ids = ids[self._sense_mask(group.sense)[ids] == group.inside]  # AI = 인공지능 only outside 방역
+            matched.append((ids, SYNONYM))
         count = len(exact) + sum(len(ids) for ids, _ in matched)
         if count < TYPO_BELOW and len(term) >= 3:
             scores[self._typos(term)] = TYPO
@@ -299,6 +306,15 @@ class SearchIndex:
             scores[ids] = score
         scores[exact] = EXACT
         return scores
+
+    def _sense_mask(self, sense: Sense) -> NDArray[np.bool_]:
+        """Per name: whether it reads in ``sense`` (``korean.Sense.holds``), computed once per index."""
+        with self._sense_lock:
+            mask = self._senses.get(sense.name)
+            if mask is None:
+                mask = np.array([sense.holds(str(name)) for name in self.names.to_pylist()], dtype=bool)
+                self._senses[sense.name] = mask
+            return mask
 
     # --- searching -------------------------------------------------------------------------------
 
