@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import random
+import re
 import statistics
+import sys
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -233,6 +237,47 @@ def test_any_disease_control_name_is_never_found_as_artificial_intelligence(
     index = SearchIndex.from_arrow(_table([(name, "4712000", "경상북도", "농림해양수산", 10, 1)]))
     assert index.search("인공지능") == [], name
     assert _names(index.search("조류인플루엔자")) == [name]
+
+
+SPELLINGS = [
+    *[(f"제{k}호 도서관 운영", "4712000", "경상북도", "문화및관광", 100 + k, 1) for k in range(25)],
+    *[(f"제{k}호 작은도서관 지원", "4813000", "경상남도", "문화및관광", 50 + k, 1) for k in range(25)],
+    ("도서간 연도교 개설", "4813000", "경상남도", "교통및물류", 900, 1),
+    ("도시계획도로 개설", "4712000", "경상북도", "국토및지역개발", 999, 1),
+    ("CCTV 통합관제센터 운영", "4712000", "경상북도", "공공질서및안전", 300, 1),
+    ("청년 창업 지원", "4813000", "경상남도", "산업ㆍ중소기업및에너지", 200, 1),
+]
+
+
+@pytest.fixture(scope="module")
+def spellings() -> SearchIndex:
+    return SearchIndex.from_arrow(_table(SPELLINGS))
+
+
+def test_a_rare_word_is_also_read_as_the_common_spelling_one_syllable_away(spellings: SearchIndex) -> None:
+    names = _names(spellings.search("도서간", limit=None))
+    assert names[0] == "도서간 연도교 개설"  # the word as written comes first
+    assert len(names) == 51 and all("도서관" in name for name in names[1:])
+    assert _names(spellings.search("또서관", limit=5)) == _names(spellings.search("도서관", limit=5))
+
+
+def test_a_word_ending_like_a_particle_keeps_its_synonyms(spellings: SearchIndex) -> None:
+    assert _names(spellings.search("폐쇄회로")) == ["CCTV 통합관제센터 운영"]  # 로 is not a particle here
+
+
+def test_initial_consonants_find_the_common_reading_first(spellings: SearchIndex) -> None:
+    hits = spellings.search("ㄷㅅㄱ", limit=None)
+    assert {hit.item_name for hit in hits if hit.score == pytest.approx(0.9)} == {
+        name for name, *_ in SPELLINGS if "도서관" in name
+    }
+    rarer = {hit.item_name for hit in hits if hit.score == pytest.approx(0.6)}
+    assert rarer == {"도시계획도로 개설", "도서간 연도교 개설"}  # 도시계, 도서간: rarer readings of the initials
+    assert spellings.search("ㅋㅋㅋ") == []
+
+
+def test_english_words_find_the_korean_names(spellings: SearchIndex) -> None:
+    assert _names(spellings.search("startup")) == ["청년 창업 지원"]
+    assert len(spellings.search("library", limit=None)) == 50
 
 
 def test_one_character_and_exact_name(small: SearchIndex) -> None:
@@ -519,3 +564,48 @@ def test_perturbed_names_are_searchable() -> None:
     table = _perturbed(_table(SMALL), 200)
     index = SearchIndex.from_arrow(table)
     assert len(index.search("경로당", limit=None)) > 2
+
+
+# --- the judged query set (benchmarks/search_judged): a slice of it on the bundled data ----------------
+
+JUDGED_SLICE = (
+    "인공지능",
+    "조류인플루엔자",
+    "ICT",
+    "폐쇄회로",
+    "경노당",
+    "도서간",
+    "ㅊㅇㄱ",
+    "library",
+    "저출생",
+    "경로당에",
+)
+
+
+def _eval_search() -> Any:
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "eval_search.py"
+    spec = importlib.util.spec_from_file_location("yesan_benchmarks_eval_search", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_judged_queries_rank_relevant_items_first(index: SearchIndex) -> None:
+    evaluation = _eval_search()
+    lines = {line["query"]: line for line in evaluation.load_judged()}
+    assert len(lines) >= 40
+    scores = {query: evaluation.score_query(index, lines[query]) for query in JUDGED_SLICE}
+    weak = {query: (round(s.ndcg, 3), s.precision) for query, s in scores.items() if s.precision < 0.7}
+    assert not weak, weak
+    assert sum(s.ndcg for s in scores.values()) / len(scores) >= 0.85
+
+
+def test_artificial_intelligence_on_the_bundled_data_finds_no_livestock_disease_item(index: SearchIndex) -> None:
+    judged = _eval_search().load_judged()
+    disease = re.compile(judged[0]["not"])  # the judged set's veto for 인공지능: disease-control names
+    hits = index.search("인공지능", limit=100)
+    assert len(hits) == 100
+    assert not [hit.item_name for hit in hits if disease.search(normalize(hit.item_name))]
+    assert any("AI" in hit.item_name and "인공지능" not in hit.item_name for hit in hits)

@@ -80,6 +80,12 @@ PARTICLES: Final[tuple[str, ...]] = tuple(
 #: homonym are in ``SENSED_SYNONYMS``.
 SYNONYMS: Final[tuple[tuple[str, ...], ...]] = (
     ("CCTV", "폐쇄회로"),
+    ("R&D", "연구개발"),
+    ("ICT", "정보통신기술"),
+    ("SOC", "사회기반시설", "사회간접자본"),
+    ("ASF", "아프리카돼지열병"),
+    ("ESG", "환경사회지배구조"),
+    ("DMZ", "비무장지대"),
     ("IoT", "사물인터넷"),
     ("어르신", "노인", "고령자", "시니어"),
     ("독거노인", "홀몸노인", "홀로어르신", "독거어르신"),
@@ -223,7 +229,70 @@ def _synonym_groups(groups: Iterable[tuple[str, ...]]) -> dict[str, tuple[str, .
     return table
 
 
-SYNONYM_TABLE: Final[dict[str, tuple[str, ...]]] = _synonym_groups(SYNONYMS)
+#: English words for what budget item names say in Korean, so an English query finds them
+#: (``library`` → 도서관). Names in the data are Korean; these are one-way in practice.
+ENGLISH: Final[tuple[tuple[str, ...], ...]] = (
+    ("library", "도서관"),
+    ("youth", "청년"),
+    ("elderly", "노인", "어르신"),
+    ("senior", "시니어", "노인", "어르신"),
+    ("child", "아동", "어린이"),
+    ("children", "아동", "어린이"),
+    ("childcare", "보육"),
+    ("daycare", "어린이집"),
+    ("dementia", "치매"),
+    ("disabled", "장애인"),
+    ("disability", "장애인"),
+    ("welfare", "복지"),
+    ("health", "보건", "건강"),
+    ("hospital", "병원"),
+    ("parking", "주차"),
+    ("park", "공원"),
+    ("road", "도로"),
+    ("bridge", "교량"),
+    ("river", "하천"),
+    ("port", "항만"),
+    ("harbor", "항만"),
+    ("railway", "철도"),
+    ("bus", "버스"),
+    ("taxi", "택시"),
+    ("bicycle", "자전거"),
+    ("drone", "드론"),
+    ("smart", "스마트"),
+    ("city", "시티", "도시"),
+    ("village", "마을"),
+    ("housing", "주거", "주택"),
+    ("job", "일자리"),
+    ("jobs", "일자리"),
+    ("startup", "창업"),
+    ("farm", "농장", "팜"),
+    ("agriculture", "농업"),
+    ("fishery", "어업", "수산"),
+    ("forest", "산림", "숲"),
+    ("wildfire", "산불"),
+    ("fire", "소방", "화재"),
+    ("disaster", "재난"),
+    ("safety", "안전"),
+    ("environment", "환경"),
+    ("waste", "폐기물", "쓰레기"),
+    ("sewage", "하수"),
+    ("water", "상수도", "수도"),
+    ("energy", "에너지"),
+    ("solar", "태양광"),
+    ("hydrogen", "수소"),
+    ("tourism", "관광"),
+    ("festival", "축제"),
+    ("culture", "문화"),
+    ("museum", "박물관"),
+    ("school", "학교"),
+    ("education", "교육"),
+    ("market", "시장"),
+    ("pet", "반려동물"),
+    ("vaccine", "백신"),
+    ("population", "인구"),
+)
+
+SYNONYM_TABLE: Final[dict[str, tuple[str, ...]]] = _synonym_groups((*SYNONYMS, *ENGLISH))
 
 
 def _sensed_table(groups: Iterable[SensedGroup]) -> dict[str, tuple[tuple[str, SensedGroup], ...]]:
@@ -295,6 +364,28 @@ def _latin_word_in(word: str, term: str) -> bool:
     return any(token == word for token in _TOKEN_RE.findall(term))
 
 
+_SYLLABLE_FIRST: Final = 0xAC00
+_SYLLABLE_LAST: Final = 0xD7A3
+_CHOSEONG_FIRST: Final = 0x1100  # NFKC turns the compatibility jamo a person types (ㄱ, U+3131) into these
+_CHOSEONG_LAST: Final = 0x1112
+
+
+def is_chosung(term: str) -> bool:
+    """Whether a normalised term is only initial consonants (초성), at least two: ``ㄱㄹㄷ``."""
+    return len(term) >= 2 and all(_CHOSEONG_FIRST <= ord(char) <= _CHOSEONG_LAST for char in term)
+
+
+def chosung(text: str) -> str:
+    """``text`` with every Hangul syllable replaced by its initial consonant (in the NFKC form of a
+    query's ``ㄱ``), other characters kept, so positions line up: ``경로당1`` → ``ᄀᄅᄃ1``."""
+    return "".join(
+        chr(_CHOSEONG_FIRST + (ord(char) - _SYLLABLE_FIRST) // 588)
+        if _SYLLABLE_FIRST <= ord(char) <= _SYLLABLE_LAST
+        else char
+        for char in text
+    )
+
+
 def typo_patterns(term: str) -> list[tuple[str | None, ...]]:
     """Every spelling one syllable away from ``term``, as sequences of characters with ``None`` for
     "any one character": a wrong syllable, a missing syllable and an extra one.
@@ -341,6 +432,7 @@ def pattern_regex(pattern: tuple[str | None, ...]) -> str:
 
 __all__ = [
     "ANIMAL_DISEASE",
+    "ENGLISH",
     "PARTICLES",
     "SENSED_SYNONYMS",
     "SENSED_TABLE",
@@ -350,8 +442,10 @@ __all__ = [
     "Sense",
     "SensedGroup",
     "bigrams",
+    "chosung",
     "fold",
     "has_hangul",
+    "is_chosung",
     "is_latin",
     "latin_tokens",
     "normalize",
