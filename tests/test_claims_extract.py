@@ -290,8 +290,8 @@ def test_bulleted_lists_with_colons_and_breakdowns_in_parentheses() -> None:
     )
     assert [(c.subject, c.kind) for c in extract(text)] == [
         ("총 규모", "total"),
-        ("일반회계", "allocation"),
-        ("특별회계", "allocation"),
+        ("일반회계", "total"),  # an account's whole budget (issue 15)
+        ("특별회계", "total"),
         ("청년 일자리 지원", "allocation"),
         ("관광 인프라 조성", "allocation"),
     ]
@@ -317,10 +317,10 @@ def test_supplementary_budget_against_the_original_budget() -> None:
         (4100, "prior", "본예산"),
         (260, "change", "추경1"),
         (4360, "total", "추경1"),
-        (3900, "allocation", "추경1"),
+        (3900, "total", "추경1"),  # an account's whole budget
         (3700, "prior", "본예산"),
         (200, "change", "추경1"),
-        (460, "allocation", "추경1"),
+        (460, "total", "추경1"),
         (400, "prior", "본예산"),
         (60, "change", "추경1"),
     ]
@@ -334,8 +334,8 @@ def test_revenue_listed_under_세입_is_other() -> None:
 def test_a_rate_in_parentheses_after_an_amount_is_that_amounts() -> None:
     claims = extract("일반회계 14조원, 특별회계 3조원이며, 지방세 5조3000억원(4.3%↑)으로 재원이 늘었다.")
     assert [(c.amount_krw // EOK, c.kind, c.change_pct) for c in claims] == [
-        (140_000, "allocation", None),
-        (30_000, "allocation", None),
+        (140_000, "total", None),
+        (30_000, "total", None),
         (53_000, "other", 4.3),
     ]
 

@@ -1,14 +1,16 @@
 """Score extraction against hand-labelled figures (a corpus of articles and a gold JSONL file).
 
-A predicted claim matches a gold figure when their amounts are equal (in absolute value: the gold keeps
-amounts positive and a change's sign in ``direction``) and the claim's amount lies inside the gold
+A predicted claim matches a gold figure when their amounts are equal (in absolute value: one gold
+set keeps amounts positive and a change's sign in ``direction``, another signs ``amount_krw``) and
+the claim's amount lies inside the gold
 ``sentence``; matching is one-to-one (the claim at the gold ``char_start`` first, then the nearest).
 
 Measures: precision, recall and F1 over figures; over matched pairs, kind accuracy and **subject
 agreement** — the mean Dice coefficient of the character bigrams of the two subjects after removing
 spaces, quotes, brackets and punctuation (1.0 = the same words, 0.0 = nothing in common or no subject
 predicted; "약자와의 동행 사업" vs "'약자와의 동행' 사업 증가분" scores 0.85); also stage, year,
-qualifier, change_pct and sign accuracy (the sign of changes against the gold ``direction``).
+qualifier, change_pct and sign accuracy (the sign of changes against the gold ``direction``, or the
+sign of a signed gold amount).
 """
 
 from __future__ import annotations
@@ -173,7 +175,7 @@ def match_claims(text: str, golds: list[GoldFigure], claims: list[Claim], offset
             (
                 c
                 for c, claim in enumerate(claims)
-                if c not in used and claim.start == hint and abs(claim.amount_krw) == gold.amount_krw
+                if c not in used and claim.start == hint and abs(claim.amount_krw) == abs(gold.amount_krw)
             ),
             None,
         )
@@ -192,7 +194,7 @@ def match_claims(text: str, golds: list[GoldFigure], claims: list[Claim], offset
             c
             for c, claim in enumerate(claims)
             if c not in used
-            and abs(claim.amount_krw) == gold.amount_krw
+            and abs(claim.amount_krw) == abs(gold.amount_krw)
             and span[0] <= claim.start
             and claim.end <= span[1]
         ]
@@ -201,6 +203,10 @@ def match_claims(text: str, golds: list[GoldFigure], claims: list[Claim], offset
             used.add(best)
             pairs.append((g, best))
     return pairs
+
+
+def _decrease(gold: GoldFigure) -> bool:
+    return gold.direction == "decrease" or gold.amount_krw < 0
 
 
 def _qualifier_words(value: str | None) -> frozenset[str]:
@@ -259,7 +265,7 @@ def evaluate(corpus: str | Path, gold_path: str | Path) -> Evaluation:
                 tallies["pct"] += abs(gold.change_pct - claim.change_pct) <= 0.05
             if gold.kind == "change" and claim.kind == "change":
                 tallies["signed"] += 1
-                tallies["sign"] += (claim.amount_krw < 0) == (gold.direction == "decrease")
+                tallies["sign"] += (claim.amount_krw < 0) == _decrease(gold)
     total = len(golds)
     precision = matched / predicted if predicted else 0.0
     recall = matched / total if total else 0.0

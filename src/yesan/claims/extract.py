@@ -34,6 +34,7 @@ from yesan.claims.links import (
     share_subjects,
     supplementary_increments,
 )
+from yesan.claims.lists import distribute, governed_changes
 from yesan.claims.model import Claim, Kind
 from yesan.claims.morph import TIME_WORDS, tokenize
 from yesan.claims.phrases import Phrase, SentenceView, clause_start, is_generic
@@ -80,12 +81,14 @@ def extract_document(document: Document) -> list[Claim]:
     drafts: list[Draft] = []
     for index in sorted(grouped):
         drafts.extend(_read_sentence(text, sentences, index, grouped[index], line))
+    governed_changes(text, sentences, drafts)
     resolve_adjustments(drafts)
     link_percentages(text, sentences, drafts)
     propagate_totals(drafts)
     supplementary_increments(drafts)
     share_subjects(drafts)
     name_changes(drafts)
+    drafts = distribute(text, drafts)
     claims: list[Claim] = []
     previous: dict[int, int] = {}
     for draft in drafts:
@@ -201,7 +204,7 @@ def _coordinated_changes(text: str, drafts: list[Draft]) -> None:
     """
     for k in range(len(drafts) - 2, -1, -1):
         first, second = drafts[k], drafts[k + 1]
-        if first.kind != "allocation" or second.kind != "change" or first.figure.column is not None:
+        if first.kind not in ("allocation", "total") or second.kind != "change" or first.figure.column is not None:
             continue
         between = text[first.figure.full_end : second.figure.full_start]
         new_clause = re.search(r"[다며고서]\s|[가-힣](?:은|는|이|가)\s", between)  # "…원, 특별회계가 6억 증가된"
@@ -209,7 +212,7 @@ def _coordinated_changes(text: str, drafts: list[Draft]) -> None:
             first.kind, first.direction = "change", second.direction
     for k, first in enumerate(drafts):
         marked = _PARTICLE_COMMA.match(text, first.figure.full_end)
-        if first.kind != "allocation" or first.figure.column is not None or marked is None:
+        if first.kind not in ("allocation", "total") or first.figure.column is not None or marked is None:
             continue
         for later in drafts[k + 1 :]:
             if later.sentence != first.sentence:

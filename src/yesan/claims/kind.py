@@ -11,7 +11,9 @@ The rules read the words right around the amount (Korean puts the verb of a chan
 * **other** — debt, revenue, prices, amounts per person (``1인당``, ``씩``) and components that are
   subtracted out (``중복 계상된 5조원을 제외하면``);
 * **total** — the subject is a whole budget: a government, a budget word and nothing but scope, time
-  and stage words (``서울시 내년 예산``, ``순계예산 규모``, ``교육청``, ``정책 사업비``);
+  and stage words (``서울시 내년 예산``, ``순계예산 규모``, ``교육청``, ``정책 사업비``), an account
+  (``일반회계``, ``특별회계``, ``교육비특별회계``), or a ministry's budget or 총지출 (``복지부 내년 예산``,
+  ``2025년도 부처 예산``, ``총지출 기준``);
 * **allocation** — everything else.
 """
 
@@ -26,13 +28,15 @@ from yesan.claims.phrases import Phrase
 
 __all__ = ["base_kind", "change_direction", "is_other", "is_whole_budget", "not_budget_subject", "past_reference"]
 
+#: ▲ and ▼ are arrows only when no item name follows: "▲연풍면 도시재생사업 72억 원 ▲교육발전특구 …" is a list.
+_ARROW_END: Final = r"(?!\s?[가-힣A-Za-z'‘\"“(\[])"
 INCREASE: Final = (
     r"늘(?:어|었|린|려|렸|리|릴|은|고)|증가|증액|확대|상향|상승|불(?:어|었|린|려|은)|많(?:은|다|아|이|게|고)|순증"
-    r"|인상|오른|올랐|올려|올린|↑|▲"
+    rf"|인상|오른|올랐|올려|올린|↑|▲{_ARROW_END}"
 )
 DECREASE: Final = (
     r"감소|감액|삭감|줄(?:어|었|인|여|일|은|고)|축소|하향|깎(?:였|인|아|여|은|고)|적(?:은|다|게)|하락|인하|절감"
-    r"|순감|내린|내렸|낮(?:은|아|춘|췄|게)|↓|▼"
+    rf"|순감|내린|내렸|낮(?:은|아|춘|췄|게)|↓|▼{_ARROW_END}"
 )
 _CHANGE_AFTER: Final = re.compile(
     r"(?P<close>\s?\))?"
@@ -198,10 +202,86 @@ def _eojeol_ends(tokens: tuple[Token, ...]) -> list[int]:
     return ends
 
 
+_WHEN: Final = r"(?:(?:올해|내년|내년도|새해|금년|[0-9]{4}\s?년도?)\s?)?"
+#: An account's whole budget: "일반회계", "특별회계는", "교육비특별회계 예산", "·특별회계".
+_ACCOUNT_TOTAL: Final = re.compile(
+    rf"^[·ㆍ,\s]*{_WHEN}(?:일반|(?:교육비|기타|공기업)?\s?특별)\s?회계\s?{_WHEN}(?:예산안?|세출(?:예산)?|규모)?$|^기금$"
+)
+#: Ministries and agencies (a closed list): their budget or 총지출 is a whole budget.
+MINISTRIES: Final = (
+    "행정안전부",
+    "행안부",
+    "보건복지부",
+    "복지부",
+    "교육부",
+    "국토교통부",
+    "국토부",
+    "기획재정부",
+    "기재부",
+    "산업통상자원부",
+    "산업부",
+    "과학기술정보통신부",
+    "과기정통부",
+    "과기부",
+    "환경부",
+    "기후에너지환경부",
+    "고용노동부",
+    "고용부",
+    "노동부",
+    "농림축산식품부",
+    "농식품부",
+    "해양수산부",
+    "해수부",
+    "문화체육관광부",
+    "문체부",
+    "중소벤처기업부",
+    "중기부",
+    "여성가족부",
+    "여가부",
+    "성평등가족부",
+    "국방부",
+    "외교부",
+    "법무부",
+    "통일부",
+    "국가보훈부",
+    "보훈부",
+    "경찰청",
+    "소방청",
+    "국세청",
+    "관세청",
+    "조달청",
+    "통계청",
+    "산림청",
+    "기상청",
+    "농촌진흥청",
+    "문화재청",
+    "국가유산청",
+    "특허청",
+    "해양경찰청",
+    "질병관리청",
+    "식품의약품안전처",
+    "식약처",
+    "인사혁신처",
+    "법제처",
+    "방위사업청",
+    "병무청",
+    "부처",
+    "정부",
+)
+_MINISTRY_TOTAL: Final = re.compile(
+    rf"^{_WHEN}(?:{'|'.join(MINISTRIES)})(?:의)?\s?{_WHEN}"
+    r"(?:예산안?|총지출|예산\s?및\s?기금(?:운용계획)?)(?:의)?(?:\s?총지출)?(?:\s?(?:규모|기준))?$"
+    r"|^총지출(?:\s?(?:규모|기준))?$"
+)
+
+
 def is_whole_budget(subject: Phrase | None, sentence: str) -> bool:
     """The subject names a whole budget (see the module docstring)."""
     if subject is None:
         return False
+    named = re.sub(r"\s+", " ", sentence[subject.start : subject.end]).strip()
+    if _ACCOUNT_TOTAL.match(named) or _MINISTRY_TOTAL.match(named):
+        return True
     tokens = subject.head
     words = sentence[tokens[0].start : tokens[-1].end] if tokens else ""
     if re.search(r"정책\s?사업비", words):

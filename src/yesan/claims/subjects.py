@@ -9,7 +9,8 @@ as the parenthesis alone. The score (0–1):
 * one contains the other: 0.5–1.0 by how much of the longer one it covers (a two-syllable name
   inside a longer one: 0.3–0.7);
 * otherwise syllable-bigram overlap: the mean of Dice and the overlap coefficient, with
-  synonyms (``yesan.query.korean.SYNONYMS``: 어르신 = 노인 …) tried on the article's side.
+  synonyms (``yesan.query.korean.SYNONYMS``: 어르신 = 노인 …) tried on the article's side; a synonym of
+  one sense only (AI = 인공지능) only when the data name is in that sense (not ``AI 긴급방역``).
 
 A data name that covers little of an article subject listing several things (``A, B 등 C``) is a
 *part* of it (``Similarity.partial``): its figure cannot confirm or refute the article's total.
@@ -158,11 +159,11 @@ def similarity(article_subject: str, data_name: str, *, government_names: tuple[
     article = compact(article_subject, government_names=government_names)
     if len(article) < 2:
         return Similarity(0.0)
-    variants = [article, *synonyms(article, limit=4)]
     best = Similarity(0.0)
     for alternate in alternates(data_name):
         data = compact(alternate, government_names=government_names)
-        for variant in variants:
+        # synonyms of one sense only where the data name has that sense: 인공지능 ≠ the AI of "AI 긴급방역"
+        for variant in [article, *synonyms(article, limit=4, context=data)]:
             found = _pair(variant, data, listing)
             if variant is not article:
                 found = Similarity(found.score * 0.95, found.partial)

@@ -4,8 +4,10 @@ A table is a run of lines whose cells are separated by tabs, ``|`` or two or mor
 are rendered that way by :mod:`.html`), or a label followed by numbers. A unit declaration on the
 table's first lines or within the three lines before it gives the scale; without one, bare numbers
 are not money (they may be counts). The header row tells what each column holds: an earlier year,
-기정/당초/전년 → ``prior``; 증감/증액/감액/차이 → ``change``; 률/율/비율/% → a percentage, not money;
-anything else → the current figure. A row labelled 합계/총계/계 is the total.
+기정/당초/전년 → ``prior`` (기정/당초 of the budget year itself); 증감/증액/감액/차이 → ``change``;
+률/율/비율/% → a percentage, not money; anything else → the current figure. A row labelled 합계/총계/계
+is the total. Cells may be separated by box-drawing bars (``│``), and box rules are skipped. A budget
+book's 산출기초 lines (``… = 12,500``, ``= △3,000``) give the line's amount in the book's unit; △ is a minus.
 """
 
 from __future__ import annotations
@@ -20,23 +22,31 @@ from yesan.money import parse_cell, parse_unit
 __all__ = ["table_figures"]
 
 _NUMERIC: Final = re.compile(r"[△▽+\-]?\s?\(?[0-9][0-9,]*(?:\.[0-9]+)?\)?%?|[-–—]")
-_SPLIT: Final = re.compile(r"\t|\s*\|\s*| {2,}")
+_SPLIT: Final = re.compile(r"\t|\s*[|│┃║]\s*| {2,}")
+_BARS: Final = frozenset("|│┃║")
 _YEAR: Final = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])")
 _TOTAL_LABEL: Final = re.compile(
     r"^(?:합\s*계|총\s*계|계|총\s*액|예산\s*총계|세출\s*총계|세입\s*총계|총\s*예산|전\s*체)$"
 )
 _CHANGE_HEAD: Final = re.compile(r"증\s*감|증액|감액|차\s*이|차\s*액|변\s*동|비교")
 _PCT_HEAD: Final = re.compile(r"[률율%]|비\s*중|비\s*율")
+_SAME_YEAR_PRIOR: Final = re.compile(r"기\s*정|당\s*초")
 _PRIOR_HEAD: Final = re.compile(r"기\s*정|당\s*초|전\s*년|작\s*년|지난\s*해|前年")
 #: A line that is only a unit in brackets, as tables are headed: "(억원)", "[백만원]".
 _BARE_UNIT: Final = re.compile(r"^[ \t]*[(\[<][ \t]*[천백만억조]*[ \t]?원[ \t]*[)\]>][ \t]*$", re.MULTILINE)
-_RULE_LINE: Final = re.compile(r"[\s|:\-–—=+]*[-–—=]{3,}[\s|:\-–—=+]*")
+_RULE_LINE: Final = re.compile(
+    r"[\s|:\-–—=+]*[-–—=]{3,}[\s|:\-–—=+]*"
+    r"|[\s─━│┃║═┌┐└┘├┤┬┴┼┏┓┗┛┣┫┳┻╋╔╗╚╝╠╣╦╩╬]*[─━═][\s─━│┃║═┌┐└┘├┤┬┴┼┏┓┗┛┣┫┳┻╋╔╗╚╝╠╣╦╩╬]*"
+)
+#: A 산출기초 (calculation basis) line of a budget book: "냉방비 : 50,000원 × 250개소 = 12,500", "= △3,000";
+#: the result after "=" is in the book's unit (천원), a unit price written with 원 is in won.
+_BASIS_LINE: Final = re.compile(r"^(?P<label>[^=\n]*?)=\s*(?P<number>[△▽\-]?\s?[0-9][0-9,]*)\s*$")
 _LABEL_BULLET: Final = re.compile(r"^[\s○●◦•·▪■□◆◇▶▷\-*]+|^\(?[0-9]{1,2}[.)]\s*")
 
 
 def _cells(line: str) -> list[tuple[int, str]]:
     """Cells of a table row with their offsets in ``line``; [] when the line is not a row."""
-    if "\t" in line or "|" in line or re.search(r"\S {2,}\S", line):
+    if "\t" in line or any(bar in line for bar in _BARS) or re.search(r"\S {2,}\S", line):
         cells: list[tuple[int, str]] = []
         pos = 0
         for match in _SPLIT.finditer(line):
@@ -107,10 +117,16 @@ def table_figures(text: str, taken: list[tuple[int, int]], budget_year: int | No
         cells = _cells(line)
         is_data = any(_is_number(cell) for _, cell in cells[1:]) and not _is_year_row(cells)
         if not is_data:
-            in_table = "\t" in line or "|" in line
+            in_table = "\t" in line or any(bar in line for bar in _BARS)
+            basis = _BASIS_LINE.match(line)
+            if basis is not None and scale is not None:
+                figure = _basis_figure(basis, offset_of_line, scale, budget_year, taken_starts)
+                if figure is not None:
+                    figures.append(figure)
+                continue
             if len(cells) >= 2:
                 header = cells
-            elif line.strip() and unit is None and not in_table:
+            elif line.strip() and unit is None and not in_table and not _LABEL_BULLET.match(line):
                 header, scale, last_label = None, None, ""  # prose: the table (if any) has ended
             continue
         if scale is None:
@@ -133,8 +149,8 @@ def table_figures(text: str, taken: list[tuple[int, int]], budget_year: int | No
             if won is None:
                 continue
             kind, year, stage, head = column
-            if year is None and kind in ("current", "change"):
-                year = budget_year
+            if year is None and (kind in ("current", "change") or _SAME_YEAR_PRIOR.search(head)):
+                year = budget_year  # 기정액/당초: this year's budget before the revision
             meta = Column(
                 header=head,
                 kind=kind,
@@ -146,6 +162,27 @@ def table_figures(text: str, taken: list[tuple[int, int]], budget_year: int | No
             )
             figures.append(Figure(start, start + len(cell), start, start + len(cell), won, None, scale, False, meta))
     return figures
+
+
+def _basis_figure(
+    basis: re.Match[str], line_start: int, scale: int, budget_year: int | None, taken: set[int]
+) -> Figure | None:
+    """The result of a 산출기초 line: the line's amount (a △ result is a cut), named by what precedes ``:``."""
+    number = basis.group("number")
+    start = line_start + basis.start("number")
+    if start in taken:
+        return None
+    try:
+        won = parse_cell(number.replace(" ", ""), scale)
+    except MoneyError:
+        return None
+    if won is None:
+        return None
+    label = _LABEL_BULLET.sub("", basis.group("label").split(":")[0].split("：")[0]).strip() or None
+    kind = "change" if won < 0 else "current"
+    meta = Column(header="산출기초", kind=kind, year=budget_year, stage=None, row_label=label, row_total=False)
+    end = start + len(number)
+    return Figure(start, end, start, end, won, None, scale, False, meta)
 
 
 def _columns_for(

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Final
+from dataclasses import dataclass
+from typing import Any, Final
 
 _DROP_RE: Final = re.compile(r"[\W_]+")
 _TOKEN_RE: Final = re.compile(r"[a-z]+|[0-9]+")
@@ -75,10 +76,16 @@ PARTICLES: Final[tuple[str, ...]] = tuple(
 
 #: Groups of words that mean the same in budget item names. A query word (or a part of one) in a
 #: group also finds the other members, ranked just below exact matches. Written as people spell
-#: them; they are normalised when used.
+#: them; they are normalised when used. Groups whose words mean the same only in one sense of a
+#: homonym are in ``SENSED_SYNONYMS``.
 SYNONYMS: Final[tuple[tuple[str, ...], ...]] = (
-    ("AI", "인공지능"),
     ("CCTV", "폐쇄회로"),
+    ("R&D", "연구개발"),
+    ("ICT", "정보통신기술"),
+    ("SOC", "사회기반시설", "사회간접자본"),
+    ("ASF", "아프리카돼지열병"),
+    ("ESG", "환경사회지배구조"),
+    ("DMZ", "비무장지대"),
     ("IoT", "사물인터넷"),
     ("어르신", "노인", "고령자", "시니어"),
     ("독거노인", "홀몸노인", "홀로어르신", "독거어르신"),
@@ -100,6 +107,62 @@ SYNONYMS: Final[tuple[tuple[str, ...], ...]] = (
     ("소상공인", "자영업자"),
     ("어린이", "아동"),
     ("일자리", "고용"),
+)
+
+
+@dataclass(frozen=True)
+class Sense:
+    """One sense of a homonym, recognised from the other words of a name.
+
+    A name is in the sense when its normalised form contains one of ``cues`` and none of ``against``
+    (words that settle the other sense, e.g. ``인공지능`` or ``기반`` for AI the technology).
+    """
+
+    name: str
+    cues: tuple[str, ...]
+    against: tuple[str, ...] = ()
+
+    def holds(self, normalized_name: str) -> bool:
+        """Whether a normalised name reads in this sense."""
+        return any(cue in normalized_name for cue in self.cues) and not any(
+            word in normalized_name for word in self.against
+        )
+
+
+#: AI in livestock and disease items is avian influenza (조류인플루엔자): ``고병원성 AI 긴급방역``,
+#: ``구제역 및 AI 예방약품``, ``AI 현장검사비``. Cues are the words of animal-disease control; a name that
+#: also says 인공지능 or 기반/플랫폼/데이터… (``인공지능(AI) 기반 가축 이상 징후 탐지``) is technology.
+ANIMAL_DISEASE: Final = Sense(
+    "animal_disease",
+    cues=(
+        *("방역", "구제역", "병원성", "전염병", "질병", "백신", "예방약품", "약품", "인플루엔자", "조류독감"),
+        *("살처분", "가금", "asf", "돼지열병", "소독", "차단", "통제초소", "휴지기", "시료채취", "현장활동"),
+        *("검사", "진단", "사육제한", "발생대비", "오리", "산란계", "철새", "상황실"),
+    ),
+    against=(
+        *("인공지능", "기반", "빅데이터", "데이터", "플랫폼", "디지털", "스마트", "로봇", "소프트웨어"),
+        *("챗봇", "스피커", "돌봄", "안부", "고독사", "학습", "교육", "창업", "서비스", "솔루션", "반도체"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class SensedGroup:
+    """Words that mean the same only where a name is (``inside``) or is not in ``sense``."""
+
+    words: tuple[str, ...]
+    sense: Sense
+    inside: bool
+
+    def applies(self, normalized_name: str) -> bool:
+        return self.sense.holds(normalized_name) == self.inside
+
+
+#: Synonyms that hold in one sense only: AI = 인공지능 outside animal-disease items, AI = 조류인플루엔자
+#: (조류독감) inside them. ``yesan search 인공지능`` thus finds ``AI 기반 …`` but not ``AI 긴급방역``.
+SENSED_SYNONYMS: Final[tuple[SensedGroup, ...]] = (
+    SensedGroup(("AI", "인공지능"), ANIMAL_DISEASE, inside=False),
+    SensedGroup(("AI", "조류인플루엔자", "조류독감"), ANIMAL_DISEASE, inside=True),
 )
 
 
@@ -166,20 +229,133 @@ def _synonym_groups(groups: Iterable[tuple[str, ...]]) -> dict[str, tuple[str, .
     return table
 
 
-SYNONYM_TABLE: Final[dict[str, tuple[str, ...]]] = _synonym_groups(SYNONYMS)
+#: English words for what budget item names say in Korean, so an English query finds them
+#: (``library`` → 도서관). Names in the data are Korean; these are one-way in practice.
+ENGLISH: Final[tuple[tuple[str, ...], ...]] = (
+    ("library", "도서관"),
+    ("youth", "청년"),
+    ("elderly", "노인", "어르신"),
+    ("senior", "시니어", "노인", "어르신"),
+    ("child", "아동", "어린이"),
+    ("children", "아동", "어린이"),
+    ("childcare", "보육"),
+    ("daycare", "어린이집"),
+    ("dementia", "치매"),
+    ("disabled", "장애인"),
+    ("disability", "장애인"),
+    ("welfare", "복지"),
+    ("health", "보건", "건강"),
+    ("hospital", "병원"),
+    ("parking", "주차"),
+    ("park", "공원"),
+    ("road", "도로"),
+    ("bridge", "교량"),
+    ("river", "하천"),
+    ("port", "항만"),
+    ("harbor", "항만"),
+    ("railway", "철도"),
+    ("bus", "버스"),
+    ("taxi", "택시"),
+    ("bicycle", "자전거"),
+    ("drone", "드론"),
+    ("smart", "스마트"),
+    ("city", "시티", "도시"),
+    ("village", "마을"),
+    ("housing", "주거", "주택"),
+    ("job", "일자리"),
+    ("jobs", "일자리"),
+    ("startup", "창업"),
+    ("farm", "농장", "팜"),
+    ("agriculture", "농업"),
+    ("fishery", "어업", "수산"),
+    ("forest", "산림", "숲"),
+    ("wildfire", "산불"),
+    ("fire", "소방", "화재"),
+    ("disaster", "재난"),
+    ("safety", "안전"),
+    ("environment", "환경"),
+    ("waste", "폐기물", "쓰레기"),
+    ("sewage", "하수"),
+    ("water", "상수도", "수도"),
+    ("energy", "에너지"),
+    ("solar", "태양광"),
+    ("hydrogen", "수소"),
+    ("tourism", "관광"),
+    ("festival", "축제"),
+    ("culture", "문화"),
+    ("museum", "박물관"),
+    ("school", "학교"),
+    ("education", "교육"),
+    ("market", "시장"),
+    ("pet", "반려동물"),
+    ("vaccine", "백신"),
+    ("population", "인구"),
+)
+
+SYNONYM_TABLE: Final[dict[str, tuple[str, ...]]] = _synonym_groups((*SYNONYMS, *ENGLISH))
 
 
-def synonyms(term: str, *, table: dict[str, tuple[str, ...]] = SYNONYM_TABLE, limit: int = 12) -> list[str]:
-    """Other spellings of a normalised term: the whole term's synonyms, then ``term`` with a synonym
-    replacing a part of it (``노인복지`` → ``어르신복지``). A Latin-only part is replaced only when it
-    is a whole word of ``term`` (``ai`` in ``ai돌봄``, not in ``maintenance``)."""
-    found: list[str] = list(table.get(term, ()))
+def _sensed_table(groups: Iterable[SensedGroup]) -> dict[str, tuple[tuple[str, SensedGroup], ...]]:
+    table: dict[str, tuple[tuple[str, SensedGroup], ...]] = {}
+    for group in groups:
+        members = tuple(dict.fromkeys(normalize(word) for word in group.words))
+        for member in members:
+            table[member] = (*table.get(member, ()), *((m, group) for m in members if m != member))
+    return table
+
+
+SENSED_TABLE: Final = _sensed_table(SENSED_SYNONYMS)
+
+
+def _replacements(term: str, table: dict[str, tuple[Any, ...]]) -> list[tuple[str, Any]]:
+    """(member, other) pairs of ``table`` whose member is ``term`` or a part of it (Latin: a whole word)."""
+    found: list[tuple[str, Any]] = [(term, other) for other in table.get(term, ())]
     for member, others in table.items():
         if member == term or member not in term:
             continue
         if is_latin(member) and not _latin_word_in(member, term):
             continue
-        found.extend(term.replace(member, other) for other in others)
+        found.extend((member, other) for other in others)
+    return found
+
+
+def sensed_synonyms(term: str, *, limit: int = 12) -> list[tuple[str, SensedGroup | None]]:
+    """Other spellings of a normalised term, each with the sense a name must have for it to hold
+    (``None``: in any name). See ``synonyms`` for how parts of a term are replaced."""
+    found: list[tuple[str, SensedGroup | None]] = []
+    for member, other in _replacements(term, SYNONYM_TABLE):
+        found.append((term.replace(member, other) if member != term else other, None))
+    for member, (other, group) in _replacements(term, SENSED_TABLE):
+        found.append((term.replace(member, other) if member != term else other, group))
+    seen: dict[str, SensedGroup | None] = {}
+    for word, group in found:
+        if word and word != term and (word not in seen or group is None):
+            seen[word] = group
+    return list(seen.items())[:limit]
+
+
+def synonyms(
+    term: str,
+    *,
+    table: dict[str, tuple[str, ...]] = SYNONYM_TABLE,
+    limit: int = 12,
+    context: str | None = None,
+) -> list[str]:
+    """Other spellings of a normalised term: the whole term's synonyms, then ``term`` with a synonym
+    replacing a part of it (``노인복지`` → ``어르신복지``). A Latin-only part is replaced only when it
+    is a whole word of ``term`` (``ai`` in ``ai돌봄``, not in ``maintenance``).
+
+    Synonyms of one sense only (``SENSED_SYNONYMS``) are included when ``context`` (the normalised name
+    the term is compared with) is in that sense, or when no ``context`` is given: ``synonyms("인공지능",
+    context="ai긴급방역")`` has no ``ai``.
+    """
+    found: list[str] = []
+    for member, other in _replacements(term, table):
+        found.append(term.replace(member, other) if member != term else other)
+    if table is SYNONYM_TABLE:
+        for member, (other, group) in _replacements(term, SENSED_TABLE):
+            if context is None or group.applies(context):
+                found.append(term.replace(member, other) if member != term else other)
     unique = [word for word in dict.fromkeys(found) if word and word != term]
     return unique[:limit]
 
@@ -202,6 +378,28 @@ def korean_terms(query: str, *, table: dict[str, tuple[str, ...]] = SYNONYM_TABL
 
 def _latin_word_in(word: str, term: str) -> bool:
     return any(token == word for token in _TOKEN_RE.findall(term))
+
+
+_SYLLABLE_FIRST: Final = 0xAC00
+_SYLLABLE_LAST: Final = 0xD7A3
+_CHOSEONG_FIRST: Final = 0x1100  # NFKC turns the compatibility jamo a person types (ㄱ, U+3131) into these
+_CHOSEONG_LAST: Final = 0x1112
+
+
+def is_chosung(term: str) -> bool:
+    """Whether a normalised term is only initial consonants (초성), at least two: ``ㄱㄹㄷ``."""
+    return len(term) >= 2 and all(_CHOSEONG_FIRST <= ord(char) <= _CHOSEONG_LAST for char in term)
+
+
+def chosung(text: str) -> str:
+    """``text`` with every Hangul syllable replaced by its initial consonant (in the NFKC form of a
+    query's ``ㄱ``), other characters kept, so positions line up: ``경로당1`` → ``ᄀᄅᄃ1``."""
+    return "".join(
+        chr(_CHOSEONG_FIRST + (ord(char) - _SYLLABLE_FIRST) // 588)
+        if _SYLLABLE_FIRST <= ord(char) <= _SYLLABLE_LAST
+        else char
+        for char in text
+    )
 
 
 def typo_patterns(term: str) -> list[tuple[str | None, ...]]:
@@ -249,13 +447,21 @@ def pattern_regex(pattern: tuple[str | None, ...]) -> str:
 
 
 __all__ = [
+    "ANIMAL_DISEASE",
+    "ENGLISH",
     "PARTICLES",
+    "SENSED_SYNONYMS",
+    "SENSED_TABLE",
     "STOP_WORDS",
     "SYNONYMS",
     "SYNONYM_TABLE",
+    "Sense",
+    "SensedGroup",
     "bigrams",
+    "chosung",
     "fold",
     "has_hangul",
+    "is_chosung",
     "is_latin",
     "korean_terms",
     "latin_tokens",
@@ -263,6 +469,7 @@ __all__ = [
     "pattern_grams",
     "pattern_regex",
     "query_terms",
+    "sensed_synonyms",
     "skip_bigrams",
     "strip_particle",
     "synonyms",

@@ -8,8 +8,12 @@ apart) of every distinct normalised name, and the Latin words and numbers of eac
    match ``청년 일자리 지원``), and if the whole word is not found, a trailing particle is dropped
    (``어르신의`` → ``어르신``);
 2. each word matches names containing it (score 1000), its particle-less form (950), a synonym
-   from ``yesan.query.korean.SYNONYMS`` (900), or, when it has few such matches, a spelling one
-   syllable away (600; ``경노당`` → ``경로당``; Latin words through rapidfuzz);
+   from ``yesan.query.korean.SYNONYMS`` (900; a synonym of one sense only, ``SENSED_SYNONYMS``, in the
+   names of that sense: ``인공지능`` finds ``AI 기반 …`` but not ``AI 긴급방역``), or, when it has few
+   such matches, a spelling one syllable away (600; ``경노당`` → ``경로당``; Latin words through rapidfuzz)
+   and, for a 3–4 syllable word, the one-syllable-off spelling that many more names use (950; ``도서간`` →
+   ``도서관``); English words through ``korean.ENGLISH`` (``library`` → 도서관); a word of initial consonants
+   only (``ㄱㄹㄷ``) matches names by their 초성, the most common reading (경로당) at 900, others at 600;
 3. a name's score is the mean over the words (a name missing a word scores lower but is still
    found), +100 when the words appear together in query order, +200 when the name *is* the query;
 4. hits are items (rows) of matching names, best score first, then largest budget (예산현액).
@@ -17,6 +21,7 @@ apart) of every distinct normalised name, and the Latin words and numbers of eac
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
@@ -34,13 +39,16 @@ from rapidfuzz.distance import Levenshtein
 from yesan.errors import QueryError
 from yesan.query.drilldown import Filters
 from yesan.query.korean import (
+    Sense,
+    chosung,
+    is_chosung,
     is_latin,
     latin_tokens,
     pattern_grams,
     pattern_regex,
     query_terms,
+    sensed_synonyms,
     strip_particle,
-    synonyms,
     typo_patterns,
 )
 from yesan.query.snapshots import choose_for
@@ -50,6 +58,11 @@ EXACT: Final = 1000
 STRIPPED: Final = 950
 SYNONYM: Final = 900
 TYPO: Final = 600
+CORRECTED: Final = 950
+#: A word with few names is also read as the spelling one syllable away that this many names use, and
+#: this many times more than the word itself (``도서간`` → ``도서관``).
+CORRECTION_MIN: Final = 20
+CORRECTION_RATIO: Final = 20
 PHRASE_BONUS: Final = 100
 WHOLE_NAME_BONUS: Final = 200
 #: Spellings one syllable away are tried for a word with fewer matching names than this.
@@ -142,6 +155,9 @@ class SearchIndex:
         self._docs_by_budget = self._row_doc[self._rows_by_budget]
         self._snapshot = table.column("snapshot_id").to_numpy().astype(np.int64)
         self._snapshots: frozenset[int] | None = None
+        self._senses: dict[str, NDArray[np.bool_]] = {}
+        self._chosung: pa.StringArray | None = None
+        self._sense_lock = threading.Lock()
         self._gov, self._gov_index = _codes(table.column("gov_code"))
         self._gov_name, self._gov_name_index = _codes(table.column("gov_name"))
         self._region, self._region_index = _codes(table.column("parent_name"))
@@ -283,22 +299,98 @@ class SearchIndex:
 
     def _word_scores(self, term: str) -> NDArray[np.int32]:
         scores = np.zeros(self.n_docs, dtype=np.int32)
+        if is_chosung(term):
+            for ids, score in self._chosung_matches(term):
+                scores[ids] = score
+            return scores
         exact = self.containing(term)
+        forms = [term]
         matched: list[tuple[IntArray, int]] = []
         if not len(exact):
             stripped = strip_particle(term)
-            if stripped:
+            if stripped:  # "폐쇄회로" ends in 로 too: the whole word keeps its synonyms and typos
                 matched.append((self.containing(stripped), STRIPPED))
-                term = stripped
-        for other in synonyms(term):
-            matched.append((self.containing(other), SYNONYM))
+                forms.append(stripped)
+        for form in forms:
+            for other, group in sensed_synonyms(form):
+                ids = self.containing(other)
+                if group is not None and len(ids):
+                    ids = ids[self._sense_mask(group.sense)[ids] == group.inside]  # AI = 인공지능 only outside 방역
+                matched.append((ids, SYNONYM))
         count = len(exact) + sum(len(ids) for ids, _ in matched)
-        if count < TYPO_BELOW and len(term) >= 3:
-            scores[self._typos(term)] = TYPO
+        if count < TYPO_BELOW:
+            for form in forms:
+                if len(form) >= 3:
+                    scores[self._typos(form)] = TYPO
+            corrected = self._correction(term, len(exact))
+            if corrected is not None:
+                matched.append((self.containing(corrected), CORRECTED))
         for ids, score in sorted(matched, key=lambda pair: pair[1]):
-            scores[ids] = score
+            scores[ids] = np.maximum(scores[ids], score)
         scores[exact] = EXACT
         return scores
+
+    def _correction(self, term: str, exact: int) -> str | None:
+        """The spelling one syllable away from a 3–4 syllable ``term`` (any position, the first and last too)
+        that many more names use (``도서간`` → ``도서관``, ``채육관`` → ``체육관``): at least
+        ``CORRECTION_MIN`` names and ``CORRECTION_RATIO`` times the names with ``term`` itself (plus one);
+        else ``None``."""
+        if not 3 <= len(term) <= 4 or not all("가" <= char <= "힣" for char in term):
+            # longer words get typo patterns at every position; one syllable off there is often another word
+            return None
+        counts: dict[str, int] = {}
+        for i in range(len(term)):
+            pattern = (*term[:i], None, *term[i + 1 :])
+            pairs, skips = pattern_grams(pattern)
+            postings = [self._posting(g, 1) for g in pairs] + [self._posting(g, 2) for g in skips]
+            candidates = self._verify(self._all_of(postings), pattern_regex(pattern), regex=True)
+            finder = re.compile(pattern_regex(pattern))
+            for name in self.names.take(pa.array(candidates)).to_pylist():
+                for variant in {found.group(0) for found in finder.finditer(str(name))}:
+                    if variant != term and all("가" <= char <= "힣" for char in variant):
+                        counts[variant] = counts.get(variant, 0) + 1
+        if not counts:
+            return None
+        best = max(counts, key=lambda word: (counts[word], word))
+        if counts[best] >= CORRECTION_MIN and counts[best] >= CORRECTION_RATIO * (exact + 1):
+            return best
+        return None
+
+    def _chosung_matches(self, term: str) -> list[tuple[IntArray, int]]:
+        """Names whose initial consonants contain ``term`` (``ㄱㄹㄷ``): those spelling the most common
+        reading of it (``경로당``, and readings used by at least a quarter as many names) score ``SYNONYM``,
+        other readings (``공립도서관``'s 공립도) ``TYPO``."""
+        initials = self._initials()
+        ids = np.flatnonzero(pc.match_substring(initials, term).to_numpy(zero_copy_only=False)).astype(np.int32)
+        if not len(ids):
+            return []
+        readings: dict[str, list[int]] = {}
+        names = self.names.take(pa.array(ids)).to_pylist()
+        for doc, name, spelled in zip(ids.tolist(), names, initials.take(pa.array(ids)).to_pylist(), strict=True):
+            at = str(spelled).find(term)
+            while at >= 0:
+                readings.setdefault(str(name)[at : at + len(term)], []).append(doc)
+                at = str(spelled).find(term, at + 1)
+        most = max(len(set(docs)) for docs in readings.values())
+        common = [docs for docs in readings.values() if len(set(docs)) * 4 >= most]
+        best = _sorted_unique(np.array([doc for docs in common for doc in docs], dtype=np.int32))
+        return [(ids, TYPO), (best, SYNONYM)]
+
+    def _initials(self) -> pa.StringArray:
+        """Per name: its 초성 form (``korean.chosung``), computed once per index."""
+        with self._sense_lock:
+            if self._chosung is None:
+                self._chosung = pa.array([chosung(str(name)) for name in self.names.to_pylist()], pa.string())
+            return self._chosung
+
+    def _sense_mask(self, sense: Sense) -> NDArray[np.bool_]:
+        """Per name: whether it reads in ``sense`` (``korean.Sense.holds``), computed once per index."""
+        with self._sense_lock:
+            mask = self._senses.get(sense.name)
+            if mask is None:
+                mask = np.array([sense.holds(str(name)) for name in self.names.to_pylist()], dtype=bool)
+                self._senses[sense.name] = mask
+            return mask
 
     # --- searching -------------------------------------------------------------------------------
 

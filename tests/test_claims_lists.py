@@ -1,0 +1,199 @@
+"""Extraction of figures in revision lists, leads, distributions, account totals and budget books (issue 15).
+
+Sentences are written for these tests (no article text); hypothesis varies the numerals, spacing,
+particles and bullets around the same patterns.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from yesan.claims.extract import extract
+from yesan.claims.lists import governing_direction, split_coordinated
+
+EOK = 10**8
+CASES = settings(
+    max_examples=int(os.environ.get("YESAN_FUZZ_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+)
+PROGRAMS = ("체육관 설계", "축제 지원", "홍보물 제작", "청사 리모델링", "꽃길 조성", "음악회 개최", "해외 연수")
+CUT_VERBS = ("삭감했다", "전액 삭감했다", "감액했다", "감액됐다", "삭감됐다", "줄였다", "깎았다")
+RAISE_VERBS = ("증액했다", "증액됐다", "늘렸다", "추가 반영했다")
+eok = st.integers(min_value=1, max_value=900)
+programs = st.lists(st.sampled_from(PROGRAMS), min_size=2, max_size=4, unique=True)
+
+
+def _amount(value: int, spaced: bool) -> str:
+    return f"{value}억{' ' if spaced else ''}원"
+
+
+def _signs(text: str) -> list[int]:
+    return [(claim.amount_krw > 0) - (claim.amount_krw < 0) for claim in extract(text) if claim.kind == "change"]
+
+
+@CASES
+@given(
+    names=programs,
+    values=st.lists(eok, min_size=4, max_size=4),
+    spaced=st.booleans(),
+    verb=st.sampled_from(CUT_VERBS + RAISE_VERBS),
+    parens=st.booleans(),
+    obj=st.sampled_from(["등 행사 예산을 ", "등을 ", "등이 ", "등 "]),
+)
+def test_the_predicate_after_a_list_signs_every_amount_in_it(
+    names: list[str], values: list[int], spaced: bool, verb: str, parens: bool, obj: str
+) -> None:
+    items = [
+        f"{n}({_amount(v, spaced)})" if parens else f"{n} {_amount(v, spaced)}"
+        for n, v in zip(names, values, strict=False)
+    ]
+    text = f"시의회는 {', '.join(items)} {obj}{verb}"
+    sign = -1 if verb in CUT_VERBS else 1
+    claims = extract(text)
+    assert [c.kind for c in claims] == ["change"] * len(names), text
+    assert [c.amount_krw for c in claims] == [sign * v * EOK for v in values[: len(names)]], text
+    assert [c.subject and c.subject.split()[0] for c in claims] == [n.split()[0] for n in names], text
+
+
+@CASES
+@given(
+    names=programs,
+    values=st.lists(eok, min_size=4, max_size=4),
+    lead=st.sampled_from(["주요 삭감 내용은", "감액한 주요 예산은", "반면 감액된 사업들은", "주요 증액 사업은"]),
+    bullet=st.sampled_from(["", "▲", "△", "- "]),
+)
+def test_a_lead_that_names_the_change_signs_the_listed_amounts(
+    names: list[str], values: list[int], lead: str, bullet: str
+) -> None:
+    items = [f"{bullet}{n}({v}억원)" for n, v in zip(names, values, strict=False)]
+    separator = " " if bullet in ("▲", "△") else ", "
+    text = f"{lead} {separator.join(items)} 등이다."
+    sign = 1 if "증액" in lead else -1
+    assert _signs(text) == [sign] * len(names), text
+
+
+@CASES
+@given(names=programs, values=st.lists(eok, min_size=4, max_size=4), verb=st.sampled_from(["반영됐다", "포함됐다"]))
+def test_bullet_marks_are_not_arrows_and_a_neutral_predicate_leaves_levels(
+    names: list[str], values: list[int], verb: str
+) -> None:
+    text = (
+        "주요 반영 사업은 " + " ".join(f"▲{n} {v}억 원" for n, v in zip(names, values, strict=False)) + f" 등이 {verb}"
+    )
+    claims = extract(text)
+    assert [c.kind for c in claims] == ["allocation"] * len(names), text
+    assert all(c.amount_krw > 0 for c in claims)
+
+
+def test_each_clause_takes_its_own_verb() -> None:
+    text = "위원회는 홍보 사업 등 3건에 4,120만원을 감액하고, 복지관 보수 등에 2억원을 증액했다."
+    assert [c.amount_krw for c in extract(text)] == [-41_200_000, 2 * EOK]
+    text = (
+        "일반회계에서 공연장 운영비 15억 원 등 총 90억 원이 증액된 반면 소송 배상금 14억 원 등 총 60억 원이 삭감됐다."
+    )
+    assert [c.amount_krw // EOK for c in extract(text)] == [15, 90, -14, -60]
+
+
+def test_a_level_and_an_expanding_program_are_not_changes() -> None:
+    assert [c.kind for c in extract("경로당 신축(26억 원), 복지관 증축(25억 원) 등 노인 복지도 확대된다.")] == [
+        "allocation",
+        "allocation",
+    ]
+    assert [c.kind for c in extract("기초생활보장에 4조원을 배정해 급여를 확대하고, 돌봄에 300억원을 늘렸다.")] == [
+        "allocation",
+        "change",
+    ]
+    claims = extract("급식 예산은 올해 500억원에서 300억원으로 40%(200억원) 줄어든다.")
+    assert [(c.kind, c.amount_krw // EOK) for c in claims] == [("prior", 500), ("allocation", 300), ("change", -200)]
+
+
+def test_a_cut_named_before_the_amount_is_a_negative_change() -> None:
+    claim = extract("예결위에서 삭감된 예산은 모두 12억3천만원이다.")[0]
+    assert (claim.kind, claim.amount_krw) == ("change", -1_230_000_000)
+
+
+def test_governing_direction_stops_at_the_end_of_the_clause() -> None:
+    text = "A 3억원을 편성했고, B는 줄였다"
+    assert governing_direction(text, text.index("원") + 1, len(text)) is None
+    assert governing_direction("원을 삭감", 0, 5) == -1
+    assert governing_direction("원, 일자리 확대 지원 2억원 등이 반영됐다", 0, 24) is None  # 확대 inside a name
+
+
+@CASES
+@given(
+    names=programs,
+    value=eok,
+    joiner=st.sampled_from(["과 ", "와 ", ", ", " 및 ", "·"]),
+    each=st.sampled_from(["각 {}씩", "각각 {}", "각 {}", "{}씩"]),
+)
+def test_an_amount_for_each_of_several_subjects_is_one_claim_per_subject(
+    names: list[str], value: int, joiner: str, each: str
+) -> None:
+    pair = names[:2]
+    text = f"시는 {pair[0]}{joiner if joiner != '과 ' else '과 '}{pair[1]}에 {each.format(f'{value}억 원')} 배정했다."
+    claims = extract(text)
+    assert [c.amount_krw for c in claims] == [value * EOK, value * EOK], text
+    assert [c.subject for c in claims] == pair, text
+    assert claims[0].start == claims[1].start  # both point at the one figure
+
+
+def test_split_coordinated_keeps_words_that_contain_the_particle() -> None:
+    assert split_coordinated("도서관 건립과 공원 조성") == ["도서관 건립", "공원 조성"]
+    assert split_coordinated("기와 보수") == []  # 와 inside a word, no space after it
+    assert split_coordinated("청년 창업 지원") == []
+
+
+def test_accounts_and_ministries_are_totals() -> None:
+    text = "내년 예산안은 일반회계 1조2000억원, 특별회계 3000억원, 교육비특별회계 500억원이다."
+    assert [c.kind for c in extract(text)] == ["total"] * 3
+    assert extract("내년도 보건복지부 예산이 125조원으로 확정됐다.")[0].kind == "total"
+    assert extract("정부 예산은 총지출 기준 700조원으로 결정됐다.")[0].kind == "total"
+    assert extract("복지부는 경로당 냉난방비로 300억원을 편성했다.")[0].kind == "allocation"
+
+
+def test_per_unit_amounts_are_not_budget_lines() -> None:
+    text = "재난지원금은 시민 1인당 83만원이다. 월 30만원을 지원한다."
+    assert [c.kind for c in extract(text)] == ["other", "other"]
+
+
+BOOK = """2026년도 제1회 추가경정예산 사업명세서 (단위: 천원)
+┌──────────┬─────────┬─────────┬─────────┐
+│ 세부사업 │ 예산액 │ 기정액 │ 증감 │
+├──────────┼─────────┼─────────┼─────────┤
+│ 경로당 운영 지원 │ 125,000 │ 100,000 │ 25,000 │
+│ 청년 창업 지원 │ 80,000 │ 83,000 │ △3,000 │
+└──────────┴─────────┴─────────┴─────────┘
+ ○ 경로당 냉난방비 지원
+   - 냉방비 : 50,000원 × 250개소 = 12,500
+   - 사업 조정 = △3,000
+"""
+
+
+def test_a_box_drawn_budget_book_in_thousand_won() -> None:
+    got = [(c.amount_krw, c.kind, c.subject) for c in extract(BOOK)]
+    assert got == [
+        (125_000_000, "allocation", "경로당 운영 지원"),
+        (100_000_000, "prior", "경로당 운영 지원"),
+        (25_000_000, "change", "경로당 운영 지원"),
+        (80_000_000, "allocation", "청년 창업 지원"),
+        (83_000_000, "prior", "청년 창업 지원"),
+        (-3_000_000, "change", "청년 창업 지원"),  # △ is a minus in a budget book
+        (50_000, "other", "냉방비"),  # a unit price, in won
+        (12_500_000, "allocation", "냉방비"),  # the 산출기초 result, in 천원
+        (-3_000_000, "change", "사업 조정"),
+    ]
+    prior = extract(BOOK)[1]
+    assert prior.year == 2026  # 기정액: this year's budget before the revision
+
+
+@CASES
+@given(value=st.integers(min_value=1, max_value=9_999_999), minus=st.sampled_from(["", "△", "-"]))
+def test_calculation_basis_results_are_in_the_books_unit(value: int, minus: str) -> None:
+    text = f"(단위: 천원)\n - 운영비 : 1,000원 × 10명 = {minus}{value:,}\n"
+    claims = [c for c in extract(text) if c.kind != "other"]  # the unit price 1,000원 is not a budget line
+    assert [c.amount_krw for c in claims] == [(-1 if minus else 1) * value * 1000]
