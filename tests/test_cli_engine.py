@@ -50,7 +50,7 @@ def pg_url(store_db: Path, cluster: str) -> str:
     from yesan.query.postgres import STORE_TABLES, copy_store_to_postgres
 
     url = create_database(cluster, "with_reported")
-    copy_store_to_postgres(store_db, url, tables=(*STORE_TABLES, "reported_figures"))
+    copy_store_to_postgres(store_db, url, tables=(*STORE_TABLES, "reported_figures", "reported_sources"))
     return url
 
 

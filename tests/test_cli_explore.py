@@ -112,6 +112,7 @@ def test_search_takes_every_word_without_quotes(loaded: Path) -> None:
 def test_search_in_english_says_0_results_and_that_names_are_korean(loaded: Path) -> None:
     text = run_cli("search", "senior center", db=loaded, check=True).stdout
     assert "0 results for 'senior center'" in text and "item names are in Korean" in text
-    assert "senior" not in text.split("\n", 1)[1]  # no table of nothing under it
+    assert "senior → 노인" in text.replace("시니어, ", "")  # the Korean words to try instead
+    assert "government" not in text and "예산현액" not in text  # no table of nothing under it
     suggested = run_cli("search", "AI", db=loaded, check=True).stdout
     assert "0 results for 'AI'" in suggested and "AI → 인공지능" in suggested

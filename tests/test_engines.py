@@ -38,7 +38,9 @@ from yesan.query.search import search
 from yesan.store import Store
 
 BUNDLED = Path(__file__).resolve().parents[1] / "src" / "yesan" / "data" / "qwgjk_fyr2026_exe20260705.parquet"
-JULY, MARCH = 1, 2  # snapshot ids: the bundled one is loaded first
+#: Snapshot ids: the bundled QWGJK snapshot is loaded first, then the bundled fund figures (one GJSCS snapshot a
+#: year, 2024-2026), then the March snapshot made here (the store fixture checks that it gets this id).
+JULY, MARCH = 1, 5
 BATCH_ROWS = 1_000  # PostgreSQL gets the store in small COPY batches, so every answer below rests on the batching
 
 
@@ -67,7 +69,8 @@ def store_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = folder / "yesan.duckdb"
     with Store.open(db) as store:
         load_bundled(store)
-        store.load([read_qwgjk(march_snapshot(folder / "qwgjk_fyr2026_exe20260331.parquet"))])
+        march = store.load([read_qwgjk(march_snapshot(folder / "qwgjk_fyr2026_exe20260331.parquet"))])
+    assert [s.snapshot_id for s in march.snapshots] == [MARCH], "the March snapshot should get the id MARCH"
     return db
 
 
@@ -227,7 +230,7 @@ def test_two_snapshots_of_one_government_are_refused_alike(duck: Tables, other: 
         drilldown(duck.items, "field", both)
     with pytest.raises(QueryError) as on_other:
         drilldown(other_tables.items, "field", both)
-    assert "snapshots 1, 2" in str(on_duck.value)
+    assert f"snapshots {JULY}, {MARCH}" in str(on_duck.value)
     assert str(on_other.value) == str(on_duck.value), engine
 
 
@@ -259,7 +262,7 @@ def test_a_copy_in_small_batches_holds_every_row_of_every_snapshot(duck: Tables,
 
 
 def test_cli_engine_option_answers_from_postgres(store_db: Path, postgres_url: str) -> None:
-    args = ("tree", "--level", "region", "--snapshot", "2", "--json")
+    args = ("tree", "--level", "region", "--snapshot", str(MARCH), "--json")
     on_duck = run_cli(*args, db=store_db)
     on_pg = run_cli("--engine", postgres_url, *args)
     assert on_duck.returncode == 0 and on_pg.returncode == 0, on_pg.stderr

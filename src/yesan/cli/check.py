@@ -227,16 +227,16 @@ def _print_report(report: Any) -> None:
     out.print()
 
 
-def _badge(judgement: Any) -> Text:
-    """The verdict as read against its tier (``다른 보도와 일치``), in the verdict's colour."""
+def _badge(verdict: str, tier: str | None = None) -> Text:
+    """The verdict as read against its evidence tier (``다른 보도와 일치``), in the verdict's colour."""
     from yesan.claims.wording import verdict_label
 
-    if judgement.verdict not in BADGES:
-        return Text(safe(judgement.verdict))
-    badge = str(BADGES[judgement.verdict])
-    label = verdict_label(judgement.verdict, judgement.evidence_tier).render("ko")
-    if label != judgement.verdict:
-        badge = badge.replace(f"]{judgement.verdict}[", f"]{plain(label)}[")
+    if verdict not in BADGES:
+        return Text(safe(verdict))
+    badge = str(BADGES[verdict])
+    label = verdict_label(verdict, tier).render("ko")
+    if label != verdict:
+        badge = badge.replace(f"]{verdict}[", f"]{plain(label)}[")
     return Text.from_markup(badge)
 
 
@@ -250,8 +250,8 @@ def _judgements_table(judgements: list[Any]) -> CliTable:
             rule.append("\n" + safe("; ".join(judgement.notes)), style="dim")
         evidence = format_won(judgement.evidence[0].amount_krw) if judgement.evidence else "—"
         result.add_row(
-            str(number), claim.amount_text, claim.subject or "—", claim.kind, _badge(judgement),
-            judgement.evidence_tier or "none", evidence, rule,
+            str(number), claim.amount_text, claim.subject or "—", claim.kind,
+            _badge(judgement.verdict, judgement.evidence_tier), judgement.evidence_tier or "none", evidence, rule,
         )  # fmt: skip
     return result
 

@@ -371,6 +371,9 @@ def korean_terms(query: str, *, table: dict[str, tuple[str, ...]] = SYNONYM_TABL
         if not term or has_hangul(term):
             continue
         korean = [other for other in table.get(term, ()) if has_hangul(other)]
+        if table is SYNONYM_TABLE:  # words of one sense only (AI = 인공지능, AI = 조류인플루엔자) are offered too
+            korean += [other for other, _group in SENSED_TABLE.get(term, ()) if has_hangul(other)]
+        korean = list(dict.fromkeys(korean))
         if korean:
             found[word] = korean
     return found

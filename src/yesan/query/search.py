@@ -58,7 +58,7 @@ EXACT: Final = 1000
 STRIPPED: Final = 950
 SYNONYM: Final = 900
 TYPO: Final = 600
-CORRECTED: Final = 950
+CORRECTED: Final = 890  # below SYNONYM: a corrected spelling is a typo, and reads as one (web search "match")
 #: A word with few names is also read as the spelling one syllable away that this many names use, and
 #: this many times more than the word itself (``도서간`` → ``도서관``).
 CORRECTION_MIN: Final = 20
