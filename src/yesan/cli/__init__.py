@@ -127,6 +127,12 @@ def main() -> None:
     except Exception as error:
         if debug:
             raise
+        from yesan.store.damage import damaged_store
+
+        damaged = damaged_store(error)
+        if damaged is not None:  # a read deep inside a command met a damaged store file: not yesan's bug
+            err.print(f"[bold red]error:[/] {plain(damaged)}", soft_wrap=True)
+            sys.exit(1)
         err.print(f"[bold red]internal error:[/] {type(error).__name__}: {plain(error)} (run with --debug for details)")
         sys.exit(2)
 

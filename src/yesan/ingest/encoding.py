@@ -54,6 +54,21 @@ def read_text(path: Path) -> tuple[str, str]:
     return _decode(data, str(path))
 
 
+#: UTF-32's byte order marks, little- and big-endian.
+_UTF32_BOMS: Final = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+
+
+def _looks_utf32(head: bytes) -> bool:
+    """Whether ``head`` reads as UTF-32 without a BOM: every 4-byte unit holds a code point below U+10000
+    (its two high bytes zero, as in any Korean or Latin text) and is not zero itself."""
+    units = [head[i : i + 4] for i in range(0, len(head) - len(head) % 4, 4)]
+    if len(units) < 4:
+        return False
+    little = all(u[2:] == b"\x00\x00" and u[:2] != b"\x00\x00" for u in units)
+    big = all(u[:2] == b"\x00\x00" and u[2:] != b"\x00\x00" for u in units)
+    return little or big
+
+
 def _decode(data: bytes, file: str) -> tuple[str, str]:
     if data.startswith(UTF8_BOM):
         try:
@@ -62,9 +77,15 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
             raise _bad_byte(file, data, error.start + len(UTF8_BOM), "UTF-8 (it starts with a UTF-8 BOM)") from None
         _check_mojibake(text, data, file)
         return text, "utf-8-sig"
+    if data.startswith(_UTF32_BOMS):  # before UTF-16: UTF-32LE's BOM starts like UTF-16LE's
+        raise LoadError(f"{file}: the file is UTF-32 text, which yesan does not read. {_FIX_HINT}")
     if data.startswith(_UTF16_BOMS):
         raise LoadError(f"{file}: the file is UTF-16 text, which yesan does not read. {_FIX_HINT}")
     head = data[:_MOJIBAKE_WINDOW]
+    if _looks_utf32(head):
+        raise LoadError(
+            f"{file}: the file is UTF-32 text without a byte order mark, which yesan does not read. {_FIX_HINT}"
+        )
     nuls = head.count(b"\x00")
     if nuls > max(8, len(head) // 100):
         raise LoadError(

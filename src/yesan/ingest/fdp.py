@@ -368,12 +368,26 @@ def _resource_file(resource: dict[str, Any], base: Path, where: str) -> Path:
     pure = PurePosixPath(target)
     if pure.is_absolute() or ".." in pure.parts or re.match(r"^[A-Za-z]:", target):
         raise LoadError(f"{where}: path {target!r} must be relative to the descriptor, without '..'")
-    file = base.joinpath(*pure.parts)
+    file = _inside(base, pure, target, where)
     if not file.is_file():
         raise LoadError(f"{where}: the file {target!r} does not exist next to the descriptor")
     fmt = str(resource.get("format") or file.suffix.lstrip(".")).lower()
     if fmt not in ("csv", "tsv", "txt", ""):
         raise LoadError(f"{where}: format {fmt!r} is not supported; resources must be CSV")
+    return file
+
+
+def _inside(base: Path, pure: PurePosixPath, target: str, where: str) -> Path:
+    """``base / pure``, refused when it resolves outside the package folder (a symbolic link out of it)."""
+    file = base.joinpath(*pure.parts)
+    try:
+        file.resolve().relative_to(base.resolve())
+    except ValueError:
+        raise LoadError(
+            f"{where}: {target!r} leads outside the package folder (a symbolic link to a file elsewhere); "
+            "nothing was read from it",
+            hint=f"copy the file into the folder of {DESCRIPTOR} instead of linking to it",
+        ) from None
     return file
 
 
@@ -383,7 +397,7 @@ def _resource_schema(resource: dict[str, Any], base: Path, where: str) -> dict[s
         pure = PurePosixPath(schema)
         if pure.is_absolute() or ".." in pure.parts or "://" in schema:
             raise LoadError(f"{where}: schema path {schema!r} must be relative, without '..'")
-        schema = _load_descriptor(base.joinpath(*pure.parts))
+        schema = _load_descriptor(_inside(base, pure, schema, where))
     if not isinstance(schema, dict):
         raise LoadError(f'{where}: no table schema ("schema" with "fields")')
     fields = schema.get("fields")

@@ -16,6 +16,7 @@ from typing import Any, Final
 from yesan.errors import LoadError
 from yesan.ingest.batch import Batch, ProblemLog
 from yesan.ingest.encoding import decode
+from yesan.ingest.limits import shown
 from yesan.ingest.mapping import recognise_header, resolve_columns, split_mapping
 from yesan.ingest.table_rows import build_items
 from yesan.ingest.tabular import table_settings
@@ -82,7 +83,8 @@ def read_foreign(
         header = [(cell or "").strip() for cell in records[0]]
         if header != names:
             raise LoadError(
-                f"{file}: the header ({', '.join(header)}) does not match the schema's fields ({', '.join(names)})",
+                f"{file}: the header {shown(', '.join(header))} does not match the schema's fields "
+                f"({', '.join(names)})",
                 hint="the CSV's columns must be the schema's fields, in the same order",
             )
         records = records[1:]

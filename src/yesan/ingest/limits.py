@@ -13,6 +13,7 @@ import codecs
 import csv
 import gzip
 import io
+import re
 import stat
 import zipfile
 import zlib
@@ -240,7 +241,7 @@ def check_workbook_archive(path: Path, name: str) -> None:
                 ratio = part.file_size / max(part.compress_size, 1)
                 if part.file_size > _RATIO_FLOOR and ratio > MAX_WORKBOOK_RATIO:
                     raise LoadError(
-                        f"{name}: part {_shown(part.filename)} of the workbook inflates {ratio:,.0f} times "
+                        f"{name}: part {shown(part.filename)} of the workbook inflates {ratio:,.0f} times "
                         f"({part.compress_size:,} bytes to {part.file_size:,}); at most {MAX_WORKBOOK_RATIO} times "
                         "is read (a zip bomb?); nothing was loaded",
                         hint=hint,
@@ -255,7 +256,17 @@ def check_workbook_archive(path: Path, name: str) -> None:
         raise LoadError(f"{name}: cannot read the file ({error.strerror or error})") from None
 
 
-def _shown(text: str, limit: int = 80) -> str:
-    """``text`` quoted with escapes (no control or bidi character reaches a terminal), cut at ``limit``."""
+#: Characters an excerpt of data shows as escapes: controls, and the bidi marks that reorder a line on screen.
+_UNSAFE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str, limit: int = 80) -> str:
+    """``text`` in quotes, cut at ``limit`` characters, with every control or bidi character written as an
+    escape (``\\x1b``, ``\\u202e``) so that no excerpt of a file's data acts on a terminal. Korean stays Korean."""
     cut = text if len(text) <= limit else text[: limit - 1] + "…"
-    return ascii(cut) if any(not ch.isprintable() for ch in cut) else repr(cut)
+
+    def visible(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return "'" + _UNSAFE.sub(visible, cut.replace("\\", "\\\\")).replace("'", "\\'") + "'"

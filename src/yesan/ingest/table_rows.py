@@ -320,14 +320,14 @@ def _governments(
                 rows[i],
                 code_column or name_column,
                 name,
-                "자치단체코드 is missing; add a 자치단체코드 column or pass the government (--gov CODE NAME)",
+                "자치단체코드 is missing; add a 자치단체코드 column or pass the government (--government CODE:NAME)",
             )
         if name is None:
             log.error(
                 rows[i],
                 name_column or code_column,
                 code,
-                "자치단체명 is missing; add a 자치단체명 column or pass the government (--gov CODE NAME)",
+                "자치단체명 is missing; add a 자치단체명 column or pass the government (--government CODE:NAME)",
             )
         out_codes.append(code or "")
         out_names.append(name or "")

@@ -473,7 +473,7 @@ def table_settings(
     if not plan.has("gov_code") and not plan.has("gov_name") and (code is None or name is None):
         raise LoadError(
             f"{file}: no government: the file has no 자치단체/자치단체코드 columns",
-            hint="pass the government's code and name (e.g. --gov 1100000 서울특별시)",
+            hint="pass the government's code and name: --government CODE:NAME, e.g. --government 6110000:서울특별시",
         )
     settings.parent_name = defaults.get("parent_name")
     settings.account = defaults.get("account")

@@ -188,9 +188,17 @@ _NUMERIC_START: Final = re.compile(r"[-+△▽▲]?[ ]*[0-9][0-9,]*(?:\.[0-9]*)?
 _KOREAN_AMOUNT: Final = frozenset("원₩수" + "".join(KDIGITS) + "".join(SMALL) + "".join(BIG))
 
 
+#: A date as spreadsheets write one (2026-03-01, 2026.3.1, 2026/03/01, 2026. 3. 1., with a time after it or not).
+_DATE_CELL: Final = re.compile(
+    r"(?:19|20)[0-9]{2}(?P<sep>[-./]) ?[01]?[0-9](?P=sep) ?[0-3]?[0-9]\.?(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?"
+)
+
+
 def _cell_reason(s: str) -> str:
     if "%" in s:
         return "a percentage is not an amount of money"
+    if _DATE_CELL.fullmatch(s.strip()):
+        return "a date is not an amount of money (the cell is formatted as a date; format it as a number)"
     if s.count("(") != s.count(")"):
         return "unbalanced parentheses"
     stripped = s.strip("()").strip()

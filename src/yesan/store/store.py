@@ -17,6 +17,7 @@ import pyarrow as pa
 from yesan.errors import LoadError, Problem, StoreError
 from yesan.ingest.batch import Batch
 from yesan.model import ITEM_COLUMNS
+from yesan.store.damage import damaged_store
 from yesan.store.facts import forget_snapshot_facts, record_snapshot_facts
 from yesan.store.schema import MIGRATIONS, SCHEMA_VERSION
 from yesan.store.sources import write_sources
@@ -614,6 +615,7 @@ def _connect(path: Path, read_only: bool, wait_s: float) -> duckdb.DuckDBPyConne
                 ) from None
             if "permission" in message.lower() or "read-only" in message.lower():
                 raise StoreError(f"cannot open the store {path} for writing: {message}") from None
-            raise StoreError(f"cannot open the store {path}: {message}") from None
+            raise damaged_store(error, path) or StoreError(f"cannot open the store {path}: {message}") from None
         except duckdb.Error as error:
-            raise StoreError(f"{path} is not a usable yesan store: {_first_line(error)}") from None
+            damaged = damaged_store(error, path)
+            raise damaged or StoreError(f"{path} is not a usable yesan store: {_first_line(error)}") from None

@@ -37,6 +37,7 @@ from yesan.errors import StoreError, YesanError
 from yesan.query import Filters, Tables, open_backend, tables
 from yesan.query.engine import serve_memory_limit
 from yesan.query.search import SearchIndex, index_for, store_tag
+from yesan.store.damage import damaged_store
 from yesan.web import api, fastpath, reports, views
 from yesan.web.checkers import CheckWorkers
 from yesan.web.responses import (
@@ -379,6 +380,8 @@ def _for_pages(
             message = f"not found: {request.url.path}" if status == 404 else str(error.detail)
         elif isinstance(error, RequestValidationError):
             status, message = 400, validation_message(error.errors())
+        elif (damaged := damaged_store(error)) is not None:
+            status, message = 503, str(damaged)
         else:
             status, message = 500, f"internal error ({type(error).__name__}); the server log has the details"
         return HTMLResponse(render_error(request, status, message), status_code=status)

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from yesan.errors import QueryError, StoreError, YesanError
 from yesan.model import AMOUNT_COLUMNS
+from yesan.store.damage import damaged_store
 
 CACHE_CONTROL: Final = "public, max-age=60"
 CSV_MEDIA_TYPE: Final = "text/csv; charset=utf-8"
@@ -342,6 +343,9 @@ async def validation_error_handler(request: Request, error: Exception) -> Respon
 
 
 async def unexpected_error_handler(request: Request, error: Exception) -> Response:
+    damaged = damaged_store(error)
+    if damaged is not None:
+        return error_response(503, str(damaged))
     return error_response(500, f"internal error ({type(error).__name__}); the server log has the details")
 
 
