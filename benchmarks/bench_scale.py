@@ -291,7 +291,7 @@ def worker_load_duckdb(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def worker_export(job: dict[str, Any]) -> dict[str, Any]:
-    from yesan.export_partitioned import export_partitioned
+    from yesan.store.layout import export_partitioned
 
     report = export_partitioned(Path(job["db"]), Path(job["layout"]))
     return {**report.as_dict(), "peak_rss_mb": peak_rss_mb()}

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-import yesan.web.app
+import yesan.query.pool
 from claims_fixtures import build_store, claim
 from serving import serving
 from yesan.claims.check import MAX_FIGURES, TooManyFigures, check
@@ -56,7 +56,7 @@ def test_checks_past_their_deadline_hold_no_store_connection(
     # Checks that cannot finish in 1 s, four at once; a page waits only 0.2 s for a free store connection, so
     # a check still holding one after its 504 makes the page a 503.
     monkeypatch.setattr(check_api, "TIME_LIMIT_S", 1.0)
-    monkeypatch.setattr(yesan.web.app, "_WAIT_S", 0.2)
+    monkeypatch.setattr(yesan.query.pool, "_WAIT_S", 0.2)
     article = SENTENCE * (MAX_FIGURES - 100)
     payload = {"text": article, "government": "가나시", "year": 2026}
     with concurrent.futures.ThreadPoolExecutor(4) as pool:

@@ -105,8 +105,8 @@ def postgres(postgres_url: str) -> Iterator[Tables]:
 @pytest.fixture(scope="module")
 def spark(store_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tables]:
     from test_spark import spark_or_skip
-    from yesan.export_partitioned import export_partitioned
     from yesan.query.spark import open_spark
+    from yesan.store.layout import export_partitioned
 
     session = spark_or_skip()
     root = tmp_path_factory.mktemp("layout") / "yesan"

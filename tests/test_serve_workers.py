@@ -102,7 +102,7 @@ def test_workers_die_with_a_killed_supervisor(tmp_path: Path) -> None:
 
 
 def test_a_server_gives_duckdb_less_memory_than_a_command_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from yesan.web.app import Backends
+    from yesan.query.pool import Backends
 
     db = tmp_path / "store.duckdb"
     run_cli("demo", db=db, check=True)

@@ -1,4 +1,4 @@
-"""The partitioned Parquet layout (``yesan.export_partitioned``) and the Spark engine (``yesan.query.spark``).
+"""The partitioned Parquet layout (``yesan.store.layout``) and the Spark engine (``yesan.query.spark``).
 
 Spark runs in this process (``local[2]``, two shuffle partitions): one JVM for the whole test session,
 shared through ``spark_or_skip``; each layout gets its own ``newSession()``. The Spark tests are
@@ -22,7 +22,11 @@ import pytest
 
 from conftest import SMALL_BUDGET_TOTAL, SMALL_QWGJK, SMALL_ROWS, run_cli
 from yesan.errors import StoreError
-from yesan.export_partitioned import (
+from yesan.ingest.lofin365 import read_qwgjk
+from yesan.query import Filters, drilldown, open_backend, tables
+from yesan.query.engine import open_engine, parse_engine
+from yesan.store import Store
+from yesan.store.layout import (
     LAYOUT_VERSION,
     MANIFEST,
     NULL_PARTITION,
@@ -31,10 +35,6 @@ from yesan.export_partitioned import (
     export_partitioned,
     read_manifest,
 )
-from yesan.ingest.lofin365 import read_qwgjk
-from yesan.query import Filters, drilldown, open_backend, tables
-from yesan.query.engine import open_engine, parse_engine
-from yesan.store import Store
 
 SPARK_TEST_CONFIG = {"spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2"}
 

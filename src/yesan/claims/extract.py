@@ -16,7 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Final
 
-from yesan.claims.figures import Figure, find_figures, normalize_decimal_dots
+from yesan.claims.figure import Figure
+from yesan.claims.figures import find_figures, normalize_decimal_dots
 from yesan.claims.kind import (
     base_kind,
     change_direction,

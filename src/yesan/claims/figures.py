@@ -14,44 +14,13 @@ On top of the money parser this module
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Final
 
+from yesan.claims.figure import Figure
+from yesan.claims.tables import table_figures
 from yesan.money import MoneyMatch, find_amounts
 
-__all__ = ["Column", "Figure", "find_figures", "normalize_decimal_dots"]
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """What a table column holds, read from its header (for figures found in tables)."""
-
-    header: str
-    kind: str  # "current" | "prior" | "change"
-    year: int | None = None
-    stage: str | None = None
-    row_label: str | None = None
-    row_total: bool = False
-    change_pct: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """One amount of money at a place in the text.
-
-    ``text[start:end]`` is the amount as written; ``full_start``/``full_end`` add the qualifier words
-    around it. ``won`` is signed as written (negative only for a minus in a table or after 증감/대비).
-    """
-
-    start: int
-    end: int
-    full_start: int
-    full_end: int
-    won: int
-    qualifier: str | None
-    precision: int
-    has_won: bool
-    column: Column | None = None
+__all__ = ["find_figures", "normalize_decimal_dots"]
 
 
 _MIDDLE_DOT_DECIMAL: Final = re.compile(r"(?<=[0-9])[·ㆍ](?=[0-9](?:[ ]?[조억]))")
@@ -161,8 +130,6 @@ def find_figures(text: str, *, tables: bool = True, budget_year: int | None = No
             full_start = max(full_start, start)
         figures.append(Figure(start, end, full_start, full_end, won, qualifier, precision, amount.has_won))
     if tables:
-        from yesan.claims.tables import table_figures
-
         taken = [(f.start, f.end) for f in figures]
         extra_figures = table_figures(norm, taken, budget_year)
         if extra_figures:

@@ -15,6 +15,7 @@ from typing import Final
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from yesan.claims.dates import parse_date
 from yesan.claims.morph import words
 
 __all__ = ["Page", "html_to_text"]
@@ -192,8 +193,6 @@ def _leading_text(body: LexborNode) -> str | None:
 
 
 def _published(tree: LexborHTMLParser) -> date | None:
-    from yesan.claims.text import parse_date
-
     for selector in _DATE_META:
         node = tree.css_first(selector)
         if node is not None and (found := parse_date(node.attributes.get("content"))):

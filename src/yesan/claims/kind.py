@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from yesan.claims.figures import Figure
+from yesan.claims.figure import Figure
 from yesan.claims.morph import BUDGET_HEADS, BUDGET_NEUTRAL, CONTENT, PAST_WORDS, TIME_WORDS, Token, is_gov, words
 from yesan.claims.phrases import Phrase
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from yesan.claims.figures import Figure
+from yesan.claims.figure import Figure
 from yesan.claims.kind import DECREASE, INCREASE
 from yesan.claims.morph import SUPPLEMENTARY_HEADS
 from yesan.claims.phrases import Phrase

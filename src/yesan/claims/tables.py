@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from yesan.claims.figures import Column, Figure
+from yesan.claims.figure import Column, Figure
+from yesan.claims.timeline import stage_in
 from yesan.errors import MoneyError
 from yesan.money import parse_cell, parse_unit
 
@@ -74,8 +75,6 @@ def _is_number(cell: str) -> bool:
 
 def _column(header: str, budget_year: int | None) -> tuple[str, int | None, str | None]:
     """(kind, year, stage) of a column from its header text."""
-    from yesan.claims.timeline import stage_in
-
     years = [int(y) for y in _YEAR.findall(header)]
     year = years[-1] if years else None
     stage = stage_in(header)

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
+from yesan.claims.dates import parse_date
 from yesan.errors import DocumentError
 
 __all__ = ["Document", "looks_like_html", "read_document", "to_document"]
@@ -42,7 +43,6 @@ _TAG: Final = re.compile(
 )
 _CLOSING_BLOCK: Final = re.compile(r"</(?:p|div|html|body|table|section|article)\s*>", re.IGNORECASE)
 _HEADER_LINE: Final = re.compile(r"# ?[A-Za-z][\w-]*:[^\n]*(?:\n|$)")
-_ISO_DATE: Final = re.compile(r"(20\d\d|19\d\d)[-./](\d{1,2})[-./](\d{1,2})")
 _ADDRESS: Final = re.compile(r"https?://[^\s\"'<>]+")
 #: ``<link rel="canonical" href=…>`` and ``<meta property="og:url" content=…>``, attributes in either order.
 _PAGE_URL: Final = re.compile(
@@ -70,18 +70,6 @@ def _header(raw: str) -> tuple[int, dict[str, str]]:
         fields.setdefault(key.strip().lower(), value.strip())
         pos = match.end()
     return pos, fields
-
-
-def parse_date(text: str | None) -> date | None:
-    """The first ``YYYY-MM-DD`` (or ``YYYY.MM.DD``) date in ``text``, if it is a real date."""
-    if not text:
-        return None
-    for match in _ISO_DATE.finditer(text):
-        try:
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        except ValueError:
-            continue
-    return None
 
 
 def to_document(raw: str, *, source: str | None = None) -> Document:

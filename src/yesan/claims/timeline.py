@@ -18,10 +18,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-if TYPE_CHECKING:
-    from yesan.claims.figures import Figure
+from yesan.claims.figure import Figure
 
 __all__ = ["Timeline", "figure_stage", "figure_year", "nearest_stage", "stage_in", "timeline"]
 

@@ -361,8 +361,8 @@ def export(
 
 
 def _export_partitioned(root: Path, snapshot: list[int] | None, db: Path | None, as_json: bool) -> None:
-    from yesan.export_partitioned import export_partitioned
     from yesan.store import default_db_path
+    from yesan.store.layout import export_partitioned
 
     with _progress(not as_json) as step:
         report = export_partitioned(db or default_db_path(), root, snapshot_ids=snapshot, on_step=step)

@@ -14,49 +14,15 @@ runs on any backend that holds yesan's tables. ``open_engine`` picks the backend
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-import ibis
-
 from yesan.errors import StoreError
+from yesan.store.backend import open_backend
 
 ENGINES: Final = ("duckdb", "postgres", "spark")
-#: DuckDB's buffer pool for a store opened read-only: caps what queries hold in memory (a serving process over
-#: 100M items stays under 2 GB RSS with it; see docs/scale.md). ``$YESAN_DUCKDB_MEMORY_LIMIT`` overrides it.
-DUCKDB_MEMORY_LIMIT: Final = "1GB"
-MEMORY_LIMIT_VARIABLE: Final = "YESAN_DUCKDB_MEMORY_LIMIT"
-#: ``yesan serve``'s: the server keeps its own caches (rollups, search index, answers) beside DuckDB's buffer,
-#: so DuckDB gets less (100M items: 1,486 MB peak RSS with 512MB, 1,919 MB with 1GB, same latencies).
-SERVE_MEMORY_LIMIT: Final = "512MB"
 _POSTGRES_PREFIXES: Final = ("postgresql://", "postgres://")
-
-
-def duckdb_memory_limit() -> str:
-    """The memory limit for DuckDB stores opened read-only: ``$YESAN_DUCKDB_MEMORY_LIMIT`` or the default."""
-    return os.environ.get(MEMORY_LIMIT_VARIABLE, "").strip() or DUCKDB_MEMORY_LIMIT
-
-
-def serve_memory_limit() -> str:
-    """The memory limit for a server's store: ``$YESAN_DUCKDB_MEMORY_LIMIT`` or SERVE_MEMORY_LIMIT."""
-    return os.environ.get(MEMORY_LIMIT_VARIABLE, "").strip() or SERVE_MEMORY_LIMIT
-
-
-def open_backend(db: Path | str, *, read_only: bool = True, memory_limit: str | None = None) -> Any:
-    """An Ibis DuckDB backend over a yesan store file (read-only ones get ``duckdb_memory_limit()``)."""
-    path = Path(db)
-    if not path.exists():
-        raise StoreError(f"no store at {path}; create it with `yesan demo` or `yesan load FILE`")
-    limit = memory_limit or (duckdb_memory_limit() if read_only else None)
-    options = {"memory_limit": limit} if limit else {}
-    try:
-        return ibis.duckdb.connect(str(path), read_only=read_only, **options)
-    except Exception as error:  # DuckDB raises its own types (bad limit, lock held, not a database)
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        hint = f"; check ${MEMORY_LIMIT_VARIABLE} (e.g. 1GB)" if "memory" in first.lower() else ""
-        raise StoreError(f"cannot open the store {path}: {first}{hint}") from None
 
 
 @dataclass(frozen=True)
@@ -228,18 +194,14 @@ def _hide_password(url: str) -> str:
 
 
 __all__ = [
-    "DUCKDB_MEMORY_LIMIT",
     "ENGINES",
-    "SERVE_MEMORY_LIMIT",
     "EngineSpec",
     "Tables",
-    "duckdb_memory_limit",
     "figure_snapshot_ids",
     "items_table",
     "open_backend",
     "open_engine",
     "optional_table",
     "parse_engine",
-    "serve_memory_limit",
     "tables",
 ]

@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from yesan.errors import StoreError
-from yesan.query.engine import open_backend
+from yesan.store.backend import open_backend
 
 STORE_TABLES: Final = ("items", "snapshots", "sources", "governments", "population")
 #: Rows per COPY batch: about 15 MB of Arrow data and 10 MB of CSV for items.

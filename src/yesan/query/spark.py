@@ -1,7 +1,7 @@
 """Apache Spark as a backend for the query layer, over the partitioned Parquet layout.
 
 ``open_spark(root, master="local[2]")`` starts (or joins) a Spark session, registers the tables of
-the layout written by ``yesan.export_partitioned`` as temporary views with the store's types, and
+the layout written by ``yesan.store.layout`` as temporary views with the store's types, and
 returns an Ibis PySpark backend: ``drilldown(tables(open_spark(...)).items, ...)`` then runs on Spark
 and gives the same answers as on the DuckDB store. The same code runs on a cluster given its master
 (``spark://host:7077``, ``yarn``, ``k8s://…``) and a root every executor can read (``hdfs://…``,
@@ -36,7 +36,7 @@ except ImportError:  # no pyspark: spark_session() says what to install before a
     _PySparkBackend = object
 
 from yesan.errors import StoreError
-from yesan.export_partitioned import ITEMS, MANIFEST, PARTITION_COLUMNS, check_manifest, read_manifest
+from yesan.store.layout import ITEMS, MANIFEST, PARTITION_COLUMNS, check_manifest, read_manifest
 
 DEFAULT_MASTER: Final = "local[*]"
 #: Session settings yesan needs or that make small aggregate queries fast; ``config`` overrides them.

@@ -1,4 +1,7 @@
-"""The one gateway to the database: opening, schema, atomic loads and what is in the store."""
+"""The store file: opening it, its schema and migrations, atomic loads, and what it holds (``store``, ``info``).
+
+Also the store read-only as an Ibis backend (``backend``), its partitioned Parquet copy (``layout``), and what a
+damaged file is told apart by (``damage``). Nothing here imports the query layer: it imports this."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The HTTP API over a yesan store (FastAPI). The core never imports this package; this package imports the core."""
+"""The web app over a yesan store (FastAPI): the JSON API (``api``, ``reports``), the explorer's pages (``views``)
+and the article check (``check_api``, run in ``checkers``). The core never imports this package."""
 
 from __future__ import annotations
 

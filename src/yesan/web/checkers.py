@@ -244,7 +244,7 @@ def serve_checks(fd: int, db: str, memory_limit: str | None) -> None:
     try:
         from yesan.claims.check import check
         from yesan.query import open_backend, tables
-        from yesan.query.engine import serve_memory_limit
+        from yesan.store.backend import serve_memory_limit
 
         try:
             backend = open_backend(Path(db), read_only=True, memory_limit=memory_limit or serve_memory_limit())

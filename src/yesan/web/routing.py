@@ -26,7 +26,7 @@ from yesan.web.responses import (
 )
 
 if TYPE_CHECKING:
-    from yesan.web.app import Backends
+    from yesan.query.pool import Backends
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="rows per page (at most 1000)")]
 #: Bounds keep out-of-range numbers at validation (400), before they reach a query as a type error (500).

@@ -23,8 +23,9 @@ from yesan.claims.wording import Phrase, in_language
 from yesan.errors import YesanError
 from yesan.web.views.catalog import Catalog
 from yesan.web.views.common import LangParam, catalog_of, in_background, item_url, warm_check
+from yesan.web.views.contents import Page, lang_of
 from yesan.web.views.i18n import precise_won, text
-from yesan.web.views.page import Page, lang_of, page_route
+from yesan.web.views.page import page_route
 from yesan.web.views.templating import render
 
 router = APIRouter()

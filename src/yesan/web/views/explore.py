@@ -20,9 +20,10 @@ from yesan.query.rollup import Rollups
 from yesan.web.routing import rollups_for, tables_for
 from yesan.web.views.catalog import Catalog, Scope
 from yesan.web.views.common import GovParam, LangParam, SnapshotParam, YearParam, catalog_of, find_gov, item_url, link
+from yesan.web.views.contents import Column, Page, Table, lang_of
 from yesan.web.views.i18n import percent, signed_won, text, won
 from yesan.web.views.lookups import NULL_PARAM, group_param, key_of, narrowed, row_refs
-from yesan.web.views.page import Column, Page, Table, lang_of, page_route
+from yesan.web.views.page import page_route
 
 router = APIRouter()
 

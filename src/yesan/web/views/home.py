@@ -12,8 +12,9 @@ from yesan.query.common import ratio
 from yesan.web.routing import rollups_for, tables_for
 from yesan.web.views.catalog import Catalog, Scope
 from yesan.web.views.common import GovParam, LangParam, SnapshotParam, YearParam, catalog_of, link, residents_of
+from yesan.web.views.contents import Column, Page, Table, lang_of
 from yesan.web.views.i18n import text
-from yesan.web.views.page import Column, Page, Table, lang_of, page_route
+from yesan.web.views.page import page_route
 
 router = APIRouter()
 

@@ -20,9 +20,10 @@ from yesan.web.responses import NotFoundError
 from yesan.web.routing import backends_of, tables_for
 from yesan.web.views.catalog import Catalog
 from yesan.web.views.common import LangParam, catalog_of, item_url, link
+from yesan.web.views.contents import Column, Page, Table, lang_of
 from yesan.web.views.i18n import precise_won, text
 from yesan.web.views.lookups import NULL_PARAM, item_history, item_row
-from yesan.web.views.page import Column, Page, Table, lang_of, page_route
+from yesan.web.views.page import page_route
 
 router = APIRouter()
 

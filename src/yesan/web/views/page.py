@@ -9,84 +9,20 @@ keeps finished answers in the app's response cache (the store cannot change whil
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from yesan.web.responses import CSV_MEDIA_TYPE, cache_headers, csv_text, plain, site_url
 from yesan.web.routing import begin, keep
+from yesan.web.views.contents import Page, Table, html_path, twin_path
 from yesan.web.views.templating import render
 
-Kind = Literal["text", "won", "signed_won", "pct", "signed_pct", "int", "date", "status", "match", "bar"]
 Format = Literal["html", "json", "csv"]
 
-PAGE_ROWS: Final = 100
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a table: its key in the rows, its label (an ``i18n`` key) and how to show it."""
-
-    key: str
-    label: str
-    kind: Kind = "text"
-    link: str | None = None  # the row key holding this cell's URL
-    sortable: bool = True
-
-
-@dataclass
-class Table:
-    """Rows of plain values; the ``paged`` table of a page is sorted and paged by the URL."""
-
-    name: str
-    caption: str  # shown above the table (already in the page's language)
-    columns: Sequence[Column]
-    rows: list[dict[str, Any]]
-    paged: bool = False
-    default_sort: str | None = None
-    default_order: Literal["asc", "desc"] = "desc"
-    limit: int = PAGE_ROWS
-    # filled in by ``_arrange``:
-    total: int = 0
-    offset: int = 0
-    sort: str | None = None
-    order: str = "desc"
-    shown: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass
-class Page:
-    """What a page handler returns."""
-
-    template: str
-    data: dict[str, Any]
-    tables: list[Table] = field(default_factory=list)
-    scripts: tuple[str, ...] = ()  # extra scripts: "plotly", "treemap", "bars", "check"
-    status: int = 200
-    precision: str = "reading"  # how every amount on the page is rounded: yesan.web.views.i18n.PRECISIONS
-
-
 PageHandler = Callable[..., Page | Response]
-
-
-def lang_of(request: Request) -> str:
-    return "en" if request.query_params.get("lang") == "en" else "ko"
-
-
-def html_path(path: str) -> str:
-    """The HTML page's path for a ``.json``/``.csv`` twin (``/index.json`` → ``/``)."""
-    for suffix in (".json", ".csv"):
-        if path.endswith(suffix):
-            path = path.removesuffix(suffix)
-            return "/" if path == "/index" else path
-    return path
-
-
-def twin_path(path: str, suffix: str) -> str:
-    return f"/index{suffix}" if path == "/" else f"{path}{suffix}"
 
 
 def page_route(router: APIRouter, path: str, *, summary: str) -> Callable[[PageHandler], PageHandler]:
@@ -213,4 +149,4 @@ def _absolute(request: Request, url: str) -> str:
     return site_url(request, url) if url.startswith("/") else url
 
 
-__all__ = ["PAGE_ROWS", "Column", "Page", "Table", "html_path", "lang_of", "page_route", "twin_path"]
+__all__ = ["page_route"]

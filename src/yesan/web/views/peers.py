@@ -16,8 +16,9 @@ from yesan.query import Filters, peers
 from yesan.query.peers import PerResident
 from yesan.web.routing import tables_for
 from yesan.web.views.common import GovParam, LangParam, SnapshotParam, YearParam, catalog_of, find_gov, link
+from yesan.web.views.contents import Column, Page, Table, lang_of
 from yesan.web.views.i18n import text, won
-from yesan.web.views.page import Column, Page, Table, lang_of, page_route
+from yesan.web.views.page import page_route
 
 router = APIRouter()
 

@@ -13,8 +13,9 @@ from yesan.query import Filters
 from yesan.query.search import EXACT, SYNONYM, TYPO
 from yesan.web.routing import backends_of
 from yesan.web.views.common import GovParam, LangParam, catalog_of, find_gov, item_url, link
+from yesan.web.views.contents import Column, Page, Table, lang_of
 from yesan.web.views.i18n import text
-from yesan.web.views.page import Column, Page, Table, lang_of, page_route
+from yesan.web.views.page import page_route
 
 router = APIRouter()
 

@@ -13,7 +13,7 @@ from fastapi import Request
 from yesan.web.views import i18n
 
 if TYPE_CHECKING:
-    from yesan.web.views.page import Column, Page
+    from yesan.web.views.contents import Column, Page
 
 #: Query parameters that belong to one table's view and are dropped when the view changes.
 _VIEW_PARAMS: Final = ("sort", "order", "offset")
@@ -46,7 +46,7 @@ class Links:
     """URLs for one request: keep ``lang=en`` on every internal link, change one parameter of this view."""
 
     def __init__(self, request: Request, lang: str) -> None:
-        from yesan.web.views.page import html_path
+        from yesan.web.views.contents import html_path
 
         self.request = request
         self.lang = lang
@@ -77,7 +77,7 @@ class Links:
         return self.href(self.path, params)
 
     def twin(self, suffix: str, **changes: Any) -> str:
-        from yesan.web.views.page import twin_path
+        from yesan.web.views.contents import twin_path
 
         params = [(k, v) for k, v in self.request.query_params.multi_items() if k not in changes]
         params += [(k, str(v)) for k, v in changes.items() if v is not None]

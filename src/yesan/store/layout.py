@@ -46,6 +46,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from yesan.errors import StoreError
+from yesan.store.backend import open_backend
 
 LAYOUT: Final = "yesan-partitioned-parquet"
 LAYOUT_VERSION: Final = 1
@@ -199,8 +200,6 @@ def export_partitioned(
     ``snapshot_ids`` limits the items written to those snapshots (others already in the layout and
     unchanged in the store are kept). Returns what was written, kept and removed.
     """
-    from yesan.query.engine import open_backend, optional_table
-
     started = time.perf_counter()
     step = on_step or (lambda _message: None)
     target = Path(root).expanduser()
@@ -225,7 +224,7 @@ def export_partitioned(
             step("writing the small tables")
             schemas = {ITEMS: _schema_text(backend.table(ITEMS).schema())}
             for name in SMALL_TABLES:
-                if optional_table(backend, name) is not None:
+                if _has_table(backend, name):
                     table = _small_table(backend, name, set(kept))
                     _write_file(target / name / "part-0.parquet", table, target)
                     schemas[name] = _schema_text(backend.table(name).schema())
@@ -240,6 +239,16 @@ def export_partitioned(
 
 
 # --- reading the store -------------------------------------------------------------------------
+
+
+def _has_table(backend: Any, name: str) -> bool:
+    """Whether the store has table ``name`` (an older store lacks the newer tables). Not ``list_tables``: Ibis 12
+    calls a DuckDB method there that DuckDB 2.0 no longer has."""
+    try:
+        backend.table(name)
+    except Exception:  # DuckDB's own "table not found" types
+        return False
+    return True
 
 
 def _store_snapshots(backend: Any) -> dict[int, dict[str, Any]]:
