@@ -26,9 +26,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from yesan.claims.check import CheckReport, check_path
-from yesan.claims.sources import compare_sources
-from yesan.claims.text import read_document
+from yesan.claims.article.text import read_document
+from yesan.claims.verdict.check import CheckReport, check_path
+from yesan.claims.verdict.sources import compare_sources
 from yesan.ingest.reported import read_reported
 from yesan.query import open_backend, tables
 from yesan.store import Store

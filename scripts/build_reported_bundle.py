@@ -6,7 +6,7 @@ Seoul corpus articles (``corpus/seoul-2026/articles/NN.txt``), and writes to ``s
 ``seoul-2026-reference.csv`` + ``.sources.csv``
     Seoul's 2026 figures as announced (예산안) and enacted (본예산), one row per subject and stage, citing
     sources by key; each source (a corpus article) as outlet, address, date, tier and the fingerprint of its
-    sentences (``yesan.claims.fingerprint``: hashes only, no text).
+    sentences (``yesan.claims.candidates.fingerprint``: hashes only, no text).
 ``seoul-bunya-regional-flat.csv`` + ``.sources.csv``
     Seoul 본청 by 분야, 2023–2026, from the regional-flat transcription of lofin365 QWGJK (백만원 → 원).
 ``seoul-bunya-bada17.csv`` + ``.sources.csv``
@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "yesan" / "data" / "reported"
 sys.path.insert(0, str(ROOT / "src"))
 
-from yesan.claims.fingerprint import fingerprint, format_fingerprint  # noqa: E402
-from yesan.claims.text import read_document  # noqa: E402
+from yesan.claims.article.text import read_document  # noqa: E402
+from yesan.claims.candidates.fingerprint import fingerprint, format_fingerprint  # noqa: E402
 
 GOVERNMENT = "서울특별시"
 SOURCE_COLUMNS = ("source", "outlet", "url", "other_urls", "published", "tier", "kind", "hosts", "fingerprint", "notes")

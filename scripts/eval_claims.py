@@ -30,7 +30,7 @@ def main() -> int:
         return 0
 
     from yesan.claims import evaluate, extract_document, read_document
-    from yesan.claims.evaluate import article_file, load_gold, match_claims, subject_agreement
+    from yesan.claims.figures.evaluate import article_file, load_gold, match_claims, subject_agreement
 
     result = evaluate(args.corpus, gold_path)
     print(

@@ -3,7 +3,7 @@ mistakes grouped by pattern.
 
 The corpora hold third-party article texts and live only on the development machine, never in the
 repository; a corpus that is absent is skipped with a message. Both use the Seoul gold schema (the
-external set signs ``amount_krw``; ``yesan.claims.evaluate`` accepts both).
+external set signs ``amount_krw``; ``yesan.claims.figures.evaluate`` accepts both).
 
     python scripts/eval_extraction.py                                   # both, default places
     python scripts/eval_extraction.py --dev ../shared/corpus/seoul-2026 --external /work/eval/external

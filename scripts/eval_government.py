@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from yesan.claims.government import Directory
-from yesan.claims.scope import read_text
-from yesan.claims.text import read_document
+from yesan.claims.article.text import read_document
+from yesan.claims.candidates.government import Directory
+from yesan.claims.candidates.scope import read_text
 
 SHARED = Path("/work/shared")
 

@@ -75,8 +75,8 @@ def _run(
     t: Any, articles: dict[str, Path], labels: list[dict[str, Any]], seoul: bool
 ) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
     """(label, judgement as a dict or None when the figure was not extracted there) for every label."""
-    from yesan.claims.check import check_path
-    from yesan.claims.text import read_document
+    from yesan.claims.article.text import read_document
+    from yesan.claims.verdict.check import check_path
     from yesan.errors import YesanError
 
     by_article: dict[str, list[dict[str, Any]]] = {}
@@ -104,8 +104,8 @@ def _run(
 
 def _draft(t: Any, articles: dict[str, Path], seoul: bool) -> None:
     """Every extracted figure with the tool's verdict, as label lines (the starting point of a hand review)."""
-    from yesan.claims.check import check_path
-    from yesan.claims.text import read_document
+    from yesan.claims.article.text import read_document
+    from yesan.claims.verdict.check import check_path
 
     for article, path in articles.items():
         report = check_path(path, t, government="서울특별시" if seoul else None, year=2026 if seoul else None)

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from yesan.bundled import load_bundled_reported  # noqa: E402
-from yesan.claims.check import check_path  # noqa: E402
+from yesan.claims.verdict.check import check_path  # noqa: E402
 from yesan.query import open_backend, tables  # noqa: E402
 from yesan.store import Store  # noqa: E402
 

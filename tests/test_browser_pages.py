@@ -283,7 +283,7 @@ def test_a_pasted_article_with_markup_shows_as_text_and_never_runs(
     script, image = "<script>alert(1)</script>", "<img src=x onerror=alert(2)>"
     lead = "가나군은 올해 경로당 난방비 지원에 1억2천만원을 편성했다."
     # Text quoting one piece of markup is read as text and shown with the markup as text; three tags make the
-    # article an HTML fragment (claims/text.py), read as a page: script and image are dropped, never run.
+    # article an HTML fragment (claims/article/text.py), read as a page: script and image are dropped, never run.
     for quoted, read_as_html in (((script,), False), ((image,), False), ((script, image), True)):
         page = watched.open(f"{small_url}/check")
         page.get_by_label("기사 본문").fill(f"{lead}\n관계자는 {' '.join(quoted)} 라고 썼다.")

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import SHARED, run_cli
 from yesan.bundled import REPORTED_DATASETS, data_path, load_bundled_reported
-from yesan.claims.reference import load_reported_figures
+from yesan.claims.candidates.reference import load_reported_figures
 from yesan.query import open_backend, tables
 from yesan.store import Store
 

@@ -19,10 +19,10 @@ import pytest
 
 from claims_fixtures import build_store
 from serving import serving
-from yesan.claims.evidence import TIERS
-from yesan.claims.judge import REASONS
 from yesan.claims.model import VERDICTS
-from yesan.claims.rules import compare_amount, compare_percent
+from yesan.claims.verdict.evidence import TIERS
+from yesan.claims.verdict.judge import REASONS
+from yesan.claims.verdict.rules import compare_amount, compare_percent
 from yesan.claims.wording import PHRASES, Phrase
 
 # Our own sentences about the made-up 가나시: a total with its change in percent, a rounded figure, a figure
@@ -140,7 +140,7 @@ def test_every_sentence_has_both_languages_with_the_same_parameters() -> None:
 
 
 def test_every_sentence_the_checks_say_is_in_the_table_and_none_is_unused() -> None:
-    source = "\n".join(p.read_text(encoding="utf-8") for p in CLAIMS_DIR.glob("*.py") if p.name != "wording.py")
+    source = "\n".join(p.read_text(encoding="utf-8") for p in CLAIMS_DIR.rglob("*.py") if p.name != "wording.py")
     said = set(re.findall(r'Phrase\(\s*"([^"]+)"', source))
     assert said - PHRASES.keys() == set()
     chosen = set(re.findall(r'"([a-z]+\.[a-z_]+)"', source))  # keys picked before the Phrase is made

@@ -17,7 +17,7 @@ import pytest
 import yesan.query.pool
 from claims_fixtures import build_store, claim
 from serving import serving
-from yesan.claims.check import MAX_FIGURES, TooManyFigures, check
+from yesan.claims.verdict.check import MAX_FIGURES, TooManyFigures, check
 from yesan.web import check_api
 
 SENTENCE = "가나시는 어르신 무료 급식에 42억6000만원을 편성했다. "

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from claims_fixtures import claim
-from yesan.claims.arithmetic import ArithmeticCheck, DataFigures, check_arithmetic
 from yesan.claims.model import Claim
+from yesan.claims.verdict.arithmetic import ArithmeticCheck, DataFigures, check_arithmetic
 
 YOUTH = DataFigures("청년 월세 지원 (예산안)", "reported figures 'test' row 7", 315 * 10**8, 275 * 10**8, 40 * 10**8)
 TOTAL = DataFigures("가나시 총예산(총계) (예산안)", "reported figures 'test' row 1", 25_150 * 10**8, 23_500 * 10**8)

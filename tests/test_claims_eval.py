@@ -9,7 +9,7 @@ import pytest
 
 from conftest import SHARED
 from yesan.claims import evaluate
-from yesan.claims.evaluate import load_gold, subject_agreement
+from yesan.claims.figures.evaluate import load_gold, subject_agreement
 from yesan.errors import YesanError
 
 HEADER = "# source: https://example.org/{n}\n# date: 2025-11-02\n"

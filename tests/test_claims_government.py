@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import run_cli
-from yesan.claims.check import detect_government
-from yesan.claims.reference import government_aliases
+from yesan.claims.candidates.reference import government_aliases
+from yesan.claims.verdict.check import detect_government
 from yesan.query import open_backend, tables
 
 

@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claims_fixtures import build_store, claim
-from yesan.claims.judge import judge, judge_claims
-from yesan.claims.match import Candidate, Match
+from yesan.claims.candidates.match import Candidate, Match
+from yesan.claims.candidates.reference import Reference
 from yesan.claims.model import Evidence
-from yesan.claims.reference import Reference
-from yesan.claims.rules import compare_amount, compare_percent, loose_precision, reading_unit
+from yesan.claims.verdict.judge import judge, judge_claims
+from yesan.claims.verdict.rules import compare_amount, compare_percent, loose_precision, reading_unit
 from yesan.money import round_won
 from yesan.query import open_backend, tables
 

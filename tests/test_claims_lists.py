@@ -11,8 +11,8 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from yesan.claims.extract import extract
-from yesan.claims.lists import governing_direction, split_coordinated
+from yesan.claims.figures.extract import extract
+from yesan.claims.figures.lists import governing_direction, split_coordinated
 
 EOK = 10**8
 CASES = settings(

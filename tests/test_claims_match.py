@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from claims_fixtures import RAMA_TOTAL, RAMA_WELFARE, build_store, claim
-from yesan.claims.judge import judge, judge_claims
-from yesan.claims.match import MATCH_MIN, anchor_of, match_claim, role_of
-from yesan.claims.reference import Reference, government_aliases, load_reported_figures
-from yesan.claims.subjects import compact, is_generic, similarity
+from yesan.claims.candidates.match import MATCH_MIN, anchor_of, match_claim, role_of
+from yesan.claims.candidates.reference import Reference, government_aliases, load_reported_figures
+from yesan.claims.candidates.subjects import compact, is_generic, similarity
+from yesan.claims.verdict.judge import judge, judge_claims
 from yesan.errors import QueryError
 from yesan.query import open_backend, tables
 
@@ -232,8 +232,8 @@ def test_an_item_figure_that_differs_is_a_mismatch_naming_both(rama: Reference) 
 
 
 def test_figures_of_one_subject_across_sources_are_classed(store_tables: object) -> None:
-    from yesan.claims.check import check
-    from yesan.claims.sources import compare_sources
+    from yesan.claims.verdict.check import check
+    from yesan.claims.verdict.sources import compare_sources
 
     def report(name: str, figure: str, sentence: str) -> object:
         return check(sentence, store_tables, government="가나시", year=2026, source=f"{name}.txt",

@@ -14,11 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claims_fixtures import build_store, claim
-from yesan.claims.arithmetic import check_arithmetic
-from yesan.claims.check import check
-from yesan.claims.match import role_of
+from yesan.claims.candidates.match import role_of
 from yesan.claims.model import Claim
-from yesan.claims.rules import (
+from yesan.claims.verdict.arithmetic import check_arithmetic
+from yesan.claims.verdict.check import check
+from yesan.claims.verdict.rules import (
     compare_amount,
     compare_headline,
     last_digit_unit,

@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claims_fixtures import build_store
-from yesan.claims.budget_year import find_budget_year
-from yesan.claims.check import CheckReport, check
-from yesan.claims.government import Directory, find_government
-from yesan.claims.romanize import romanize
-from yesan.claims.scope import read_text
+from yesan.claims.article.romanize import romanize
+from yesan.claims.candidates.government import Directory, find_government
+from yesan.claims.candidates.scope import read_text
+from yesan.claims.figures.budget_year import find_budget_year
+from yesan.claims.verdict.check import CheckReport, check
 from yesan.query import open_backend, tables
 
 DIRECTORY = Directory.bundled()

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import SHARED
 from yesan.claims import extract, read_document, to_document
-from yesan.claims.sentences import split_sentences
-from yesan.claims.text import looks_like_html
+from yesan.claims.article.sentences import split_sentences
+from yesan.claims.article.text import looks_like_html
 
 PAGE = """<!doctype html><html><head><title>부산시 내년 예산 17조3천억 - 바다일보</title>
 <meta property="article:published_time" content="2025-11-04T10:00:00+09:00">

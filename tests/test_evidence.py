@@ -14,10 +14,10 @@ import pytest
 from claims_fixtures import claim
 from conftest import run_cli
 from serving import serving
-from yesan.claims.check import check
-from yesan.claims.evidence import tier_of
-from yesan.claims.fingerprint import fingerprint, format_fingerprint, same_story
+from yesan.claims.candidates.fingerprint import fingerprint, format_fingerprint, same_story
 from yesan.claims.model import Evidence, Judgement
+from yesan.claims.verdict.check import check
+from yesan.claims.verdict.evidence import tier_of
 from yesan.claims.wording import verdict_label
 from yesan.errors import LoadError
 from yesan.ingest.reported import read_reported

@@ -1,4 +1,4 @@
-"""Fuzzing the article extractor (``yesan.claims.extract``): any text or HTML gives a list of claims (or a
+"""Fuzzing the article extractor (``yesan.claims.figures.extract``): any text or HTML gives a list of claims (or a
 YesanError), never a crash, and every claim points at its figure in the text it was read from.
 
 Articles are made of sentence templates with real amount grammar (formatted amounts, near-misses, percentages,
@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from test_fuzz_money import PIECES, amounts, near_misses
-from yesan.claims.extract import extract, extract_document
-from yesan.claims.text import to_document
+from yesan.claims.article.text import to_document
+from yesan.claims.figures.extract import extract, extract_document
 from yesan.errors import YesanError
 from yesan.money import format_won
 
@@ -109,7 +109,7 @@ def test_html_pages_with_scripts_and_broken_nesting_give_claims_or_nothing(page:
 @FUZZ
 @given(html())
 def test_script_text_never_becomes_a_claim(page: str) -> None:
-    """Found by this target: a <script> inside an <h1> was read as the headline (fixed in claims/html.py)."""
+    """Found by this target: a <script> inside an <h1> was read as the headline (fixed in claims/article/html.py)."""
     assert all("document.write" not in claim.sentence for claim in extract(page)), "script text read as article text"
 
 

@@ -95,7 +95,7 @@ def check_command(
     Engines: DuckDB (the store), PostgreSQL or Spark; --engine and --parquet go before or after the command name.
     Reported figures are used where the engine's database holds them (a warning says when it does not).
     """
-    from yesan.claims.check import check_path
+    from yesan.claims.verdict.check import check_path
     from yesan.cli.explore import _tables
 
     failing = _fail_on(fail_on or [])
@@ -110,7 +110,7 @@ def check_command(
             reports.append(check_path(path, tables, government=government, year=year, deadline=deadline, url=url))
     grid = None
     if across:
-        from yesan.claims.sources import compare_sources
+        from yesan.claims.verdict.sources import compare_sources
 
         grid = compare_sources(reports)
     if as_json:
@@ -190,7 +190,7 @@ def _print_report(report: Any) -> None:
     out.print(f"[bold]{plain(report.source or 'text')}[/]: {plain(where)} — {len(report.judgements)} figures: {counts}",
               soft_wrap=True)  # fmt: skip
     if report.scope is not None:
-        from yesan.claims.scope import scope_lines
+        from yesan.claims.candidates.scope import scope_lines
 
         for line in scope_lines(report.scope):
             out.print(f"  {plain(line)}", soft_wrap=True)
@@ -257,7 +257,7 @@ def _judgements_table(judgements: list[Any]) -> CliTable:
 
 
 def _print_across(across: Any) -> None:
-    from yesan.claims.sources import describe, reference_text
+    from yesan.claims.verdict.sources import describe, reference_text
 
     data = across.as_dict()
     out.print(

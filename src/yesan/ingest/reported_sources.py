@@ -14,7 +14,7 @@ A reported-figures file ``figures.csv`` may come with ``figures.sources.csv`` be
                    report) — required; see ``yesan.model.EVIDENCE_TIERS``
 ``kind``           free text: news report, repost, press release, transcription …
 ``hosts``          web domains that publish as this outlet, space-separated (``etnews.com``)
-``fingerprint``    the fingerprint of its sentences (``yesan.claims.fingerprint``): hashes, no text
+``fingerprint``    the fingerprint of its sentences (``yesan.claims.candidates.fingerprint``): hashes, no text
 ``notes``          free text
 =================  ===============================================================================
 """

@@ -8,7 +8,7 @@ Request bodies (at most ``MAX_BODY_BYTES``):
   ``year`` fields;
 * ``text/plain`` (or ``text/html``): the article itself; ``government`` and ``year`` as query parameters.
 
-The answer is ``yesan.claims.check.CheckReport.as_dict()`` with ``"ok": true``; every error has the app's
+The answer is ``yesan.claims.verdict.check.CheckReport.as_dict()`` with ``"ok": true``; every error has the app's
 one shape ``{"ok": false, "error": "...", "status": 4xx/5xx}``: 413 for a body or text too large, 422 for a
 text with more than ``MAX_FIGURES`` money figures, 400 for a bad request, 504 when checking takes longer than
 ``TIME_LIMIT_S`` (the check runs in a worker process, ``yesan.web.checkers``, killed at that deadline).
@@ -26,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from yesan.claims.check import MAX_TEXT_CHARS, CheckTimeout, TooManyFigures
+from yesan.claims.verdict.check import MAX_TEXT_CHARS, CheckTimeout, TooManyFigures
 from yesan.web.checkers import CheckWorkers
 from yesan.web.responses import error_response, plain
 

@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Final, cast
 
-from yesan.claims.check import CheckReport, CheckTimeout
+from yesan.claims.verdict.check import CheckReport, CheckTimeout
 from yesan.errors import YesanError
 
 __all__ = ["DEFAULT_WORKERS", "CheckWorkers", "WorkerFailed", "serve_checks"]
@@ -120,7 +120,7 @@ class CheckWorkers:
         source: str,
         time_limit_s: float,
     ) -> CheckReport:
-        """``yesan.claims.check.check(...)`` run in a worker; a CheckTimeout when it takes longer than
+        """``yesan.claims.verdict.check.check(...)`` run in a worker; a CheckTimeout when it takes longer than
         ``time_limit_s`` (or waits that long for a free worker), the check's own errors (QueryError …) re-raised."""
         worker = self._take(time.monotonic() + time_limit_s)
         deadline = time.monotonic() + time_limit_s
@@ -242,7 +242,7 @@ def serve_checks(fd: int, db: str, memory_limit: str | None) -> None:
     connection = Connection(fd)
     backend = None
     try:
-        from yesan.claims.check import check
+        from yesan.claims.verdict.check import check
         from yesan.query import open_backend, tables
         from yesan.store.backend import serve_memory_limit
 

@@ -1,7 +1,7 @@
 """Check the figures in an article (issue #5): paste the text or upload a file; the article comes back with each
 figure highlighted and a verdict badge, and a click on a figure shows its evidence and citation.
 
-The judging is ``yesan.claims.check.check`` — the same as ``POST /api/check`` (``yesan.web.check_api``),
+The judging is ``yesan.claims.verdict.check.check`` — the same as ``POST /api/check`` (``yesan.web.check_api``),
 whose size and time limits this page shares. The page posts a form to itself and renders the article
 on the server from the text the claims' offsets index (the plain text of an HTML page, a corpus file
 without its ``# key: value`` header), so it works without scripts; ``check.js`` only turns the evidence
@@ -160,7 +160,7 @@ async def _read_form(request: Request, max_bytes: int) -> tuple[str, str | None,
 
 
 def _decode(data: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "cp949"):  # as yesan.claims.text.read_document
+    for encoding in ("utf-8-sig", "cp949"):  # as yesan.claims.article.text.read_document
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
@@ -169,7 +169,7 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _run(request: Request, catalog: Catalog, article: str, government: str | None, year: int | None) -> dict[str, Any]:
-    from yesan.claims.text import to_document
+    from yesan.claims.article.text import to_document
 
     _, seconds = limits()
     body = to_document(article, source="form").text  # the text the claims' offsets index
@@ -182,7 +182,7 @@ def _run(request: Request, catalog: Catalog, article: str, government: str | Non
 
 def _decision(scope: Any, lang: str) -> list[str]:
     """The government and year the check used and why, in the page's language (the form's fields named)."""
-    from yesan.claims.scope import scope_lines
+    from yesan.claims.candidates.scope import scope_lines
 
     if scope is None:
         return []

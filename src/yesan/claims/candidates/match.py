@@ -29,9 +29,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from yesan.claims.candidates.reference import Reference, ReportedFigure
+from yesan.claims.candidates.subjects import TOTAL_WORDS, Similarity, alternates, compact, is_generic, similarity
 from yesan.claims.model import Claim, Evidence
-from yesan.claims.reference import Reference, ReportedFigure
-from yesan.claims.subjects import TOTAL_WORDS, Similarity, alternates, compact, is_generic, similarity
 from yesan.claims.wording import Phrase
 from yesan.model import AMOUNT_LABELS_KO
 from yesan.query.korean import normalize

@@ -16,9 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Final
 
-from yesan.claims.figure import Figure
-from yesan.claims.figures import find_figures, normalize_decimal_dots
-from yesan.claims.kind import (
+from yesan.claims.article.morph import TIME_WORDS, tokenize
+from yesan.claims.article.sentences import sentence_at, split_sentences
+from yesan.claims.article.text import Document, read_document, to_document
+from yesan.claims.figures.figure import Figure
+from yesan.claims.figures.kind import (
     base_kind,
     change_direction,
     is_other,
@@ -26,7 +28,7 @@ from yesan.claims.kind import (
     not_budget_subject,
     past_reference,
 )
-from yesan.claims.links import (
+from yesan.claims.figures.links import (
     Draft,
     link_percentages,
     name_changes,
@@ -35,14 +37,12 @@ from yesan.claims.links import (
     share_subjects,
     supplementary_increments,
 )
-from yesan.claims.lists import distribute, governed_changes
+from yesan.claims.figures.lists import distribute, governed_changes
+from yesan.claims.figures.phrases import Phrase, SentenceView, clause_start, is_generic
+from yesan.claims.figures.prose import find_figures, normalize_decimal_dots
+from yesan.claims.figures.purpose import find_subject
+from yesan.claims.figures.timeline import Timeline, figure_stage, figure_year, timeline
 from yesan.claims.model import Claim, Kind
-from yesan.claims.morph import TIME_WORDS, tokenize
-from yesan.claims.phrases import Phrase, SentenceView, clause_start, is_generic
-from yesan.claims.purpose import find_subject
-from yesan.claims.sentences import sentence_at, split_sentences
-from yesan.claims.text import Document, read_document, to_document
-from yesan.claims.timeline import Timeline, figure_stage, figure_year, timeline
 
 __all__ = ["extract", "extract_document", "extract_file", "extract_files"]
 
@@ -68,7 +68,7 @@ def extract_files(paths: Iterable[str | Path]) -> list[Claim]:
 
 
 def extract_document(document: Document) -> list[Claim]:
-    """Claims of a :class:`~yesan.claims.text.Document`; offsets index ``document.text``."""
+    """Claims of a :class:`~yesan.claims.article.text.Document`; offsets index ``document.text``."""
     original = document.text
     text = normalize_decimal_dots(original)
     line = timeline(text, document.published)

@@ -40,10 +40,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final
 
-from yesan.claims.judge import claim_precision
-from yesan.claims.match import anchor_of, role_of
+from yesan.claims.candidates.match import anchor_of, role_of
 from yesan.claims.model import Claim, Evidence, Verdict
-from yesan.claims.rules import (
+from yesan.claims.verdict.judge import claim_precision
+from yesan.claims.verdict.rules import (
     CONSISTENT,
     UPPER_BOUNDS,
     Outcome,

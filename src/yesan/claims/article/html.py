@@ -15,8 +15,8 @@ from typing import Final
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from yesan.claims.dates import parse_date
-from yesan.claims.morph import words
+from yesan.claims.article.dates import parse_date
+from yesan.claims.article.morph import words
 
 __all__ = ["Page", "html_to_text"]
 

@@ -18,8 +18,8 @@ from datetime import date
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from yesan.claims.fingerprint import Fingerprint, fingerprint, overlap, parse_fingerprint, same_story
-from yesan.claims.text import Document
+from yesan.claims.article.text import Document
+from yesan.claims.candidates.fingerprint import Fingerprint, fingerprint, overlap, parse_fingerprint, same_story
 
 __all__ = ["Article", "Source", "host_of", "normalise_url", "self_reason"]
 

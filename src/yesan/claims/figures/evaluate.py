@@ -22,9 +22,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from yesan.claims.extract import extract_document
+from yesan.claims.article.text import read_document
+from yesan.claims.figures.extract import extract_document
 from yesan.claims.model import Claim
-from yesan.claims.text import read_document
 from yesan.errors import DocumentError, YesanError
 
 __all__ = [

@@ -26,10 +26,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
+from yesan.claims.candidates.provenance import Article, Source, self_reason, shared_share
+from yesan.claims.candidates.reference import Reference, ReportedFigure
+from yesan.claims.candidates.subjects import compact
 from yesan.claims.model import Evidence, Judgement
-from yesan.claims.provenance import Article, Source, self_reason, shared_share
-from yesan.claims.reference import Reference, ReportedFigure
-from yesan.claims.subjects import compact
 from yesan.claims.wording import Phrase
 from yesan.model import EVIDENCE_TIERS
 from yesan.money import format_won

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from yesan.claims.morph import (
+from yesan.claims.article.morph import (
     AGENT_WORDS,
     BUDGET_HEADS,
     CONTENT,
@@ -37,7 +37,7 @@ from yesan.claims.morph import (
     is_time,
     words,
 )
-from yesan.claims.phrases import (
+from yesan.claims.figures.phrases import (
     Phrase,
     SentenceView,
     clause_start,

@@ -25,7 +25,7 @@ import re
 from dataclasses import replace
 from typing import Final
 
-from yesan.claims.links import Draft
+from yesan.claims.figures.links import Draft
 
 __all__ = ["distribute", "governed_changes", "governing_direction", "split_coordinated"]
 

@@ -178,7 +178,7 @@ class Directory:
     def sites(self) -> dict[str, list[Entry]]:
         """Local governments by the romanized stem their web addresses use (영암군 → ``yeongam``)."""
         if self._sites is None:
-            from yesan.claims.romanize import romanize
+            from yesan.claims.article.romanize import romanize
 
             found: dict[str, list[Entry]] = defaultdict(list)
             for entry in self.entries:
@@ -230,7 +230,7 @@ def _is_proper_noun(text: str, start: int, form: str) -> bool:
     """Whether Kiwi reads ``form`` at ``start`` as (the start of) a proper noun.
 
     서울 in 서울 시민 is; 경기 in 경기 침체 (the economy) is not."""
-    from yesan.claims.morph import tokenize
+    from yesan.claims.article.morph import tokenize
 
     left = max(0, start - 24)
     window = text[left : start + len(form) + 24]
@@ -277,7 +277,7 @@ def _whole_word(text: str, raw: _Raw) -> bool:
         return True
     if text.startswith(_INSTITUTION, raw.end):
         return True
-    from yesan.claims.morph import tokenize
+    from yesan.claims.article.morph import tokenize
 
     left = max(0, raw.start - 24)
     end = raw.end - left
@@ -290,7 +290,7 @@ def _stem_alone(text: str, raw: _Raw) -> bool:
     another noun (세종대왕 a king, 서울역 a station)."""
     if raw.end >= len(text) or not _HANGUL.match(text[raw.end]):
         return True
-    from yesan.claims.morph import tokenize
+    from yesan.claims.article.morph import tokenize
 
     left = max(0, raw.start - 24)
     following = [t for t in tokenize(text[left : raw.end + 24]) if t.start == raw.end - left]

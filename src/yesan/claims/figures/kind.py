@@ -22,9 +22,18 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from yesan.claims.figure import Figure
-from yesan.claims.morph import BUDGET_HEADS, BUDGET_NEUTRAL, CONTENT, PAST_WORDS, TIME_WORDS, Token, is_gov, words
-from yesan.claims.phrases import Phrase
+from yesan.claims.article.morph import (
+    BUDGET_HEADS,
+    BUDGET_NEUTRAL,
+    CONTENT,
+    PAST_WORDS,
+    TIME_WORDS,
+    Token,
+    is_gov,
+    words,
+)
+from yesan.claims.figures.figure import Figure
+from yesan.claims.figures.phrases import Phrase
 
 __all__ = ["base_kind", "change_direction", "is_other", "is_whole_budget", "not_budget_subject", "past_reference"]
 

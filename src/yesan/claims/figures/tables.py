@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from yesan.claims.figure import Column, Figure
-from yesan.claims.timeline import stage_in
+from yesan.claims.figures.figure import Column, Figure
+from yesan.claims.figures.timeline import stage_in
 from yesan.errors import MoneyError
 from yesan.money import parse_cell, parse_unit
 

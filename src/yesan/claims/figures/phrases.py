@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from yesan.claims.morph import (
+from yesan.claims.article.morph import (
     CONTENT,
     COUNTERS_AFTER_NUMBER,
     GENERIC_MONEY,

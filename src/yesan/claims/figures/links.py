@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from yesan.claims.figure import Figure
-from yesan.claims.kind import DECREASE, INCREASE
-from yesan.claims.morph import SUPPLEMENTARY_HEADS
-from yesan.claims.phrases import Phrase
+from yesan.claims.article.morph import SUPPLEMENTARY_HEADS
+from yesan.claims.figures.figure import Figure
+from yesan.claims.figures.kind import DECREASE, INCREASE
+from yesan.claims.figures.phrases import Phrase
 from yesan.money import PercentMatch, find_percents
 
 __all__ = [

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from yesan.claims.figure import Figure
+from yesan.claims.figures.figure import Figure
 
 __all__ = ["Timeline", "figure_stage", "figure_year", "nearest_stage", "stage_in", "timeline"]
 

@@ -2,7 +2,7 @@
 
 ``check(text, tables, government=..., year=...)`` returns a :class:`CheckReport`; ``check_path`` reads a
 file (HTML, plain text or a corpus file with a ``# key: value`` header) first. The government and year
-come from the arguments, else from the text (:mod:`yesan.claims.scope`): the government the text names
+come from the arguments, else from the text (:mod:`yesan.claims.candidates.scope`): the government the text names
 (never an everyday word that looks like one) and the year its budget cues and publication date give.
 When either is unknown, or the store has nothing for that government and year, every figure is 확인 불가
 with the reason: the check never falls back to another government or to the store's latest year.
@@ -18,16 +18,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-from yesan.claims.arithmetic import ArithmeticCheck, DataFigures, check_arithmetic
-from yesan.claims.evidence import TIERS, independent, set_aside_self, with_tiers
-from yesan.claims.extract import extract_document
-from yesan.claims.judge import judge, judge_claims, with_reason
+from yesan.claims.article.text import Document, read_document, to_document
+from yesan.claims.candidates.provenance import Article
+from yesan.claims.candidates.reference import Reference, ReportedFigure, government_aliases
+from yesan.claims.candidates.scope import Scope, decide_scope
+from yesan.claims.figures.extract import extract_document
 from yesan.claims.model import VERDICTS, Claim, Judgement
-from yesan.claims.provenance import Article
-from yesan.claims.reference import Reference, ReportedFigure, government_aliases
-from yesan.claims.rules import CONSISTENT, compare_headline
-from yesan.claims.scope import Scope, decide_scope
-from yesan.claims.text import Document, read_document, to_document
+from yesan.claims.verdict.arithmetic import ArithmeticCheck, DataFigures, check_arithmetic
+from yesan.claims.verdict.evidence import TIERS, independent, set_aside_self, with_tiers
+from yesan.claims.verdict.judge import judge, judge_claims, with_reason
+from yesan.claims.verdict.rules import CONSISTENT, compare_headline
 from yesan.claims.wording import Phrase, in_language
 from yesan.errors import QueryError, YesanError
 from yesan.money.find import find_amounts
@@ -165,7 +165,7 @@ def check(
     """Check every money figure of ``text`` (HTML or plain text) against the store behind ``tables``.
 
     ``tables`` are ``yesan.query.tables(backend)``. ``claims`` skips extraction (claims whose offsets
-    index ``text``); ``extractor`` replaces ``yesan.claims.extract`` (it gets the plain text);
+    index ``text``); ``extractor`` replaces ``yesan.claims.figures.extract`` (it gets the plain text);
     ``deadline`` is a ``time.monotonic()`` value after which a :class:`CheckTimeout` is raised.
     ``url`` is the article's address (else the one its header or page names): a reported figure whose
     only source is this article does not confirm it (``claims.evidence``).
@@ -385,6 +385,6 @@ def detect_government(text: str, tables: Any) -> str | None:
 
 def detect_year(text: str, published: date | None = None) -> int | None:
     """The fiscal year of ``text``'s budget from its budget-year cues and publication date, or None."""
-    from yesan.claims.budget_year import find_budget_year
+    from yesan.claims.figures.budget_year import find_budget_year
 
     return find_budget_year(text, published).year

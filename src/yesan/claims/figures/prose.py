@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from yesan.claims.figure import Figure
-from yesan.claims.tables import table_figures
+from yesan.claims.figures.figure import Figure
+from yesan.claims.figures.tables import table_figures
 from yesan.money import MoneyMatch, find_amounts
 
 __all__ = ["find_figures", "normalize_decimal_dots"]

@@ -1,10 +1,10 @@
 """What a check is about — one government and one fiscal year — decided before any figure is judged.
 
 :func:`decide_scope` takes ``--government`` / ``--year`` (or the web form's fields) when given, else reads the
-text (:mod:`yesan.claims.government`, :mod:`yesan.claims.budget_year`). The :class:`Scope` keeps the reasons
-(the words that decided, with their positions), so every check can show them first. It also says how the
-store knows the government (``store_key``: its code, or the name its reported figures use), so the check never
-looks up another government than the one it names.
+text (:mod:`yesan.claims.candidates.government`, :mod:`yesan.claims.figures.budget_year`). The :class:`Scope`
+keeps the reasons (the words that decided, with their positions), so every check can show them first. It also
+says how the store knows the government (``store_key``: its code, or the name its reported figures use), so the
+check never looks up another government than the one it names.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from yesan.claims.budget_year import YearFinding, find_budget_year
-from yesan.claims.government import Directory, Entry, GovernmentFinding, find_government, reported_names
-from yesan.claims.reference import government_aliases
+from yesan.claims.candidates.government import Directory, Entry, GovernmentFinding, find_government, reported_names
+from yesan.claims.candidates.reference import government_aliases
+from yesan.claims.figures.budget_year import YearFinding, find_budget_year
 from yesan.claims.wording import Phrase
 
 __all__ = ["Scope", "decide_scope", "read_text", "scope_lines"]

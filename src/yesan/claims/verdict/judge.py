@@ -44,7 +44,7 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import Final
 
-from yesan.claims.match import (
+from yesan.claims.candidates.match import (
     KEEP_MIN,
     MATCH_MIN,
     TIE,
@@ -56,10 +56,10 @@ from yesan.claims.match import (
     match_claim,
     match_claims,
 )
+from yesan.claims.candidates.reference import Reference, ReportedFigure
+from yesan.claims.candidates.subjects import similarity
 from yesan.claims.model import Claim, Evidence, Judgement
-from yesan.claims.reference import Reference, ReportedFigure
-from yesan.claims.rules import CONSISTENT, Outcome, compare_amount, won_text, written_typo
-from yesan.claims.subjects import similarity
+from yesan.claims.verdict.rules import CONSISTENT, Outcome, compare_amount, won_text, written_typo
 from yesan.claims.wording import Phrase
 from yesan.errors import MoneyError
 from yesan.money import parse

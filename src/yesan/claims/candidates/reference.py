@@ -21,7 +21,7 @@ from typing import Any, Final
 
 import ibis
 
-from yesan.claims.provenance import Source
+from yesan.claims.candidates.provenance import Source
 from yesan.errors import QueryError, StoreError
 from yesan.model import EVIDENCE_TIERS
 from yesan.query.drilldown import DrillDown, Filters, drilldown

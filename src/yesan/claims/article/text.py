@@ -3,7 +3,7 @@
 Claims index into :attr:`Document.text`. For plain text the body is the input minus a leading
 ``# key: value`` header (the dev corpus's ``# source:``/``# title:``/``# date:`` lines), unchanged
 character for character, so ``Document.offset + claim.start`` is the claim's position in the input.
-For HTML the text is rebuilt from the page's main content (see :mod:`yesan.claims.html`) and
+For HTML the text is rebuilt from the page's main content (see :mod:`yesan.claims.article.html`) and
 ``offset`` is None: positions refer to the extracted text only.
 """
 
@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
-from yesan.claims.dates import parse_date
+from yesan.claims.article.dates import parse_date
 from yesan.errors import DocumentError
 
 __all__ = ["Document", "looks_like_html", "read_document", "to_document"]
@@ -75,7 +75,7 @@ def _header(raw: str) -> tuple[int, dict[str, str]]:
 def to_document(raw: str, *, source: str | None = None) -> Document:
     """``raw`` (HTML, a fragment of HTML or plain text) as a :class:`Document`."""
     if looks_like_html(raw):
-        from yesan.claims.html import html_to_text
+        from yesan.claims.article.html import html_to_text
 
         page = html_to_text(raw)
         found = _PAGE_URL.search(raw[:200_000])

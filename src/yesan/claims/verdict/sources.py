@@ -1,6 +1,6 @@
 """Across sources: several articles on one budget, each subject's figures side by side, disagreements classed.
 
-``compare_sources(reports)`` groups the claims of several :class:`~yesan.claims.check.CheckReport` by what
+``compare_sources(reports)`` groups the claims of several :class:`~yesan.claims.verdict.check.CheckReport` by what
 they are about — the data's figure a claim was matched to (a reported figure's subject, an item), else the
 claim's own subject as written — and by role (level, change, prior year, revision). Each figure is then
 classed against the group's reference figure (the data's when there is one, else the most precisely
@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from yesan.claims.check import CheckReport
-from yesan.claims.judge import claim_precision
+from yesan.claims.candidates.subjects import compact
 from yesan.claims.model import Judgement
-from yesan.claims.rules import compare_amount, won_text
-from yesan.claims.subjects import compact
+from yesan.claims.verdict.check import CheckReport
+from yesan.claims.verdict.judge import claim_precision
+from yesan.claims.verdict.rules import compare_amount, won_text
 
 __all__ = ["CLASSES", "SourceFigure", "SourceTable", "SubjectRow", "compare_sources", "describe", "reference_text"]
 
