@@ -57,7 +57,7 @@ def evaluate(cases: list[Case], directory: Directory) -> list[dict[str, Any]]:
     for case in cases:
         document = read_document(case.path)
         finding, year = read_text(
-            document.text, directory, published=document.published, title=document.title, address=document.address
+            document.text, directory, published=document.published, title=document.title, address=document.url
         )
         found = finding.entry.label if finding else None
         results.append(

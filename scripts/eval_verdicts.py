@@ -7,8 +7,8 @@ alone when the data's figure is taken as given (a figure whose only source is th
 ``확인 불가`` for a fact-checker, ``self_only``, whatever it equals). The texts stay local:
 
 * ``seoul-2026.jsonl``: the Seoul dev corpus (``../shared/corpus/seoul-2026/articles/NN.txt``) and the seed
-  (article ``seed``: ``../shared/seed/000_78fbe5355907ade0.txt``), checked against a ``yesan demo`` store plus
-  ``../shared/data/seoul-2026/reference.csv`` loaded as 서울특별시 2026;
+  (article ``seed``: ``../shared/seed/000_78fbe5355907ade0.txt``), checked against a ``yesan demo`` store (which
+  bundles Seoul's reported figures with their sources) as 서울특별시 2026;
 * ``external.jsonl``: real non-Seoul articles (``/work/eval/external``), checked against the demo store, with
   the government and year the labels give (when they give them).
 
@@ -58,17 +58,15 @@ def _labels(path: Path) -> list[dict[str, Any]]:
 
 
 def _build_store(db: Path, shared: Path) -> None:
+    """The ``yesan demo`` store: it carries Seoul's reported figures with their sources (the bundled
+    ``seoul-2026-reference``, built from ``../shared/data/seoul-2026/``), so an article's own figures are known as
+    its own. Loading ``reference.csv`` again, without its sources, would let them confirm themselves."""
     from yesan.bundled import load_bundled
-    from yesan.ingest.reported import read_reported
     from yesan.store import Store
 
+    del shared  # the bundled datasets were built from it
     with Store.open(db) as store:
         load_bundled(store)
-        reference = shared / "data" / "seoul-2026" / "reference.csv"
-        if reference.is_file():
-            batch = read_reported(reference, government="서울특별시", fiscal_year=2026)
-            store.load_reported(batch.figures, dataset=batch.dataset, source_file=batch.source_file,
-                                sha256=batch.sha256)  # fmt: skip
 
 
 def _run(

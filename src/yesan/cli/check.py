@@ -152,17 +152,13 @@ def _exit_on(failing: frozenset[str], reports: list[Any]) -> None:
 
 def _warn_without_reported_figures(tables: Any) -> None:
     """Say so when the engine's database has no reported figures: the store may have them, the copy not."""
-    import ibis
-
-    from yesan.query.engine import optional_table
-
-    backend = ibis.get_backend(tables.items)
-    if backend.name == "duckdb":
+    engine = tables.engine
+    if engine == "duckdb":
         return
-    if optional_table(backend, "reported_figures") is not None:
-        if optional_table(backend, "reported_sources") is None:
+    if tables.reported_figures is not None:
+        if tables.reported_sources is None:
             err.print(
-                f"warning: the {backend.name} engine has reported_figures but no reported_sources table, so sources "
+                f"warning: the {engine} engine has reported_figures but no reported_sources table, so sources "
                 "are cited by key and an article's own figures are not recognised as its own; copy reported_sources "
                 "too, or check against the store (drop --engine)",
                 soft_wrap=True,
@@ -170,11 +166,11 @@ def _warn_without_reported_figures(tables: Any) -> None:
         return
     where = (
         "copy them there too (copy_store_to_postgres(..., tables=[..., 'reported_figures'])) or"
-        if backend.name == "postgres"
+        if engine == "postgres"
         else "write the layout again (yesan export DIR --format partitioned) or"
     )
     err.print(
-        f"warning: the {backend.name} engine has no reported_figures table, so figures are checked against line "
+        f"warning: the {engine} engine has no reported_figures table, so figures are checked against line "
         f"items only; to use reported figures, {where} check against the store (drop --engine)",
         soft_wrap=True,
     )

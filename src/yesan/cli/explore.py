@@ -284,13 +284,14 @@ def serve(
 
 def _compared_items(tables: Any, dataset: str | None, *named: int | None) -> Any:
     """The items a comparison reads: one dataset's (``--dataset``), or line items unless it names figure snapshots."""
+    from yesan.query.common import records
     from yesan.query.engine import figure_snapshot_ids
 
     if dataset:
         snapshots = tables.snapshots
-        ids = [r["snapshot_id"] for r in snapshots.filter(snapshots.dataset == dataset).to_pyarrow().to_pylist()]
+        ids = [r["snapshot_id"] for r in records(snapshots.filter(snapshots.dataset == dataset))]
         if not ids:
-            known = sorted({r["dataset"] for r in snapshots.select("dataset").to_pyarrow().to_pylist()})
+            known = sorted({r["dataset"] for r in records(snapshots.select("dataset"))})
             raise QueryError(f"no snapshots of dataset {dataset!r}; the store holds {', '.join(known) or 'none'}")
         return tables.all_items.filter(tables.all_items.snapshot_id.isin(ids))
     asked = {n for n in named if n}

@@ -62,6 +62,11 @@ def records(expr: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def count_of(expr: Any) -> int:
+    """How many rows ``expr`` has (one query)."""
+    return int(expr.count().to_pyarrow().as_py())
+
+
 def won(value: Any) -> int:
     """An aggregated amount as int won (a NULL sum is 0)."""
     return int(value or 0)
@@ -113,6 +118,7 @@ __all__ = [
     "check_amount",
     "check_level",
     "check_positive",
+    "count_of",
     "floor_div",
     "key_order",
     "keyed",

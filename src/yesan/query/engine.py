@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+import ibis
+
 from yesan.errors import StoreError
 from yesan.store.backend import open_backend
 
@@ -137,6 +139,15 @@ class Tables:
     population: Any
     #: every item, figures by government included: for questions that name such a snapshot or dataset
     all_items: Any = dataclasses.field(default=None, compare=False)
+    #: figures published by others (press releases, articles), and their sources; None in a store or engine
+    #: without them (a store from before schema 2/3, a PostgreSQL copy of the line items only)
+    reported_figures: Any = dataclasses.field(default=None, compare=False)
+    reported_sources: Any = dataclasses.field(default=None, compare=False)
+
+    @property
+    def engine(self) -> str:
+        """The backend's name: ``duckdb``, ``postgres`` or ``pyspark``."""
+        return str(ibis.get_backend(self.items).name)
 
 
 def tables(backend: Any) -> Tables:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from yesan.errors import QueryError
+from yesan.query.common import records
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,22 @@ class GovernmentRef:
     @property
     def label(self) -> str:
         return f"{self.parent_name} {self.name}" if self.parent_name else self.name
+
+
+def government_rows(tables: Any) -> list[dict[str, Any]]:
+    """Every government of the store: code, name, level and 광역 (``parent_name``)."""
+    return records(tables.governments.select("code", "name", "level", "parent_name"))
+
+
+def item_snapshots(tables: Any, gov_code: str, year: int | None) -> list[dict[str, Any]]:
+    """The snapshots (id, execution date, dataset, source file) that hold line items of one government (in ``year``)."""
+    items = tables.items
+    selected = items.filter(items.gov_code == gov_code)
+    if year is not None:
+        selected = selected.filter(selected.fiscal_year == year)
+    used = selected.select("snapshot_id", "source_id").distinct()
+    snaps = used.join(tables.snapshots, "snapshot_id").join(tables.sources.select("source_id", "file"), "source_id")
+    return records(snaps.select("snapshot_id", "exe_ymd", "dataset", "file"))
 
 
 def find_government(governments: Any, text: str) -> GovernmentRef:

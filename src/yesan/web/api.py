@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from yesan.model import AMOUNT_COLUMNS
 from yesan.query import LEVELS, Filters, Tables, drilldown
+from yesan.query.common import count_of, records
 from yesan.query.drilldown import SORTS, DrillDown, DrillRow, drilldown_held
 from yesan.web.responses import (
     DISPLAY_KEYS,
@@ -29,7 +30,6 @@ from yesan.web.routing import (
     item_filters,
     keep,
     list_route,
-    records,
     rollups_for,
     rollups_if_built,
     tables_for,
@@ -126,7 +126,7 @@ def governments(
             govs = govs.filter(govs.parent_name == region)
         if level is not None:
             govs = govs.filter(govs.level == level)
-        total = int(govs.count().to_pyarrow().as_py())
+        total = count_of(govs)
         page = records(govs.order_by("code").limit(limit, offset=offset))
         codes = [g["code"] for g in page]
         items = Filters(snapshot_ids=tuple(snapshot) if snapshot else None, gov_codes=tuple(codes)).apply(t.items)
@@ -293,7 +293,7 @@ def items_list(
         return cached
     with tables_for(request) as t:
         selected = filters.apply(t.items)
-        total = int(selected.count().to_pyarrow().as_py())
+        total = count_of(selected)
         page = _with_provenance(t, selected).order_by(["snapshot_id", "source_id", "row_no"])
         found = records(page.limit(limit, offset=offset))
         fed = sorted(int(s) for s in records(selected.select("snapshot_id").distinct()) for s in s.values())

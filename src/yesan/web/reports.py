@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from yesan.errors import QueryError
 from yesan.model import FUNDING_COLUMNS
 from yesan.query import Filters, compare, execution, execution_trend, funding_mix, peers, per_resident
+from yesan.query.common import records
 from yesan.query.compare import CompareRow
 from yesan.query.execution import ExecutionRow, TrendPoint
 from yesan.query.funding import FUNDING_SORTS, FundingRow
@@ -27,7 +28,6 @@ from yesan.web.routing import (
     keep,
     list_route,
     page,
-    records,
     tables_for,
 )
 

@@ -160,11 +160,6 @@ def codes(values: list[str] | None) -> tuple[str, ...] | None:
     return codes or None
 
 
-def records(expr: Any) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
-    return rows
-
-
 def government_codes(request: Request, values: list[str] | None) -> tuple[str, ...] | None:
     """Codes for what the client sent: codes pass through, names are looked up (once per app) and an unknown or
     ambiguous name is a 400 that lists the candidates."""

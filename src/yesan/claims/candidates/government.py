@@ -38,6 +38,9 @@ from functools import cache
 from importlib import resources
 from typing import Any, Final
 
+from yesan.query.lookup import government_rows
+from yesan.query.reported import reported_government_names
+
 __all__ = ["Directory", "Entry", "GovernmentFinding", "Mention", "find_government", "reported_names"]
 
 DIRECTORY_FILE: Final = "governments.csv"
@@ -151,7 +154,7 @@ class Directory:
         entries = list(_bundled_entries())
         by_place = {(e.parent, e.name): i for i, e in enumerate(entries)}
         by_code = {e.code: i for i, e in enumerate(entries) if e.code}
-        rows = tables.governments.select("code", "name", "level", "parent_name").to_pyarrow().to_pylist()
+        rows = government_rows(tables)
         for row in rows:
             code, name, parent = str(row["code"]), str(row["name"]), row["parent_name"]
             at = by_code.get(code, by_place.get((parent, name)))
@@ -204,13 +207,7 @@ def _entry(r: dict[str, str]) -> Entry:
 
 def reported_names(tables: Any) -> list[str]:
     """The government names the store's reported figures use."""
-    import ibis
-
-    try:
-        table = ibis.get_backend(tables.items).table("reported_figures")
-        return sorted({str(r["gov_name"]) for r in table.select("gov_name").distinct().to_pyarrow().to_pylist()})
-    except Exception:  # a store from before reported figures, or an engine without the table
-        return []
+    return reported_government_names(tables)
 
 
 # --- reading a text -----------------------------------------------------------------------------------

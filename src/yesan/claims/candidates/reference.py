@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 
-import ibis
-
 from yesan.claims.candidates.provenance import Source
 from yesan.errors import QueryError, StoreError
 from yesan.model import EVIDENCE_TIERS
 from yesan.query.drilldown import DrillDown, Filters, drilldown
 from yesan.query.items import ItemRecord, find_items
+from yesan.query.lookup import item_snapshots
+from yesan.query.reported import reported_rows, reported_source_rows
 from yesan.query.search import SearchIndex, index_for
 
 __all__ = ["GovernmentName", "Reference", "ReportedFigure", "government_aliases", "load_reported_figures"]
@@ -144,13 +144,6 @@ def government_aliases(name: str) -> tuple[str, ...]:
     return tuple(alias for alias in dict.fromkeys(found) if alias == name or alias not in COMMON_WORD_STEMS)
 
 
-def _table_or_none(backend: Any, name: str) -> Any:
-    try:
-        return backend.table(name)
-    except Exception:  # a store from before reported figures (schema 1), or another backend's error type
-        return None
-
-
 def load_reported_figures(
     tables: Any, *, government: str | None = None, year: int | None = None
 ) -> list[ReportedFigure]:
@@ -158,16 +151,9 @@ def load_reported_figures(
 
     One query; the government is matched in Python against each stored name's aliases.
     """
-    backend = ibis.get_backend(tables.items)
-    figures = _table_or_none(backend, "reported_figures")
-    if figures is None:
-        return []
-    if year is not None:
-        figures = figures.filter(figures.fiscal_year == year)
-    sources = tables.sources.select("source_id", "file", "sha256")
-    joined = figures.join(sources, "source_id").order_by(["dataset", "gov_name", "fiscal_year", "row_no"])
-    known = _sources(backend)
-    found = [_figure(r, known) for r in joined.to_pyarrow().to_pylist()]
+    rows = reported_rows(tables, year=year)
+    known = _sources(tables) if rows else {}
+    found = [_figure(r, known) for r in rows]
     if government is None:
         return found
     wanted = government.strip()
@@ -179,12 +165,9 @@ def _same_government(wanted: str, stored: str) -> bool:
     return wanted == stored or wanted in government_aliases(stored) or stored in government_aliases(wanted)
 
 
-def _sources(backend: Any) -> dict[tuple[str, str], Source]:
+def _sources(tables: Any) -> dict[tuple[str, str], Source]:
     """Every source of every dataset, by (dataset, key); none in a store from before schema 3."""
-    table = _table_or_none(backend, "reported_sources")
-    if table is None:
-        return {}
-    return {(str(r["dataset"]), str(r["source_key"])): Source.from_row(r) for r in table.to_pyarrow().to_pylist()}
+    return {(str(r["dataset"]), str(r["source_key"])): Source.from_row(r) for r in reported_source_rows(tables)}
 
 
 def _records(dataset: str, keys: str | None, known: dict[tuple[str, str], Source]) -> tuple[Source, ...]:
@@ -245,13 +228,7 @@ class Reference:
 
     def _attach_items(self, tables: Any) -> None:
         assert self.government is not None and self.government.code is not None
-        items = tables.items
-        selected = items.filter(items.gov_code == self.government.code)
-        if self.year is not None:
-            selected = selected.filter(selected.fiscal_year == self.year)
-        used = selected.select("snapshot_id", "source_id").distinct()
-        snaps = used.join(tables.snapshots, "snapshot_id").join(tables.sources.select("source_id", "file"), "source_id")
-        rows = snaps.select("snapshot_id", "exe_ymd", "dataset", "file").to_pyarrow().to_pylist()
+        rows = item_snapshots(tables, self.government.code, self.year)
         if not rows:
             return
         latest = max(rows, key=lambda r: (r["exe_ymd"] is not None, r["exe_ymd"] or 0, r["snapshot_id"]))

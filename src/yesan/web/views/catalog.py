@@ -15,9 +15,9 @@ from typing import Any
 from yesan.errors import QueryError
 from yesan.model import is_figure_dataset
 from yesan.query import Filters, Tables
+from yesan.query.common import records
 from yesan.query.lookup import find_government, partial_matches
 from yesan.web.responses import NotFoundError
-from yesan.web.routing import records
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from yesan.query import LEVELS
-from yesan.web.routing import records
+from yesan.query.common import records
 
 #: A URL value that stands for "no code and no name" (a NULL group).
 NULL_PARAM: Final = "-"
