@@ -345,13 +345,19 @@ def test_the_csv_twin_holds_every_row_in_exact_won(bundled: httpx.Client) -> Non
 # --- item, search, peers ----------------------------------------------------------------------------
 
 
-def test_an_item_page_cites_its_source_row(bundled: httpx.Client, bundled_db: Path) -> None:
+def _senior_centre_item(db: Path) -> tuple[int, int, int, int]:
+    """(snapshot, source, row, budget) of 고흥군's 경로당 시설 지원."""
     snapshot, source, row, budget = sql(
-        bundled_db,
+        db,
         "SELECT snapshot_id, source_id, row_no, budget FROM items WHERE gov_code = ? AND item_name = ?",
         GOHEUNG,
         "경로당 시설 지원",
     )[0]
+    return int(snapshot), int(source), int(row), int(budget)
+
+
+def test_an_item_page_cites_its_source_row(bundled: httpx.Client, bundled_db: Path) -> None:
+    snapshot, source, row, budget = _senior_centre_item(bundled_db)
     page = bundled.get(f"/item/{snapshot}/{source}/{row}")
     assert page.status_code == 200
     assert "<h1>경로당 시설 지원</h1>" in page.text
@@ -694,12 +700,7 @@ def amount_texts(html: str) -> dict[int, set[str]]:
 
 
 def test_an_amount_is_shown_one_way_on_each_page(bundled: httpx.Client, bundled_db: Path) -> None:
-    snapshot, source, row, budget = sql(
-        bundled_db,
-        "SELECT snapshot_id, source_id, row_no, budget FROM items WHERE gov_code = ? AND item_name = ?",
-        GOHEUNG,
-        "경로당 시설 지원",
-    )[0]
+    snapshot, source, row, budget = _senior_centre_item(bundled_db)
     pages = [
         f"/item/{snapshot}/{source}/{row}",
         f"/?gov={GOHEUNG}",

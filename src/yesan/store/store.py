@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ import pyarrow as pa
 from yesan.errors import LoadError, Problem, StoreError
 from yesan.ingest.batch import Batch
 from yesan.model import ITEM_COLUMNS
-from yesan.store.damage import damaged_store
+from yesan.store.connection import Transaction, connect, first_line, write_hint
 from yesan.store.facts import forget_snapshot_facts, record_snapshot_facts
 from yesan.store.schema import MIGRATIONS, SCHEMA_VERSION
 from yesan.store.sources import write_sources
@@ -142,7 +141,7 @@ class Store:
                 db_path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise StoreError(f"cannot create the folder for the store {db_path}: {error.strerror}") from None
-        connection = _connect(db_path, read_only, wait_s)
+        connection = connect(db_path, read_only, wait_s)
         store = cls(connection, db_path, read_only)
         try:
             store._migrate()
@@ -194,8 +193,8 @@ class Store:
 
     # --- transactions ----------------------------------------------------------------------------
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self.con, self.path)
+    def _transaction(self) -> Transaction:
+        return Transaction(self.con, self.path)
 
     def _checkpoint(self) -> None:
         """Merge the committed write-ahead log into the store file; a failure here loses nothing already committed."""
@@ -204,7 +203,7 @@ class Store:
         except duckdb.Error as error:
             raise StoreError(
                 f"{self.path}: the load is complete and safe in the store's write-ahead log ({self.path.name}.wal), "
-                f"but merging it into the store file failed: {_first_line(error)}. {_write_hint(self.path, error)}; "
+                f"but merging it into the store file failed: {first_line(error)}. {write_hint(self.path, error)}; "
                 "then load the same files again (they are reported unchanged) to finish the merge"
             ) from None
 
@@ -552,70 +551,3 @@ class Store:
     def query_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Run a read query inside the store layer (used by ``yesan.store.info``)."""
         return self._dicts(sql, params)
-
-
-class _Transaction:
-    """BEGIN … COMMIT, or ROLLBACK on any error; a database error (disk full, read-only file) becomes a StoreError."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
-        self.con = con
-        self.path = path
-
-    def __enter__(self) -> None:
-        self.con.execute("BEGIN TRANSACTION")
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is None:
-            try:
-                self.con.execute("COMMIT")
-                return
-            except duckdb.Error as error:
-                failure: BaseException = error
-        else:
-            failure = exc if isinstance(exc, BaseException) else Exception(str(exc))
-        # A failed COMMIT has already ended the transaction (ROLLBACK then fails: not an error of its own).
-        with contextlib.suppress(duckdb.Error):
-            self.con.execute("ROLLBACK")
-        if isinstance(failure, duckdb.Error):
-            raise StoreError(
-                f"could not write to the store {self.path}: {_first_line(failure)}; nothing was written. "
-                f"{_write_hint(self.path, failure)}"
-            ) from None
-
-
-def _write_hint(path: Path, error: BaseException) -> str:
-    text = str(error).lower()
-    if "no space" in text or "disk full" in text or "quota" in text:
-        return f"the disk holding {path.parent} is full: free some space (`df -h {path.parent}`) and load again"
-    if "file too large" in text:
-        return "a file size limit was reached (`ulimit -f`, or the file system's largest file): raise it and load again"
-    if "read-only" in text or "permission" in text:
-        return f"the store file or its folder cannot be written: check the permissions of {path}"
-    return "the store is as it was before this command; run it again with --debug for details"
-
-
-def _first_line(error: BaseException) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-
-
-def _connect(path: Path, read_only: bool, wait_s: float) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + wait_s
-    while True:
-        try:
-            return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as error:
-            message = _first_line(error)
-            if "lock" in message.lower():
-                if time.monotonic() < deadline:
-                    time.sleep(0.2)
-                    continue
-                raise StoreError(
-                    f"the store {path} is in use by another yesan process ({message}); "
-                    "wait for it to finish and try again"
-                ) from None
-            if "permission" in message.lower() or "read-only" in message.lower():
-                raise StoreError(f"cannot open the store {path} for writing: {message}") from None
-            raise damaged_store(error, path) or StoreError(f"cannot open the store {path}: {message}") from None
-        except duckdb.Error as error:
-            damaged = damaged_store(error, path)
-            raise damaged or StoreError(f"{path} is not a usable yesan store: {_first_line(error)}") from None

@@ -1,26 +1,33 @@
-"""Check the figures in an article (issue #5): paste the text or upload a file; the article comes back with each
-figure highlighted and a verdict badge, and a click on a figure shows its evidence and citation.
+"""Check the figures in an article: paste the text or upload a file; the article comes back with each figure
+highlighted and a verdict badge, and a click on a figure shows its evidence and citation.
 
-The judging is ``yesan.claims.verdict.check.check`` — the same as ``POST /api/check`` (``yesan.web.check_api``),
-whose size and time limits this page shares. The page posts a form to itself and renders the article
-on the server from the text the claims' offsets index (the plain text of an HTML page, a corpus file
-without its ``# key: value`` header), so it works without scripts; ``check.js`` only turns the evidence
-list into a panel. Without ``check_api`` installed the page says the check is not available.
+The judging is ``yesan.claims.verdict.check.check``, the same as ``POST /api/check`` (``yesan.web.check_api``);
+both read what is sent, within the same size and time limits, through ``yesan.web.check_intake``. The page
+posts a form to itself and renders the article on the server from the text the claims' offsets index (the
+plain text of an HTML page, a corpus file without its ``# key: value`` header), so it works without scripts;
+``check.js`` only turns the evidence list into a panel. Without ``check_api`` installed the page says the check
+is not available.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from typing import Any, Final
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
 
 from yesan.claims.wording import Phrase, in_language
 from yesan.errors import YesanError
+from yesan.web.check_intake import (
+    MAX_BODY_BYTES,
+    TIME_LIMIT_S,
+    Refused,
+    Submission,
+    from_form,
+    media_type,
+    read_body,
+)
 from yesan.web.views.catalog import Catalog
 from yesan.web.views.common import LangParam, catalog_of, in_background, item_url, warm_check
 from yesan.web.views.contents import Page, lang_of
@@ -40,26 +47,6 @@ VERDICT_STYLE: Final = {
     "확인 불가": ("unknown", "cannot be checked"),
     "모호": ("unknown", "ambiguous"),
 }
-DEFAULT_BODY_BYTES: Final = 1 << 20
-DEFAULT_TIME_LIMIT_S: Final = 30.0
-
-
-class CheckRefused(YesanError):
-    """A submitted article this page cannot check; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def limits() -> tuple[int, float]:
-    """(largest body in bytes, seconds per check): those of ``POST /api/check``, so the two agree."""
-    try:
-        from yesan.web import check_api
-
-        return int(check_api.MAX_BODY_BYTES), float(check_api.TIME_LIMIT_S)
-    except (ImportError, AttributeError):
-        return DEFAULT_BODY_BYTES, DEFAULT_TIME_LIMIT_S
 
 
 def available(request: Request) -> bool:
@@ -81,15 +68,15 @@ async def check_submit(request: Request) -> Response:
     if not data["available"]:
         return HTMLResponse(render(request, Page("check.html", data, [])), status_code=503)
     try:
-        article, government, year = await _read_form(request, data["max_bytes"])
-        data["text"] = article
-        data["government"] = government or ""
-        data["year"] = year
+        submission = await _read_form(request)
+        data["text"] = submission.text
+        data["government"] = submission.government or ""
+        data["year"] = submission.year
         catalog = await run_in_threadpool(catalog_of, request)
-        data["result"] = await run_in_threadpool(_run, request, catalog, article, government, year)
+        data["result"] = await run_in_threadpool(_run, request, catalog, submission)
         data["text"] = data["result"]["body"]
         status = 200
-    except CheckRefused as error:
+    except Refused as error:
         data["error"], status = str(error), error.status
     except YesanError as error:
         name = type(error).__name__
@@ -98,13 +85,12 @@ async def check_submit(request: Request) -> Response:
 
 
 def _base(request: Request) -> dict[str, Any]:
-    max_bytes, seconds = limits()
     return {
         "page": "check",
         "available": available(request),
-        "max_bytes": max_bytes,
-        "max_size": f"{max_bytes // 1024:,} KB",
-        "time_limit_s": seconds,
+        "max_bytes": MAX_BODY_BYTES,
+        "max_size": f"{MAX_BODY_BYTES // 1024:,} KB",
+        "time_limit_s": TIME_LIMIT_S,
         "text": "",
         "government": "",
         "year": None,
@@ -113,68 +99,23 @@ def _base(request: Request) -> dict[str, Any]:
     }
 
 
-async def _read_form(request: Request, max_bytes: int) -> tuple[str, str | None, int | None]:
-    """(article, government, year) from the form: the uploaded file if one was chosen, else the text box."""
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
-        raise CheckRefused(413, f"the article is {int(declared):,} bytes; at most {max_bytes:,} can be checked")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            raise CheckRefused(413, f"the article is larger than {max_bytes:,} bytes; send a shorter text")
-        chunks.append(chunk)
-    body = b"".join(chunks)
-
-    async def stream() -> AsyncGenerator[bytes, None]:
-        yield body
-
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media != "multipart/form-data":
-        raise CheckRefused(400, "send the form as multipart/form-data (the page's form does)")
-    parser = MultiPartParser(request.headers, stream(), max_files=1, max_fields=8, max_part_size=max_bytes)
-    try:
-        form = await parser.parse()
-    except MultiPartException as error:
-        raise CheckRefused(400, f"the form could not be read: {error.message}") from None
-    article = ""
-    upload = form.get("file")
-    if isinstance(upload, UploadFile) and upload.filename:
-        article = _decode(await upload.read(), upload.filename)
-        await upload.close()
-    if not article.strip():
-        typed = form.get("text")
-        article = typed if isinstance(typed, str) else ""
-    if not article.strip():
-        raise CheckRefused(400, "paste an article into the box or choose a file to check")
-    government = form.get("government")
-    year = form.get("year")
-    year_text = year.strip() if isinstance(year, str) else ""
-    if year_text and not (year_text.isascii() and year_text.isdigit() and 1900 <= int(year_text) <= 2100):
-        raise CheckRefused(400, f"bad year {year_text!r}: give a year such as 2026, or leave it empty")
-    return (
-        article.replace("\r\n", "\n").replace("\r", "\n"),
-        government.strip() if isinstance(government, str) and government.strip() else None,
-        int(year_text) if year_text else None,
+async def _read_form(request: Request) -> Submission:
+    """The form's article (the uploaded file if one was chosen, else the text box), government and year."""
+    body = await read_body(request)
+    if media_type(request) != "multipart/form-data":
+        raise Refused(400, "send the form as multipart/form-data (the page's form does)")
+    return await from_form(
+        request, body, missing="paste an article into the box or choose a file to check", one_line_end=True
     )
 
 
-def _decode(data: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "cp949"):  # as yesan.claims.article.text.read_document
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CheckRefused(400, f"{name} is neither UTF-8 nor CP949 text; save it as UTF-8 and try again")
-
-
-def _run(request: Request, catalog: Catalog, article: str, government: str | None, year: int | None) -> dict[str, Any]:
+def _run(request: Request, catalog: Catalog, submission: Submission) -> dict[str, Any]:
     from yesan.claims.article.text import to_document
 
-    _, seconds = limits()
-    body = to_document(article, source="form").text  # the text the claims' offsets index
+    body = to_document(submission.text, source="form").text  # the text the claims' offsets index
     checkers = request.app.state.checkers  # a worker process, killed at the deadline (yesan.web.checkers)
-    report = checkers.check(article, government=government, year=year, source="form", time_limit_s=seconds)
+    report = checkers.check(submission.text, government=submission.government, year=submission.year,
+                            source="form", time_limit_s=TIME_LIMIT_S)  # fmt: skip
     lang = lang_of(request)
     decision = _decision(report.scope, lang)
     return present(report.as_dict(), body, catalog, lang, decision=decision)
