@@ -132,17 +132,17 @@ class Tables:
     when the backend does not hold that table.
     """
 
-    items: Any  # line items only: the snapshots of ``yesan.model.FIGURE_DATASETS`` are left out
-    snapshots: Any
-    sources: Any
-    governments: Any
-    population: Any
+    items: ibis.Table  # line items only: the snapshots of ``yesan.model.FIGURE_DATASETS`` are left out
+    snapshots: ibis.Table
+    sources: ibis.Table
+    governments: ibis.Table
+    population: ibis.Table
     #: every item, figures by government included: for questions that name such a snapshot or dataset
-    all_items: Any = dataclasses.field(default=None, compare=False)
+    all_items: ibis.Table | None = dataclasses.field(default=None, compare=False)
     #: figures published by others (press releases, articles), and their sources; None in a store or engine
     #: without them (a store from before schema 2/3, a PostgreSQL copy of the line items only)
-    reported_figures: Any = dataclasses.field(default=None, compare=False)
-    reported_sources: Any = dataclasses.field(default=None, compare=False)
+    reported_figures: ibis.Table | None = dataclasses.field(default=None, compare=False)
+    reported_sources: ibis.Table | None = dataclasses.field(default=None, compare=False)
 
     @property
     def engine(self) -> str:

@@ -9,9 +9,15 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from yesan.model import AMOUNT_COLUMNS
-from yesan.query import LEVELS, Filters, Tables, drilldown
-from yesan.query.common import count_of, records
+from yesan.query import LEVELS, Filters, drilldown
 from yesan.query.drilldown import SORTS, DrillDown, DrillRow, drilldown_held
+from yesan.query.selections import (
+    ITEM_COLUMNS,
+    governments_page,
+    item_with_provenance,
+    items_page,
+    snapshot_files,
+)
 from yesan.web.responses import (
     DISPLAY_KEYS,
     NotFoundError,
@@ -80,15 +86,7 @@ def snapshots(request: Request, limit: Limit = 100, offset: Offset = 0) -> Respo
     if cached:
         return cached
     with tables_for(request) as t:
-        snapshot_rows = records(t.snapshots.order_by("snapshot_id"))
-        every = t.all_items if t.all_items is not None else t.items  # figures by government have sources too
-        files = records(
-            every.select("snapshot_id", "source_id")
-            .distinct()
-            .join(t.sources, "source_id")
-            .select("snapshot_id", "source_id", "file", "sha256")
-            .order_by(["snapshot_id", "file"])
-        )
+        snapshot_rows, files = snapshot_files(t)  # figures by government have sources too
     rows = []
     for record in snapshot_rows:
         budget_total = record.pop("budget_total")
@@ -121,20 +119,11 @@ def governments(
     if cached:
         return cached
     with tables_for(request) as t:
-        govs = t.governments
-        if region is not None:
-            govs = govs.filter(govs.parent_name == region)
-        if level is not None:
-            govs = govs.filter(govs.level == level)
-        total = count_of(govs)
-        page = records(govs.order_by("code").limit(limit, offset=offset))
-        codes = [g["code"] for g in page]
-        items = Filters(snapshot_ids=tuple(snapshot) if snapshot else None, gov_codes=tuple(codes)).apply(t.items)
-        sums = {name: items[name].sum() for name in ("budget", "national", "spent")}
-        per_gov = records(items.group_by("gov_code").aggregate(items=items.count(), **sums)) if codes else []
-        fed = records(items.select("gov_code", "snapshot_id").distinct()) if codes else []
-        pop = t.population
-        people = records(pop.filter(pop.gov_code.isin(codes))) if codes else []
+        found = governments_page(
+            t, region=region, level=level, snapshot_ids=tuple(snapshot) if snapshot else None,
+            limit=limit, offset=offset,
+        )  # fmt: skip
+    total, page, per_gov, fed, people = found.total, found.governments, found.totals, found.fed, found.population
     totals = {r["gov_code"]: r for r in per_gov}
     latest: dict[str, dict[str, Any]] = {}
     for p in sorted(people, key=lambda p: (p["year"], p["source"])):
@@ -226,43 +215,8 @@ async def drill_response(
     return keep(request, etag, response)
 
 
-_ITEM_COLUMNS = (
-    "snapshot_id",
-    "source_id",
-    "row_no",
-    "gov_code",
-    "gov_name",
-    "parent_name",
-    "fiscal_year",
-    "stage",
-    "exe_ymd",
-    "account",
-    "account_type",
-    "field_code",
-    "field_name",
-    "sector_code",
-    "sector_name",
-    "program_code",
-    "program_name",
-    "unit_code",
-    "unit_name",
-    "item_code",
-    "item_name",
-)
-
-
-def _with_provenance(t: Tables, items: Any) -> Any:
-    """Items joined to their snapshot's dataset and their source file (name, sha256, load time)."""
-    sources = t.sources.select(
-        "source_id", source_file=t.sources.file, sha256=t.sources.sha256, loaded_at=t.sources.loaded_at
-    )
-    snaps = t.snapshots.select("snapshot_id", dataset=t.snapshots.dataset)
-    joined = items.join(snaps, "snapshot_id").join(sources, "source_id")
-    return joined.select(*_ITEM_COLUMNS, *AMOUNT_COLUMNS, "dataset", "source_file", "sha256", "loaded_at")
-
-
 def _item_row(record: dict[str, Any]) -> dict[str, Any]:
-    row = {name: record[name] for name in _ITEM_COLUMNS}
+    row = {name: record[name] for name in ITEM_COLUMNS}
     row.update(with_display({name: record[name] for name in AMOUNT_COLUMNS}))
     provenance = {
         "dataset": record["dataset"],
@@ -292,11 +246,7 @@ def items_list(
     if cached:
         return cached
     with tables_for(request) as t:
-        selected = filters.apply(t.items)
-        total = count_of(selected)
-        page = _with_provenance(t, selected).order_by(["snapshot_id", "source_id", "row_no"])
-        found = records(page.limit(limit, offset=offset))
-        fed = sorted(int(s) for s in records(selected.select("snapshot_id").distinct()) for s in s.values())
+        total, found, fed = items_page(t, filters.apply(t.items), limit=limit, offset=offset)
     rows = [_item_row(r) for r in found]
     if csv_wanted:
         rows = [_flat_item(r) for r in rows]
@@ -324,12 +274,10 @@ def item(
     if cached:
         return cached
     with tables_for(request) as t:
-        items = t.items
-        one = items.filter([items.snapshot_id == snapshot_id, items.source_id == source_id, items.row_no == row_no])
-        found = records(_with_provenance(t, one).limit(2))
-    if not found:
+        found = item_with_provenance(t, snapshot_id, source_id, row_no)
+    if found is None:
         raise NotFoundError(
             f"no item at snapshot {snapshot_id}, source {source_id}, row {row_no}; "
             "/api/snapshots lists the snapshots and their sources"
         )
-    return keep(request, etag, object_response(etag=etag, body={"item": _item_row(found[0])}))
+    return keep(request, etag, object_response(etag=etag, body={"item": _item_row(found)}))

@@ -11,11 +11,11 @@ from fastapi.responses import Response
 from yesan.errors import QueryError
 from yesan.model import FUNDING_COLUMNS
 from yesan.query import Filters, compare, execution, execution_trend, funding_mix, peers, per_resident
-from yesan.query.common import records
 from yesan.query.compare import CompareRow
 from yesan.query.execution import ExecutionRow, TrendPoint
 from yesan.query.funding import FUNDING_SORTS, FundingRow
 from yesan.query.peers import PEER_GROUPS, PerResident
+from yesan.query.selections import source_rows
 from yesan.web.api import Level
 from yesan.web.responses import list_response, object_response, plain, with_display
 from yesan.web.routing import (
@@ -367,7 +367,7 @@ def search_route(
     backends = backends_of(request)
     index = backends.search_index(Filters(snapshot_ids=tuple(snapshot) if snapshot else None))  # built once
     with backends.search_tables() as t:
-        sources = {int(r["source_id"]): r for r in records(t.sources.select("source_id", "file", "sha256"))}
+        sources = source_rows(t)
     hits = index.search(q, limit=None, gov_codes=codes, region=region, field=field)
     rows = []
     for hit in hits[offset : offset + limit]:

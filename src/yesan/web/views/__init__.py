@@ -12,7 +12,8 @@
 | ``/static/…`` | ``assets`` | CSS, scripts and plotly.js from the installed package |
 
 ``page.py`` serves one handler as HTML, JSON and CSV; ``templating.py`` renders (autoescaped Jinja2);
-``catalog.py`` holds what the store contains; ``lookups.py`` the two Ibis selections the query layer lacks.
+``catalog.py`` holds what the store contains; ``lookups.py`` names drill-down groups in URLs (the selections
+themselves are ``yesan.query.selections``).
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from typing import Any
 from yesan.errors import QueryError
 from yesan.model import is_figure_dataset
 from yesan.query import Filters, Tables
-from yesan.query.common import records
 from yesan.query.lookup import find_government, partial_matches
+from yesan.query.selections import store_contents
 from yesan.web.responses import NotFoundError
 
 
@@ -97,18 +97,7 @@ class Scope:
 
 class Catalog:
     def __init__(self, t: Tables) -> None:
-        items = t.items
-        per = records(items.group_by(["snapshot_id", "gov_code"]).aggregate(n=items.count()))
-        covered: dict[int, set[str]] = {}
-        for row in per:
-            covered.setdefault(int(row["snapshot_id"]), set()).add(str(row["gov_code"]))
-        # Figures by government are not in ``t.items``; their coverage is counted apart (never a government's
-        # "latest snapshot", only a side of a comparison that names them).
-        figure_ids = [int(s["snapshot_id"]) for s in records(t.snapshots) if is_figure_dataset(str(s["dataset"]))]
-        if figure_ids and t.all_items is not None:
-            every = t.all_items.filter(t.all_items.snapshot_id.isin(figure_ids))
-            for row in records(every.group_by(["snapshot_id", "gov_code"]).aggregate(n=every.count())):
-                covered.setdefault(int(row["snapshot_id"]), set()).add(str(row["gov_code"]))
+        contents = store_contents(t)
         snapshots = [
             SnapshotInfo(
                 id=int(s["snapshot_id"]),
@@ -119,35 +108,24 @@ class Catalog:
                 exe_ymd=s["exe_ymd"],
                 row_count=int(s["row_count"] or 0),
                 budget_total=int(s["budget_total"] or 0),
-                governments=frozenset(covered.get(int(s["snapshot_id"]), set())),
+                governments=frozenset(contents.covered.get(int(s["snapshot_id"]), set())),
             )
-            for s in records(t.snapshots)
+            for s in contents.snapshots
         ]
         self.snapshots: list[SnapshotInfo] = sorted(snapshots, key=lambda s: s.order)
         self.by_id = {s.id: s for s in self.snapshots}
         governments: dict[str, GovernmentInfo] = {}
-        for g in records(t.governments.order_by(["parent_name", "name"])):
+        for g in contents.governments:
             code = str(g["code"])
             mine = tuple(s.id for s in self.snapshots if code in s.governments and not s.figures)
             if mine:
                 governments[code] = GovernmentInfo(code, str(g["name"]), str(g["level"]), g["parent_name"], mine)
         self.governments = governments
-        fields = records(items.group_by("field_name").aggregate(budget=items.budget.sum()))
-        fields.sort(key=lambda r: -int(r["budget"] or 0))
-        self.fields: list[str] = [str(r["field_name"]) for r in fields if r["field_name"] is not None]
+        self.fields: list[str] = contents.fields
         self.regions: list[str] = sorted({g.parent_name for g in governments.values() if g.parent_name})
         self.years: list[int] = sorted({s.fiscal_year for s in self.snapshots if not s.figures})
-        present = records(
-            items.aggregate(
-                programs=(items.program_code.notnull() | items.program_name.notnull()).sum(),
-                units=(items.unit_code.notnull() | items.unit_name.notnull()).sum(),
-            )
-        )[0]
-        self.has_level = {"program": bool(present["programs"]), "unit": bool(present["units"])}
-        self.sources: dict[int, dict[str, Any]] = {
-            int(r["source_id"]): r
-            for r in records(t.sources.select("source_id", "dataset", "file", "sha256", "loaded_at"))
-        }
+        self.has_level = {"program": contents.has_program, "unit": contents.has_unit}
+        self.sources: dict[int, dict[str, Any]] = contents.sources
         self.source_ids: dict[str, int] = {str(r["file"]): source_id for source_id, r in self.sources.items()}
 
     # --- governments ------------------------------------------------------------------------------

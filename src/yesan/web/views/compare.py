@@ -15,12 +15,13 @@ from yesan.errors import QueryError
 from yesan.query import LEVELS, compare
 from yesan.query.common import ratio
 from yesan.query.compare import CompareRow
+from yesan.query.selections import row_refs
 from yesan.web.routing import tables_for
 from yesan.web.views.catalog import Scope
 from yesan.web.views.common import GovParam, LangParam, catalog_of, find_gov, item_url, link
 from yesan.web.views.contents import Column, Page, Table, lang_of
 from yesan.web.views.i18n import signed_won, text
-from yesan.web.views.lookups import group_param, key_of, row_refs
+from yesan.web.views.lookups import group_param, key_of
 from yesan.web.views.page import page_route
 
 router = APIRouter()

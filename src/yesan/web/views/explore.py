@@ -17,12 +17,13 @@ from fastapi.responses import Response
 from yesan.query import LEVELS, compare, drilldown
 from yesan.query.drilldown import DrillDown
 from yesan.query.rollup import Rollups
+from yesan.query.selections import NULL_PARAM, narrowed, row_refs
 from yesan.web.routing import rollups_for, tables_for
 from yesan.web.views.catalog import Catalog, Scope
 from yesan.web.views.common import GovParam, LangParam, SnapshotParam, YearParam, catalog_of, find_gov, item_url, link
 from yesan.web.views.contents import Column, Page, Table, lang_of
 from yesan.web.views.i18n import percent, signed_won, text, won
-from yesan.web.views.lookups import NULL_PARAM, group_param, key_of, narrowed, row_refs
+from yesan.web.views.lookups import group_param, key_of
 from yesan.web.views.page import page_route
 
 router = APIRouter()

@@ -16,13 +16,13 @@ from yesan.query import Filters
 from yesan.query.common import ratio
 from yesan.query.items import ItemRecord
 from yesan.query.search import EXACT, SYNONYM
+from yesan.query.selections import NULL_PARAM, item_history, item_row
 from yesan.web.responses import NotFoundError
 from yesan.web.routing import backends_of, tables_for
 from yesan.web.views.catalog import Catalog
 from yesan.web.views.common import LangParam, catalog_of, item_url, link
 from yesan.web.views.contents import Column, Page, Table, lang_of
 from yesan.web.views.i18n import precise_won, text
-from yesan.web.views.lookups import NULL_PARAM, item_history, item_row
 from yesan.web.views.page import page_route
 
 router = APIRouter()
