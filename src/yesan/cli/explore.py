@@ -282,30 +282,6 @@ def serve(
     run_server(store_for("serve", db) or default_db_path(), host=host, port=port, workers=workers, base_url=base_url)
 
 
-def _compared_items(tables: Any, dataset: str | None, *named: int | None) -> Any:
-    """The items a comparison reads: one dataset's (``--dataset``), or line items unless it names figure snapshots."""
-    from yesan.query.common import records
-    from yesan.query.engine import figure_snapshot_ids
-
-    if dataset:
-        snapshots = tables.snapshots
-        ids = [r["snapshot_id"] for r in records(snapshots.filter(snapshots.dataset == dataset))]
-        if not ids:
-            known = sorted({r["dataset"] for r in records(snapshots.select("dataset"))})
-            raise QueryError(f"no snapshots of dataset {dataset!r}; the store holds {', '.join(known) or 'none'}")
-        return tables.all_items.filter(tables.all_items.snapshot_id.isin(ids))
-    asked = {n for n in named if n}
-    figures = asked & set(figure_snapshot_ids(tables.snapshots))
-    if not figures:
-        return tables.items
-    if figures != asked:
-        raise QueryError(
-            f"snapshot(s) {', '.join(str(n) for n in sorted(figures))} hold figures by government and "
-            f"{', '.join(str(n) for n in sorted(asked - figures))} line items: compare snapshots of one dataset"
-        )
-    return tables.all_items
-
-
 @app.command(name="compare")
 def compare_command(
     before_snapshot: Annotated[int | None, typer.Option(help="Snapshot id of the earlier side.")] = None,
@@ -342,6 +318,7 @@ def compare_command(
 
     from yesan.model import normalize_stage
     from yesan.query import compare
+    from yesan.query.selections import compared_items
 
     with _tables("compare", db, engine, parquet) as tables:
         base = _filters(tables, gov, region, field, sector, None)
@@ -357,7 +334,7 @@ def compare_command(
             fiscal_year=after_year,
             stage=normalize_stage(after_stage) if after_stage else None,
         )
-        items = _compared_items(tables, dataset, before_snapshot, after_snapshot)
+        items = compared_items(tables, dataset, before_snapshot, after_snapshot)
         result = compare(items, before, after, level, top=top_n)
     rows = [
         {**r.key, "status": r.status, "match": r.match, "before": r.before, "after": r.after, "delta": r.delta,

@@ -16,10 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from yesan.errors import QueryError
 from yesan.model import AMOUNT_COLUMNS, is_figure_dataset
 from yesan.query.common import LEVELS, count_of, records
 from yesan.query.drilldown import Filters
-from yesan.query.engine import Tables
+from yesan.query.engine import Tables, figure_snapshot_ids
 
 #: A URL value that stands for "no code and no name" (a NULL group).
 NULL_PARAM: Final = "-"
@@ -224,11 +225,34 @@ def store_contents(t: Tables) -> StoreContents:
     )
 
 
+def compared_items(tables: Tables, dataset: str | None, *named: int | None) -> Any:
+    """The items a comparison reads: one dataset's (``--dataset``), or line items unless it names figure snapshots."""
+    if dataset:
+        snapshots = tables.snapshots
+        ids = [r["snapshot_id"] for r in records(snapshots.filter(snapshots.dataset == dataset))]
+        if not ids:
+            known = sorted({r["dataset"] for r in records(snapshots.select("dataset"))})
+            raise QueryError(f"no snapshots of dataset {dataset!r}; the store holds {', '.join(known) or 'none'}")
+        every = tables.all_items if tables.all_items is not None else tables.items
+        return every.filter(every.snapshot_id.isin(ids))
+    asked = {n for n in named if n}
+    figures = asked & set(figure_snapshot_ids(tables.snapshots))
+    if not figures:
+        return tables.items
+    if figures != asked:
+        raise QueryError(
+            f"snapshot(s) {', '.join(str(n) for n in sorted(figures))} hold figures by government and "
+            f"{', '.join(str(n) for n in sorted(asked - figures))} line items: compare snapshots of one dataset"
+        )
+    return tables.all_items if tables.all_items is not None else tables.items
+
+
 __all__ = [
     "ITEM_COLUMNS",
     "NULL_PARAM",
     "GovernmentsPage",
     "StoreContents",
+    "compared_items",
     "governments_page",
     "item_history",
     "item_row",
