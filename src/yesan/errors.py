@@ -2,13 +2,30 @@
 
 Every error carries a message written for people: what went wrong, where, and what to do.
 The CLI prints ``str(error)`` on one line and exits non-zero; ``--debug`` shows the traceback.
+``visible_controls`` is how any text from data is shown to people, in messages and in the terminal.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
+
+#: C0 and C1 control characters, DEL, and the bidi controls that reorder text on screen (LRE … RLO, LRI … PDI,
+#: LRM/RLM/ALM). Tab and newline are controls too: in one table cell or one line they would break the layout.
+_UNSAFE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible_controls(text: object) -> str:
+    """``text`` with every control or bidi character written as a visible escape (``\\x1b``, ``\\u202e``)."""
+
+    def visible(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNSAFE.sub(visible, str(text))
+
 
 Severity = Literal["error", "warning"]
 

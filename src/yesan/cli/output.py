@@ -11,7 +11,6 @@ Two rules hold for every table and line the commands print:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,22 +22,15 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from yesan.errors import visible_controls
+
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
-
-#: C0 and C1 control characters, DEL, and the bidi controls that reorder text on screen (LRE … RLO, LRI … PDI,
-#: LRM/RLM/ALM). Tab and newline are controls too: in one table cell or one line they would break the layout.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def safe(text: object) -> str:
     """``text`` with every control or bidi character written as a visible escape (``\\x1b``, ``\\u202e``)."""
-
-    def visible(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-    return _UNSAFE.sub(visible, str(text))
+    return visible_controls(text)
 
 
 def plain(text: object) -> str:

@@ -13,7 +13,6 @@ import codecs
 import csv
 import gzip
 import io
-import re
 import stat
 import zipfile
 import zlib
@@ -21,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Final
 
-from yesan.errors import LoadError
+from yesan.errors import LoadError, visible_controls
 
 #: The longest line (or quoted cell) a reader accepts: Arrow's CSV block and the csv module's field limit.
 MAX_LINE_BYTES: Final = 1 << 24
@@ -256,17 +255,8 @@ def check_workbook_archive(path: Path, name: str) -> None:
         raise LoadError(f"{name}: cannot read the file ({error.strerror or error})") from None
 
 
-#: Characters an excerpt of data shows as escapes: controls, and the bidi marks that reorder a line on screen.
-_UNSAFE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def shown(text: str, limit: int = 80) -> str:
     """``text`` in quotes, cut at ``limit`` characters, with every control or bidi character written as an
     escape (``\\x1b``, ``\\u202e``) so that no excerpt of a file's data acts on a terminal. Korean stays Korean."""
     cut = text if len(text) <= limit else text[: limit - 1] + "…"
-
-    def visible(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-    return "'" + _UNSAFE.sub(visible, cut.replace("\\", "\\\\")).replace("'", "\\'") + "'"
+    return "'" + visible_controls(cut.replace("\\", "\\\\")).replace("'", "\\'") + "'"

@@ -21,7 +21,7 @@ from typing import Any, Final
 import ibis
 
 from yesan.errors import StoreError
-from yesan.store.backend import open_backend
+from yesan.store.backend import open_backend, optional_table
 
 ENGINES: Final = ("duckdb", "postgres", "spark")
 _POSTGRES_PREFIXES: Final = ("postgresql://", "postgres://")
@@ -177,14 +177,6 @@ def figure_snapshot_ids(snapshots: Any, dataset: str | None = None) -> tuple[int
     wanted = [dataset] if dataset else sorted(FIGURE_DATASETS)
     rows = snapshots.filter(snapshots.dataset.isin(wanted)).select("snapshot_id").to_pyarrow().to_pylist()
     return tuple(sorted(int(r["snapshot_id"]) for r in rows))
-
-
-def optional_table(backend: Any, name: str) -> Any | None:
-    """Table ``name`` of ``backend``, or None when it has none (e.g. a store written by an older yesan)."""
-    try:
-        return backend.table(name)
-    except Exception:  # backends raise their own "table not found" types
-        return None
 
 
 def _table(backend: Any, name: str) -> Any:

@@ -24,7 +24,11 @@ class GovernmentRef:
 
 def government_rows(tables: Any) -> list[dict[str, Any]]:
     """Every government of the store: code, name, level and 광역 (``parent_name``)."""
-    return records(tables.governments.select("code", "name", "level", "parent_name"))
+    return _rows(tables.governments)
+
+
+def _rows(governments: Any) -> list[dict[str, Any]]:
+    return records(governments.select("code", "name", "level", "parent_name"))
 
 
 def item_snapshots(tables: Any, gov_code: str, year: int | None) -> list[dict[str, Any]]:
@@ -114,5 +118,4 @@ def pick_government(governments: Iterable[GovernmentRef], text: str) -> Governme
 
 def resolve_government(governments: Any, text: str) -> GovernmentRef:
     """``pick_government`` among the rows of the Ibis table ``governments``."""
-    rows = governments.select("code", "name", "level", "parent_name").to_pyarrow().to_pylist()
-    return pick_government([GovernmentRef(**row) for row in rows], text)
+    return pick_government([GovernmentRef(**row) for row in _rows(governments)], text)

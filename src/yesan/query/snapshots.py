@@ -23,7 +23,7 @@ import ibis
 
 from yesan.errors import QueryError
 from yesan.model import UNIQUE_ITEMS_META_PREFIX
-from yesan.query.engine import optional_table
+from yesan.store.backend import optional_table
 
 
 @dataclass(frozen=True)

@@ -45,11 +45,22 @@ def open_backend(db: Path | str, *, read_only: bool = True, memory_limit: str | 
         raise StoreError(f"cannot open the store {path}: {first}{hint}") from None
 
 
+def optional_table(backend: Any, name: str) -> Any | None:
+    """Table ``name`` of ``backend``, or None when it has none (e.g. a store written by an older yesan).
+
+    Not ``backend.list_tables()``: Ibis 12 calls a DuckDB method there that DuckDB 2.0 no longer has."""
+    try:
+        return backend.table(name)
+    except Exception:  # backends raise their own "table not found" types
+        return None
+
+
 __all__ = [
     "DUCKDB_MEMORY_LIMIT",
     "MEMORY_LIMIT_VARIABLE",
     "SERVE_MEMORY_LIMIT",
     "duckdb_memory_limit",
     "open_backend",
+    "optional_table",
     "serve_memory_limit",
 ]

@@ -46,7 +46,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from yesan.errors import StoreError
-from yesan.store.backend import open_backend
+from yesan.store.backend import open_backend, optional_table
 
 LAYOUT: Final = "yesan-partitioned-parquet"
 LAYOUT_VERSION: Final = 1
@@ -224,7 +224,7 @@ def export_partitioned(
             step("writing the small tables")
             schemas = {ITEMS: _schema_text(backend.table(ITEMS).schema())}
             for name in SMALL_TABLES:
-                if _has_table(backend, name):
+                if optional_table(backend, name) is not None:
                     table = _small_table(backend, name, set(kept))
                     _write_file(target / name / "part-0.parquet", table, target)
                     schemas[name] = _schema_text(backend.table(name).schema())
@@ -239,16 +239,6 @@ def export_partitioned(
 
 
 # --- reading the store -------------------------------------------------------------------------
-
-
-def _has_table(backend: Any, name: str) -> bool:
-    """Whether the store has table ``name`` (an older store lacks the newer tables). Not ``list_tables``: Ibis 12
-    calls a DuckDB method there that DuckDB 2.0 no longer has."""
-    try:
-        backend.table(name)
-    except Exception:  # DuckDB's own "table not found" types
-        return False
-    return True
 
 
 def _store_snapshots(backend: Any) -> dict[int, dict[str, Any]]:
