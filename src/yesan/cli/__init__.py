@@ -139,7 +139,7 @@ def main() -> None:
 
 def _register() -> None:
     # Importing the command modules registers their commands on ``app``.
-    from yesan.cli import check, claims, data, explore, fetch  # noqa: F401
+    from yesan.cli import check, checks, claims, data, explore, fetch  # noqa: F401
 
 
 _register()

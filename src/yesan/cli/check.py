@@ -11,6 +11,7 @@ from rich.text import Text
 
 from yesan.cli import CliTable, DbOption, JsonOption, _print_json, app, err, out, plain, safe, show
 from yesan.cli import _table as table
+from yesan.cli.checks import save_one, saved_checks
 from yesan.cli.engine import EngineOption, ParquetOption
 from yesan.money import format_won
 
@@ -61,6 +62,14 @@ def check_command(
             "repeat for several. Without it a check that ran exits 0 whatever its verdicts.",
         ),
     ] = None,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save",
+            help="Save each check in the store's checks file (STORE.checks.sqlite) with a permalink: "
+            "`yesan checks` lists them, `yesan serve` shows them at /check/ID. DuckDB store only.",
+        ),
+    ] = False,
     db: DbOption = None,
     engine: EngineOption = None,
     parquet: ParquetOption = None,
@@ -95,19 +104,27 @@ def check_command(
     Engines: DuckDB (the store), PostgreSQL or Spark; --engine and --parquet go before or after the command name.
     Reported figures are used where the engine's database holds them (a warning says when it does not).
     """
-    from yesan.claims.verdict.check import check_path
+    from yesan.claims.article.text import read_document
+    from yesan.claims.verdict.check import check_document
     from yesan.cli.explore import _tables
 
     failing = _fail_on(fail_on or [])
     if url is not None and len(files) != 1:
         err.print("error: --url names one article; give one file with it")
         raise typer.Exit(1)
-    reports = []
+    saving = saved_checks(db, engine, parquet) if save else None
+    decisions = saving.decisions() if saving is not None else None
+    reports, documents = [], []
     with _tables("check", db, engine, parquet) as tables:
         _warn_without_reported_figures(tables)
         for path in files:
             deadline = time.monotonic() + TIME_LIMIT_S
-            reports.append(check_path(path, tables, government=government, year=year, deadline=deadline, url=url))
+            document = read_document(path)
+            documents.append(document)
+            reports.append(check_document(document, tables, government=government, year=year, deadline=deadline,
+                                          url=url, decisions=decisions, source=str(path)))  # fmt: skip
+        saved = [save_one(saving, tables, d, r, government, year) for d, r in zip(documents, reports, strict=True)
+                 ] if saving is not None else []  # fmt: skip
     grid = None
     if across:
         from yesan.claims.verdict.sources import compare_sources
@@ -115,12 +132,16 @@ def check_command(
         grid = compare_sources(reports)
     if as_json:
         data: dict[str, Any] = {"reports": [r.as_dict() for r in reports]}
+        for entry, (check_id, run_no) in zip(data["reports"], saved, strict=False):
+            entry.update(check_id=check_id, run_no=run_no, permalink=f"/check/{check_id}")
         if grid is not None:
             data["across"] = grid.as_dict()
         _print_json(data)
     else:
         for report in reports:
             _print_report(report)
+        for check_id, run_no in saved:
+            out.print(f"saved: check {check_id} (run {run_no}) · `yesan checks show {check_id}` · /check/{check_id}")
         if grid is not None:
             _print_across(grid)
     _exit_on(failing, reports)

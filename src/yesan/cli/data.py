@@ -427,8 +427,24 @@ def _serve_demo(db: Path, port: int) -> None:
     from yesan.web.app import serve as run_server
 
     chosen = available_port("127.0.0.1", port)
+    token = demo_token(db)
     out.print(f"\n[bold]web explorer:[/] http://127.0.0.1:{chosen}/  (Ctrl+C stops it; --no-serve only prints)")
-    run_server(db, port=chosen, quiet=True)
+    out.print(f"to save checks and review matches, sign in at http://127.0.0.1:{chosen}/login with the write token "
+              f"in {token}", soft_wrap=True)  # fmt: skip
+    run_server(db, port=chosen, quiet=True, write_token_file=token)
+
+
+def demo_token(db: Path) -> Path:
+    """The demo's write token file next to its store (made once, readable by its owner only)."""
+    import os
+    import secrets
+
+    path = db.with_name(f"{db.stem}.token")
+    if not path.exists():
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as sink:
+            sink.write(secrets.token_urlsafe(32) + "\n")
+    return path
 
 
 def _print_demo_view(data: dict[str, Any]) -> None:

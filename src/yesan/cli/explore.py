@@ -269,6 +269,13 @@ def serve(
             "links are relative without it, never taken from the Host header."
         ),
     ] = None,
+    write_token_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="A file (mode 600) whose first line is the write token: saving checks and reviewing matches "
+            "need it (sign in at /login, or send Authorization: Bearer TOKEN). Without it the server is read-only."
+        ),
+    ] = None,
 ) -> None:
     """Serve the web explorer and the JSON API (and its /docs) over the store.
 
@@ -279,7 +286,8 @@ def serve(
     from yesan.store import default_db_path
     from yesan.web.app import serve as run_server
 
-    run_server(store_for("serve", db) or default_db_path(), host=host, port=port, workers=workers, base_url=base_url)
+    run_server(store_for("serve", db) or default_db_path(), host=host, port=port, workers=workers, base_url=base_url,
+               write_token_file=write_token_file)  # fmt: skip
 
 
 @app.command(name="compare")

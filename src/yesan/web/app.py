@@ -30,6 +30,7 @@ from starlette.requests import Request
 
 from yesan.errors import StoreError, YesanError
 from yesan.query.pool import DEFAULT_CONNECTIONS, Backends
+from yesan.store.checks import CheckStore
 from yesan.store.damage import damaged_store
 from yesan.web import api, fastpath, reports, views
 from yesan.web.checkers import CheckWorkers
@@ -46,6 +47,7 @@ from yesan.web.views.catalog import CatalogHolder
 from yesan.web.views.common import ResidentsCache, in_background, warm
 from yesan.web.views.templating import render_error
 from yesan.web.workers import run_workers, server_memory
+from yesan.web.writes import read_token
 
 _STOP_S: Final = 60.0  # at most this long to wait for background work at shutdown
 
@@ -136,6 +138,7 @@ def create_app(
     warm_up: bool = True,
     fast_paths: bool = True,
     base_url: str | None = None,
+    write_token_file: Path | None = None,
 ) -> FastAPI:
     """The API and the pages over the store at ``db``, opened read-only now (a StoreError if it cannot be).
 
@@ -144,8 +147,11 @@ def create_app(
     ``fast_paths=False`` leaves out ``yesan.web.fastpath`` (its tests compare the app with and without it).
     ``base_url`` (``https://yesan.example.org``) makes the links the app writes (``next`` pages, URLs in CSV
     downloads) absolute; without it they are relative. They are never built from the ``Host`` header.
+    ``write_token_file`` holds the token that allows writes (saving checks, reviews: ``yesan.web.writes``);
+    without it the server is read-only.
     """
     base_url = _checked_base_url(base_url)
+    write_token = read_token(write_token_file) if write_token_file is not None else None
     backends = Backends(db, connections)
     checkers = CheckWorkers(db)
 
@@ -176,6 +182,8 @@ def create_app(
     )
     app.state.backends = backends
     app.state.base_url = base_url
+    app.state.write_token = write_token
+    app.state.checks = CheckStore.of_store(db)  # saved checks and reviews (yesan.store.checks)
     app.state.checkers = checkers  # article checks run in child processes, killed at their deadline
     app.state.cache = ResponseCache(cache_entries)
     app.state.catalog = CatalogHolder()
@@ -258,6 +266,7 @@ def _for_pages(
 
 _SERVE_DB: Final = "YESAN_SERVE_DB"
 _SERVE_BASE_URL: Final = "YESAN_SERVE_BASE_URL"
+_SERVE_WRITE_TOKEN_FILE: Final = "YESAN_SERVE_WRITE_TOKEN_FILE"
 
 
 def _checked_base_url(base_url: str | None) -> str | None:
@@ -280,6 +289,7 @@ def serve(
     quiet: bool = False,
     workers: int = 1,
     base_url: str | None = None,
+    write_token_file: Path | None = None,
 ) -> None:
     """Serve the pages and the API over the store at ``db`` until interrupted (``yesan serve``, ``yesan demo``).
 
@@ -292,9 +302,13 @@ def serve(
     level = "warning" if quiet else "info"
     if workers <= 1:
         server_memory()
-        uvicorn.run(create_app(db, base_url=base_url), host=host, port=port, log_level=level)
+        app = create_app(db, base_url=base_url, write_token_file=write_token_file)
+        uvicorn.run(app, host=host, port=port, log_level=level)
         return
     _checked_base_url(base_url)
+    if write_token_file is not None:
+        read_token(write_token_file)  # a clear error now rather than one per worker
+        os.environ[_SERVE_WRITE_TOKEN_FILE] = str(Path(write_token_file).resolve())
     Backends(db, 1).close()  # a clear StoreError now rather than one per worker
     os.environ[_SERVE_DB] = str(Path(db).resolve())
     if base_url:
@@ -306,7 +320,9 @@ def serve(
 
 def app_from_environment() -> FastAPI:
     """The app over ``$YESAN_SERVE_DB``: how each of ``serve(workers=N)``'s processes builds its app."""
-    return create_app(Path(os.environ[_SERVE_DB]), base_url=os.environ.get(_SERVE_BASE_URL) or None)
+    token_file = os.environ.get(_SERVE_WRITE_TOKEN_FILE)
+    return create_app(Path(os.environ[_SERVE_DB]), base_url=os.environ.get(_SERVE_BASE_URL) or None,
+                      write_token_file=Path(token_file) if token_file else None)  # fmt: skip
 
 
 def available_port(host: str, preferred: int) -> int:

@@ -8,7 +8,10 @@ Request bodies (at most ``MAX_BODY_BYTES``):
   ``year`` fields;
 * ``text/plain`` (or ``text/html``): the article itself; ``government`` and ``year`` as query parameters.
 
-The answer is ``yesan.claims.verdict.check.CheckReport.as_dict()`` with ``"ok": true``; every error has the app's
+The answer is ``yesan.claims.verdict.check.CheckReport.as_dict()`` with ``"ok": true`` and ``"saved"``. With
+``Authorization: Bearer TOKEN`` (a server started with ``--write-token-file``) the check is saved in the
+store's checks file and the answer adds ``check_id``, ``run_no`` and ``permalink`` (``/check/{id}``); a wrong
+token is a 403; every error has the app's
 one shape ``{"ok": false, "error": "...", "status": 4xx/5xx}``: 413 for a body or text too large, 422 for a
 text with more than ``MAX_FIGURES`` money figures, 400 for a bad request, 504 when checking takes longer than
 ``TIME_LIMIT_S`` (the check runs in a worker process, ``yesan.web.checkers``, killed at that deadline).
@@ -23,6 +26,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from yesan.claims.verdict.check import CheckTimeout, TooManyFigures
+from yesan.publish.saving import save_check
+from yesan.store.checks import CheckStore
 from yesan.web.check_intake import (
     MAX_BODY_BYTES,
     TIME_LIMIT_S,
@@ -38,6 +43,8 @@ from yesan.web.check_intake import (
 )
 from yesan.web.checkers import CheckWorkers
 from yesan.web.responses import error_response, plain
+from yesan.web.views.saving import snapshot_rows
+from yesan.web.writes import require_writer
 
 __all__ = ["MAX_BODY_BYTES", "TIME_LIMIT_S", "router"]
 
@@ -85,13 +92,26 @@ async def check_article(request: Request) -> Response:
         return error_response(error.status, str(error))
     checkers: CheckWorkers = request.app.state.checkers
     limit = TIME_LIMIT_S
+    who: str | None = None
+    if request.headers.get("authorization"):  # a write: the check is saved, with a permalink
+        try:
+            who = require_writer(request)
+        except Refused as error:
+            return error_response(error.status, str(error))
+    checks: CheckStore = request.app.state.checks
 
     def run() -> dict[str, Any]:
         report = checkers.check(
             submission.text, government=submission.government, year=submission.year, source="request",
-            time_limit_s=limit,
+            time_limit_s=limit, decisions=checks.decisions(),
         )  # fmt: skip
-        return report.as_dict()
+        data = report.as_dict()
+        if who is None:
+            return {**data, "saved": False}
+        check_id, run_no = save_check(checks, submission.text, data, government=submission.government,
+                                      year=submission.year, snapshots=snapshot_rows(request), saved_by=who)  # fmt: skip
+        base = request.app.state.base_url or ""
+        return {**data, "saved": True, "check_id": check_id, "run_no": run_no, "permalink": f"{base}/check/{check_id}"}
 
     try:
         result = await run_in_threadpool(run)  # the worker is killed at the time limit (yesan.web.checkers)

@@ -38,6 +38,7 @@ class Submission:
     text: str
     government: str | None
     year: int | None
+    csrf: str | None = None  # a page form's CSRF token (``yesan.web.writes``): the check is then saved
 
 
 async def read_body(request: Request, max_bytes: int = MAX_BODY_BYTES) -> bytes:
@@ -139,8 +140,9 @@ async def from_form(
     if one_line_end:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     government = form.get("government")
+    csrf = form.get("csrf")
     return Submission(text, parse_government(government if isinstance(government, str) else None),
-                      parse_year(form.get("year")))  # fmt: skip
+                      parse_year(form.get("year")), csrf if isinstance(csrf, str) else None)  # fmt: skip
 
 
 __all__ = [

@@ -119,13 +119,14 @@ class CheckWorkers:
         year: int | None,
         source: str,
         time_limit_s: float,
+        decisions: dict[tuple[str, str], Any] | None = None,
     ) -> CheckReport:
         """``yesan.claims.verdict.check.check(...)`` run in a worker; a CheckTimeout when it takes longer than
         ``time_limit_s`` (or waits that long for a free worker), the check's own errors (QueryError …) re-raised."""
         worker = self._take(time.monotonic() + time_limit_s)
         deadline = time.monotonic() + time_limit_s
         try:
-            worker.connection.send((text, government, year, source, deadline))
+            worker.connection.send((text, government, year, source, deadline, decisions))
             if not worker.connection.poll(max(0.0, deadline - time.monotonic()) + GRACE_S):
                 self._discard(worker, kill=True)
                 self.killed += 1
@@ -261,9 +262,10 @@ def serve_checks(fd: int, db: str, memory_limit: str | None) -> None:
                 return
             if message is None:
                 return
-            text, government, year, source, deadline = message
+            text, government, year, source, deadline, decisions = message
             try:
-                report = check(text, store, government=government, year=year, source=source, deadline=deadline)
+                report = check(text, store, government=government, year=year, source=source, deadline=deadline,
+                               decisions=decisions)  # fmt: skip
                 answer: tuple[str, Any] = ("ok", report)  # pickled whole: the page needs its scope too
             except YesanError as error:
                 answer = ("error", error)

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
 from yesan.claims.article.text import Document, read_document, to_document
+from yesan.claims.candidates.match import Match
 from yesan.claims.candidates.provenance import Article
 from yesan.claims.candidates.reference import Reference, ReportedFigure, government_aliases
+from yesan.claims.candidates.reviews import Reviews, candidate_key, review_subject_key
 from yesan.claims.candidates.scope import Scope, decide_scope
 from yesan.claims.figures.extract import extract_document
 from yesan.claims.model import VERDICTS, Claim, Judgement
@@ -39,6 +41,7 @@ __all__ = [
     "CheckTimeout",
     "TooManyFigures",
     "check",
+    "check_document",
     "check_path",
     "detect_government",
     "detect_year",
@@ -72,6 +75,9 @@ class CheckReport:
     reference: dict[str, Any] = field(default_factory=dict)  # what the claims were checked against
     warnings: list[str] = field(default_factory=list)
     scope: Scope | None = None  # how the government and year were decided, and why
+    #: Each claim's candidates (``candidates.match``), for a reviewer to confirm, pick or reject: one entry
+    #: per claim, in claim order, with the claim's offsets and the subject it was matched with.
+    candidates: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def claims(self) -> list[Claim]:
@@ -109,6 +115,7 @@ class CheckReport:
             "reference": self.reference,
             "warnings": list(self.warnings),
             "warnings_ko": [in_language(w, "ko") for w in self.warnings],
+            "candidates": self.candidates,
         }
 
 
@@ -161,6 +168,7 @@ def check(
     extractor: Extractor | None = None,
     deadline: float | None = None,
     url: str | None = None,
+    decisions: Mapping[tuple[str, str], Any] | None = None,
 ) -> CheckReport:
     """Check every money figure of ``text`` (HTML or plain text) against the store behind ``tables``.
 
@@ -168,7 +176,8 @@ def check(
     index ``text``); ``extractor`` replaces ``yesan.claims.figures.extract`` (it gets the plain text);
     ``deadline`` is a ``time.monotonic()`` value after which a :class:`CheckTimeout` is raised.
     ``url`` is the article's address (else the one its header or page names): a reported figure whose
-    only source is this article does not confirm it (``claims.evidence``).
+    only source is this article does not confirm it (``claims.evidence``). ``decisions`` are reviewers'
+    decisions by (government code, subject key) (``yesan.store.checks.CheckStore.decisions``).
     """
     if len(text) > MAX_TEXT_CHARS:
         raise QueryError(f"the text has {len(text):,} characters; at most {MAX_TEXT_CHARS:,} are checked at once")
@@ -180,7 +189,8 @@ def check(
     else:
         body, found = _extract(document)
     return _check_body(body, found, tables, government=government, year=year, source=source, deadline=deadline,
-                       about=_About.of(document, url), article=Article.of(document, url=url))  # fmt: skip
+                       about=_About.of(document, url), article=Article.of(document, url=url),
+                       decisions=decisions)  # fmt: skip
 
 
 def _check_body(
@@ -194,6 +204,7 @@ def _check_body(
     deadline: float | None,
     about: _About | None = None,
     article: Article | None = None,
+    decisions: Mapping[tuple[str, str], Any] | None = None,
 ) -> CheckReport:
     _deadline_check(deadline, "extracting claims")
     _bound_figures(len(found))
@@ -207,7 +218,10 @@ def _check_body(
     _deadline_check(deadline, "looking up the data")
     if unavailable is not None:
         return _report_unavailable(found, scope, reference, unavailable, source=source, warnings=warnings)
-    matches, judgements = judge_claims(found, reference, text=body)
+    gov_code = reference.government.code if reference.government else None
+    names = reference.government.aliases if reference.government else ()
+    reviews = Reviews.of(gov_code, decisions or {}, names)
+    matches, judgements = judge_claims(found, reference, text=body, reviews=reviews)
     # No self-confirmation: sources that are this article are set aside, here and in the arithmetic's data.
     judgements = set_aside_self(judgements, reference, article)
     usable = independent(reference, article)
@@ -236,7 +250,34 @@ def _check_body(
         reference=_summary(reference),
         warnings=warnings,
         scope=scope,
+        candidates=[_candidates_of(match, names) for match in matches],
     )
+
+
+#: Candidates kept per claim for a reviewer.
+REVIEW_CANDIDATES: Final = 6
+
+
+def _candidates_of(match: Match, names: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "start": match.claim.start,
+        "end": match.claim.end,
+        "subject": match.subject,
+        "subject_key": review_subject_key(match.subject, names) if match.subject else None,
+        "candidates": [
+            {
+                "key": candidate_key(c),
+                "label": str(c.evidence.label),
+                "label_ko": in_language(c.evidence.label, "ko"),
+                "amount_krw": c.evidence.amount_krw,
+                "source": c.evidence.source,
+                "citation": in_language(c.evidence.citation, "ko"),
+                "score": round(c.score, 3),
+                "review": c.evidence.details.get("review"),
+            }
+            for c in match.candidates[:REVIEW_CANDIDATES]
+        ],
+    }
 
 
 def _unavailable(scope: Scope, reference: Reference) -> Phrase | None:
@@ -282,12 +323,29 @@ def check_path(
     year: int | None = None,
     deadline: float | None = None,
     url: str | None = None,
+    decisions: Mapping[tuple[str, str], Any] | None = None,
 ) -> CheckReport:
     """Read a file (HTML or text; ``-`` for standard input; UTF-8 or CP949) and :func:`check` it."""
-    document = read_document(path)
+    return check_document(read_document(path), tables, government=government, year=year, deadline=deadline,
+                          url=url, decisions=decisions, source=str(path))  # fmt: skip
+
+
+def check_document(
+    document: Document,
+    tables: Any,
+    *,
+    government: str | None = None,
+    year: int | None = None,
+    deadline: float | None = None,
+    url: str | None = None,
+    decisions: Mapping[tuple[str, str], Any] | None = None,
+    source: str | None = None,
+) -> CheckReport:
+    """:func:`check` a document already read (``claims.article.text.read_document``)."""
     body, found = _extract(document)
-    return _check_body(body, found, tables, government=government, year=year, source=str(path), deadline=deadline,
-                       about=_About.of(document, url), article=Article.of(document, url=url))  # fmt: skip
+    return _check_body(body, found, tables, government=government, year=year, source=source or document.source,
+                       deadline=deadline, about=_About.of(document, url), article=Article.of(document, url=url),
+                       decisions=decisions)  # fmt: skip
 
 
 # --- what the checks use ---------------------------------------------------------------------------

@@ -57,6 +57,7 @@ from yesan.claims.candidates.match import (
     match_claims,
 )
 from yesan.claims.candidates.reference import Reference, ReportedFigure
+from yesan.claims.candidates.reviews import Reviews, apply_reviews
 from yesan.claims.candidates.subjects import similarity
 from yesan.claims.model import Claim, Evidence, Judgement
 from yesan.claims.verdict.rules import CONSISTENT, Outcome, compare_amount, won_text, written_typo
@@ -304,12 +305,13 @@ def _other_columns(claim: Claim, evidence: Evidence) -> list[Phrase]:
 
 
 def judge_claims(
-    claims: Sequence[Claim], reference: Reference, *, text: str | None = None
+    claims: Sequence[Claim], reference: Reference, *, text: str | None = None, reviews: Reviews | None = None
 ) -> tuple[list[Match], list[Judgement]]:
     """Match and judge every claim of one text: level figures first, then the change and prior-year figures,
     each also compared with the reported figure its level figure was matched to (``match.anchor_of``).
-    ``text`` is the body the claims' offsets index (for subjects named just before a figure)."""
-    matches = match_claims(claims, reference, text=text)
+    ``text`` is the body the claims' offsets index (for subjects named just before a figure); ``reviews``
+    the reviewers' decisions for the government (``claims.candidates.reviews``)."""
+    matches = apply_reviews(match_claims(claims, reference, text=text), reviews)
     judgements: list[Judgement | None] = [None] * len(claims)
     for index, match in enumerate(matches):
         if match.role == "level":
@@ -327,6 +329,7 @@ def judge_claims(
                 claims[index], reference, subject=match.subject, borrowed=match.borrowed, anchors=figures,
                 same_subject=same, context=context_of(claims[index], text),
             )  # fmt: skip
+            match = apply_reviews([match], reviews)[0]
             matches[index] = match
         judgements[index] = judge(match)
     government = reference.government.name if reference.government else None

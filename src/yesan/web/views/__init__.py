@@ -9,6 +9,9 @@
 | ``/search`` | ``search`` | item names across every government, ranked, with filters |
 | ``/peers`` | ``peers`` | one government against its peer group, per resident |
 | ``/check`` | ``check`` | an article with each figure judged (needs ``yesan.web.check_api``) |
+| ``/check/{id}`` … | ``published`` | a saved check: permalink, JSON, ClaimReview, HTML, PNG cards, re-run, review |
+| ``/checks``, ``/ledger`` | ``published``, ``ledger`` | the saved checks; every checked figure, flagged |
+| ``/login`` | ``signin`` | a reviewer signs in with the write token |
 | ``/static/…`` | ``assets`` | CSS, scripts and plotly.js from the installed package |
 
 ``page.py`` serves one handler as HTML, JSON and CSV; ``templating.py`` renders (autoescaped Jinja2);
@@ -26,8 +29,11 @@ from yesan.web.views.compare import router as compare_router
 from yesan.web.views.explore import router as explore_router
 from yesan.web.views.home import router as home_router
 from yesan.web.views.item import router as item_router
+from yesan.web.views.ledger import router as ledger_router
 from yesan.web.views.peers import router as peers_router
+from yesan.web.views.published import router as published_router
 from yesan.web.views.search import router as search_router
+from yesan.web.views.signin import router as signin_router
 
 
 def router() -> APIRouter:
@@ -42,6 +48,9 @@ def router() -> APIRouter:
         search_router,
         peers_router,
         check_router,
+        published_router,
+        signin_router,
+        ledger_router,
     ):
         combined.include_router(part)
     return combined

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from yesan.claims.wording import Phrase, in_language
@@ -33,7 +33,9 @@ from yesan.web.views.common import LangParam, catalog_of, in_background, item_ur
 from yesan.web.views.contents import Page, lang_of
 from yesan.web.views.i18n import precise_won, text
 from yesan.web.views.page import page_route
+from yesan.web.views.saving import check_url, run_check, save_run
 from yesan.web.views.templating import render
+from yesan.web.writes import csrf_token, signed_in, writer
 
 router = APIRouter()
 
@@ -73,9 +75,16 @@ async def check_submit(request: Request) -> Response:
         data["government"] = submission.government or ""
         data["year"] = submission.year
         catalog = await run_in_threadpool(catalog_of, request)
-        data["result"] = await run_in_threadpool(_run, request, catalog, submission)
+        who = writer(request, submission.csrf, form=True) if submission.csrf else None
+        report, data["result"] = await run_in_threadpool(_run, request, catalog, submission)
         data["text"] = data["result"]["body"]
         status = 200
+        if who is not None:  # a signed-in reviewer's check is saved: its permalink answers from now on
+            check_id, _ = await run_in_threadpool(
+                save_run, request, submission.text, report, government=submission.government,
+                year=submission.year, who=who, reason="checked",
+            )  # fmt: skip
+            return RedirectResponse(check_url(check_id, lang_of(request)), status_code=303)
     except Refused as error:
         data["error"], status = str(error), error.status
     except YesanError as error:
@@ -86,6 +95,8 @@ async def check_submit(request: Request) -> Response:
 
 def _base(request: Request) -> dict[str, Any]:
     return {
+        "csrf": csrf_token(request),
+        "reviewer": signed_in(request),
         "page": "check",
         "available": available(request),
         "max_bytes": MAX_BODY_BYTES,
@@ -109,16 +120,16 @@ async def _read_form(request: Request) -> Submission:
     )
 
 
-def _run(request: Request, catalog: Catalog, submission: Submission) -> dict[str, Any]:
+def _run(request: Request, catalog: Catalog, submission: Submission) -> tuple[Any, dict[str, Any]]:
+    """The check (in a worker process killed at the deadline, ``yesan.web.checkers``, with the reviewers'
+    decisions applied) and the page's view of it."""
     from yesan.claims.article.text import to_document
 
     body = to_document(submission.text, source="form").text  # the text the claims' offsets index
-    checkers = request.app.state.checkers  # a worker process, killed at the deadline (yesan.web.checkers)
-    report = checkers.check(submission.text, government=submission.government, year=submission.year,
-                            source="form", time_limit_s=TIME_LIMIT_S)  # fmt: skip
+    report = run_check(request, submission.text, submission.government, submission.year, "form")
     lang = lang_of(request)
     decision = _decision(report.scope, lang)
-    return present(report.as_dict(), body, catalog, lang, decision=decision)
+    return report, present(report.as_dict(), body, catalog, lang, decision=decision)
 
 
 def _decision(scope: Any, lang: str) -> list[str]:

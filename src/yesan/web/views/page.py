@@ -19,6 +19,7 @@ from yesan.web.responses import CSV_MEDIA_TYPE, cache_headers, csv_text, plain, 
 from yesan.web.routing import begin, keep
 from yesan.web.views.contents import Page, Table, html_path, twin_path
 from yesan.web.views.templating import render
+from yesan.web.writes import COOKIE
 
 Format = Literal["html", "json", "csv"]
 
@@ -64,6 +65,8 @@ def _endpoint(handler: PageHandler, fmt: Format) -> Callable[..., Response]:
     @functools.wraps(handler)
     def endpoint(*args: Any, **kwargs: Any) -> Response:
         request: Request = kwargs["request"]
+        if COOKIE in request.cookies:  # a signed-in reviewer's page carries their forms: never shared or kept
+            return _personal(handler, fmt, request, args, kwargs)
         etag, _, cached = begin(request)
         if cached is not None:
             return cached
@@ -81,6 +84,24 @@ def _endpoint(handler: PageHandler, fmt: Format) -> Callable[..., Response]:
         return keep(request, etag, response) if result.status == 200 else response
 
     return endpoint
+
+
+def _personal(handler: PageHandler, fmt: Format, request: Request, args: Any, kwargs: Any) -> Response:
+    result = handler(*args, **kwargs)
+    if isinstance(result, Response):
+        return result
+    for table in result.tables:
+        _arrange(table, request)
+    headers = {"Cache-Control": "private, no-store"}
+    if fmt == "json":
+        return JSONResponse(plain(_json_body(result)), headers=headers)
+    if fmt == "csv":
+        response = _csv(result, request, "")
+        response.headers.update(headers)
+        if "etag" in response.headers:
+            del response.headers["etag"]
+        return response
+    return HTMLResponse(render(request, result), status_code=result.status, headers=headers)
 
 
 def _arrange(table: Table, request: Request) -> None:

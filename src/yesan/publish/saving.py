@@ -1,0 +1,96 @@
+"""Saving a check and comparing its runs: what a re-run on newer data (or after a review) changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from yesan import __version__
+from yesan.claims.article.text import to_document
+from yesan.claims.verdict.check import CheckReport
+from yesan.store.checks import CheckStore
+
+__all__ = ["about_of", "changes", "save_check", "used_snapshots"]
+
+#: What a saved run keeps of each snapshot it read.
+_KEPT = ("snapshot_id", "dataset", "fiscal_year", "stage", "exe_ymd", "digest", "row_count")
+
+
+def about_of(text: str) -> dict[str, str | None]:
+    """What the text says of itself: title, address and date (a page's metadata, a corpus file's header)."""
+    document = to_document(text, source="saved")
+    return {
+        "title": document.title,
+        "url": document.url,
+        "publisher": None,
+        "published": document.published.isoformat() if document.published else None,
+    }
+
+
+def used_snapshots(report: Mapping[str, Any], snapshots: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The data the check read: the items snapshot it matched against and the reported-figure datasets."""
+    reference = report.get("reference") or {}
+    wanted = reference.get("items_snapshot")
+    datasets = set(reference.get("reported_datasets") or ())
+    used: list[dict[str, Any]] = []
+    for s in snapshots:
+        if (wanted is not None and int(s["snapshot_id"]) == int(wanted)) or s.get("dataset") in datasets:
+            used.append({k: (str(v) if v is not None and k == "exe_ymd" else v) for k, v in s.items() if k in _KEPT})
+    for dataset in sorted(datasets - {u.get("dataset") for u in used}):
+        used.append({"dataset": dataset, "kind": "reported figures"})
+    return used
+
+
+def save_check(
+    checks: CheckStore,
+    text: str,
+    report: CheckReport | Mapping[str, Any],
+    *,
+    government: str | None,
+    year: int | None,
+    snapshots: Iterable[Mapping[str, Any]],
+    saved_by: str | None = None,
+    reason: str = "checked",
+    about: Mapping[str, str | None] | None = None,
+) -> tuple[str, int]:
+    """Save ``report`` (a check of ``text`` asked for ``government``/``year``): its check id and run number."""
+    data = report.as_dict() if isinstance(report, CheckReport) else dict(report)
+    return checks.save(text, data, government=government, year=year, snapshots=used_snapshots(data, snapshots),
+                       version=__version__, about=about or about_of(text), saved_by=saved_by,
+                       reason=reason)  # fmt: skip
+
+
+def _by_figure(report: Mapping[str, Any]) -> dict[tuple[int, int], dict[str, Any]]:
+    return {(int(j["claim"]["start"]), int(j["claim"]["end"])): j for j in report.get("judgements", [])}
+
+
+def _evidence_names(judgement: Mapping[str, Any]) -> list[str]:
+    return [f"{e.get('label')} {e.get('amount_krw')}" for e in judgement.get("evidence", [])]
+
+
+def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What moved between two runs' reports, figure by figure (by its place in the text): a verdict, its
+    evidence tier, the evidence, a reviewer's confirmation; figures found only in one run."""
+    old, new = _by_figure(before), _by_figure(after)
+    moved: list[dict[str, Any]] = []
+    for place in sorted(old.keys() | new.keys()):
+        a, b = old.get(place), new.get(place)
+        text = (b or a or {}).get("claim", {}).get("amount_text")
+        if a is None or b is None:
+            moved.append({"start": place[0], "amount_text": text, "what": "new figure" if a is None else "gone",
+                          "before": a and a["verdict"], "after": b and b["verdict"]})  # fmt: skip
+            continue
+        if a["verdict"] != b["verdict"] or a.get("evidence_tier") != b.get("evidence_tier"):
+            moved.append({"start": place[0], "amount_text": text, "what": "verdict",
+                          "before": f"{a['verdict']} ({a.get('evidence_tier')})",
+                          "after": f"{b['verdict']} ({b.get('evidence_tier')})"})  # fmt: skip
+        elif _evidence_names(a) != _evidence_names(b):
+            moved.append({"start": place[0], "amount_text": text, "what": "evidence",
+                          "before": "; ".join(_evidence_names(a)), "after": "; ".join(_evidence_names(b))})  # fmt: skip
+        reviewed_a = any((e.get("details") or {}).get("review") for e in a.get("evidence", []))
+        reviewed_b = any((e.get("details") or {}).get("review") for e in b.get("evidence", []))
+        if reviewed_a != reviewed_b:
+            moved.append({"start": place[0], "amount_text": text, "what": "review",
+                          "before": "reviewed" if reviewed_a else "not reviewed",
+                          "after": "검토자 확인" if reviewed_b else "not reviewed"})  # fmt: skip
+    return moved
