@@ -3,6 +3,7 @@ reused by later checks, the ledger, and every write refused without the token.""
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 from collections.abc import Iterator
@@ -217,3 +218,37 @@ def test_the_cli_saves_lists_shows_and_exports_a_check(demo_db: Path, tmp_path: 
     assert (out / "c.png").read_bytes()[:4] == b"\x89PNG"
     missing = run_cli("checks", "show", "ffffffffffff", db=demo_db)
     assert missing.returncode == 1 and "no saved check" in missing.stderr
+
+
+def test_a_rerun_on_newer_data_says_what_changed(tmp_path: Path) -> None:
+    from test_web_pages import JULY, MARCH, qwgjk_csv
+
+    (tmp_path / "march.csv").write_text(qwgjk_csv("20260331", MARCH), encoding="utf-8")
+    (tmp_path / "july.csv").write_text(qwgjk_csv("20260705", JULY), encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    run_cli("load", str(tmp_path / "march.csv"), db=db, check=True)
+    article = tmp_path / "a.txt"
+    article.write_text("가나군은 올해 경로당 난방비 지원에 1억원을 편성했다.", encoding="utf-8")
+    first = run_cli("check", str(article), "--government", "4711000", "--year", "2026", "--save", "--json", db=db,
+                    check=True)  # fmt: skip
+    saved = json.loads(first.stdout)["reports"][0]
+    assert saved["judgements"][0]["verdict"] == "일치"
+    run_cli("load", str(tmp_path / "july.csv"), db=db, check=True)  # the July snapshot: 1억 became 1.2억
+    again = json.loads(run_cli("checks", "rerun", saved["check_id"], "--json", db=db, check=True).stdout)
+    moved = {c["what"]: c for c in again["changes"]}
+    assert again["run_no"] == 2 and set(moved) == {"data", "verdict"}
+    assert "2026-03-31" in moved["data"]["before"] and "2026-07-05" in moved["data"]["after"]
+    assert moved["verdict"]["before"].startswith("일치") and not moved["verdict"]["after"].startswith("일치")
+    shown = run_cli("checks", "show", saved["check_id"], db=db, check=True).stdout
+    assert "run 2 of 2" in shown and "changed:" in shown
+
+
+def test_an_article_sent_as_html_is_stored_and_shown_as_text(site: httpx.Client) -> None:
+    page = (
+        "<html><body><article><p>고흥군은 올해 경로당 시설 지원에 38억6545만원을 편성했다.</p>"
+        '<p><img src="x" onerror="alert(1)">사회복지 분야에는 2644억원이 배정됐다.</p></article></body></html>'
+    )
+    saved = _saved_by_api(site, page)
+    shown = site.get(f"/check/{saved['check_id']}").text
+    assert "onerror" not in shown and "<img" not in shown.split('id="article"')[1].split("</div>")[0]
+    assert site.get(f"/check/{saved['check_id']}.json").json()["text"] == page  # kept exactly as sent

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 import typer
 
 from yesan.cli import DbOption, JsonOption, _print_json, app, err, out, safe, show
 from yesan.cli import _table as table
 from yesan.errors import StoreError, YesanError
+
+#: Seconds a re-run may take (as ``yesan check``: an interactive command may wait longer than a web request).
+RERUN_LIMIT_S: Final = 120.0
 
 checks_app = typer.Typer(help="Saved checks: list, show and export them (ClaimReview, HTML, PNG cards).")
 app.add_typer(checks_app, name="checks")
@@ -110,6 +113,42 @@ def checks_show(
         out.print(
             f"changed: {safe(str(c['amount_text']))} {c['what']}: {safe(str(c['before']))} → {safe(str(c['after']))}"
         )
+
+
+@checks_app.command("rerun")
+def checks_rerun(
+    check_id: Annotated[str, typer.Argument(help="The check's id.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check a saved article again on the store's data now (with the reviewers' decisions); list what changed."""
+    import time
+
+    from yesan.claims.verdict.check import check
+    from yesan.cli.explore import _tables
+    from yesan.publish.saving import changes, save_check
+    from yesan.query.selections import snapshot_files
+    from yesan.store.checks import CheckStore
+
+    path = _store_path(db)
+    saving = CheckStore.of_store(path)
+    saved = saving.get(check_id)
+    with _tables("checks", path) as tables:
+        deadline = time.monotonic() + RERUN_LIMIT_S
+        report = check(saved.text, tables, government=saved.government_asked, year=saved.year_asked, source="saved",
+                       deadline=deadline, url=saved.url, decisions=saving.decisions())  # fmt: skip
+        snapshots, _ = snapshot_files(tables)
+    about = {k: getattr(saved, k) for k in ("title", "url", "publisher", "published")}
+    _, run_no = save_check(saving, saved.text, report, government=saved.government_asked, year=saved.year_asked,
+                           snapshots=snapshots, saved_by="cli", reason="re-run", about=about)  # fmt: skip
+    moved = changes(saved.latest["report"], report.as_dict())
+    if as_json:
+        _print_json({"check_id": check_id, "run_no": run_no, "changes": moved})
+        return
+    out.print(f"check {check_id}: run {run_no} saved")
+    for c in moved or [{"what": "nothing", "amount_text": "", "before": "", "after": "the verdicts are the same"}]:
+        out.print(f"changed: {safe(str(c['amount_text'] or ''))} {c['what']}: {safe(str(c['before']))} → "
+                  f"{safe(str(c['after']))}", soft_wrap=True)  # fmt: skip
 
 
 @checks_app.command("export")

@@ -68,11 +68,24 @@ def _evidence_names(judgement: Mapping[str, Any]) -> list[str]:
     return [f"{e.get('label')} {e.get('amount_krw')}" for e in judgement.get("evidence", [])]
 
 
+def _data_of(report: Mapping[str, Any]) -> str:
+    """The data a run read, in words: its items snapshot and date, its reported-figure datasets."""
+    reference = report.get("reference") or {}
+    parts = []
+    if reference.get("items_snapshot") is not None:
+        parts.append(f"snapshot {reference['items_snapshot']} ({reference.get('items_as_of') or '—'})")
+    parts.extend(str(d) for d in reference.get("reported_datasets") or ())
+    return "; ".join(parts) or "—"
+
+
 def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """What moved between two runs' reports, figure by figure (by its place in the text): a verdict, its
-    evidence tier, the evidence, a reviewer's confirmation; figures found only in one run."""
+    """What moved between two runs' reports: the data they read, then figure by figure (by its place in the
+    text) a verdict, its evidence tier, the evidence, a reviewer's confirmation; figures found in one run only."""
     old, new = _by_figure(before), _by_figure(after)
     moved: list[dict[str, Any]] = []
+    data_before, data_after = _data_of(before), _data_of(after)
+    if data_before != data_after:
+        moved.append({"start": -1, "amount_text": None, "what": "data", "before": data_before, "after": data_after})
     for place in sorted(old.keys() | new.keys()):
         a, b = old.get(place), new.get(place)
         text = (b or a or {}).get("claim", {}).get("amount_text")
