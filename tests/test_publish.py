@@ -13,7 +13,7 @@ from yesan.claims.candidates.match import MATCH_MIN, Candidate, Match
 from yesan.claims.candidates.reviews import CONFIRMED, Reviews, apply_reviews, candidate_key
 from yesan.claims.model import Claim, Evidence
 from yesan.publish.claimreview import RATINGS, graph
-from yesan.publish.ledger import conflict_kind, ledger, ledger_csv
+from yesan.publish.ledger import conflict_kind, ledger, ledger_csv, reported_ledger_rows
 from yesan.publish.saving import changes
 from yesan.publish.standalone import card_html, standalone_html
 from yesan.store.checks import CheckStore, Decision
@@ -151,13 +151,35 @@ def test_the_ledger_flags_a_wrong_figure_repeated_across_articles(tmp_path: Any)
                     about={"publisher": f"매체{n}"})  # fmt: skip
     rows = ledger(checks, subject="청년창업")
     assert [(r["amount_text"], r["repeated_wrong"], r["conflict"]) for r in rows] == [
-        ("28억원", False, "different figure"),
-        ("30억원", True, "different figure"),
-        ("30억원", True, "different figure"),
+        ("28억원", False, "different figure"),  # against what most say: 30억원
+        ("30억원", True, None),
+        ("30억원", True, None),
     ]  # fmt: skip
     assert len(ledger(checks, flagged=True)) == 3 and ledger(checks, government="나다시") == []
     csv = ledger_csv(rows)
     assert csv.startswith("\ufeffgovernment,") and "매체0" in csv
+
+
+def test_reported_figures_join_the_ledger_one_row_per_outlet_and_their_differences_are_classed(tmp_path: Any) -> None:
+    figures = [{"dataset": "d", "gov_name": "가나군", "gov_code": "9990000", "fiscal_year": 2026, "subject": "총예산",
+                "kind": "total", "stage": "예산안", "amount": 515_060_000_000, "amount_text": "5150억6000만원",
+                "cited_sources": "01, 02, 03",
+                "conflicting": "04: 5150억 원 = 515000000000 (rounding) | 05: 5100억 = 510000000000 (truncated) | "
+                               "change 04: 300억 이상 = 30000000000 vs 31000000000 (consistent)"}]  # fmt: skip
+    sources = [{"dataset": "d", "source_key": k, "outlet": f"매체{k}"} for k in ("01", "02", "03", "04", "05")]
+    rows = reported_ledger_rows(figures, sources)
+    assert [(r["outlet"], r["amount_krw"]) for r in rows] == [
+        ("매체01", 515_060_000_000), ("매체02", 515_060_000_000), ("매체03", 515_060_000_000),
+        ("매체04", 515_000_000_000), ("매체05", 510_000_000_000),
+    ]  # fmt: skip
+    flagged = {r["outlet"]: r["conflict"] for r in ledger(CheckStore.of_store(tmp_path / "s.duckdb"), reported=rows)}
+    assert flagged == {
+        "매체01": None,
+        "매체02": None,
+        "매체03": None,
+        "매체04": "rounding",
+        "매체05": "different figure",
+    }
 
 
 def test_a_ledger_cell_never_becomes_a_spreadsheet_formula() -> None:

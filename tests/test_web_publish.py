@@ -141,6 +141,11 @@ def test_the_ledger_lists_every_checked_figure_and_exports_csv(site: httpx.Clien
     csv = site.get("/ledger.csv", params={"subject": "경로당"})
     assert csv.text.startswith("\ufeffgovernment,") and "38억6545만원" in csv.text and "2644억원" not in csv.text
     assert site.get("/ledger.json", params={"year": "x"}).status_code == 400
+    # The store's reported figures are in it too, one row per outlet, their differences classed.
+    seoul = site.get("/api/ledger", params={"government": "서울특별시", "flagged": "1"}).json()["rows"]
+    assert {r["source"] for r in seoul} == {"reported"} and {"rounding", "different figure"} <= {
+        r["conflict"] for r in seoul
+    }
 
 
 def _write_routes(check_id: str) -> list[tuple[str, dict[str, Any]]]:

@@ -259,6 +259,8 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     ),
     "ledger.subject": ("사업", "Subject"),
     "ledger.figure": ("기사 숫자", "Figure"),
+    "ledger.matched": ("맞춘 자료 항목", "Matched to"),
+    "ledger.reported": ("보도 (저장소의 보도 수치)", "reported (the store's reported figures)"),
     "ledger.outlet": ("매체", "Outlet"),
     "ledger.flags": ("표시", "Flags"),
     "ledger.flagged": ("표시된 것만", "Flagged only"),

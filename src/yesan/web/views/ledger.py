@@ -7,13 +7,25 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from yesan.publish.ledger import COLUMNS, ledger, ledger_csv
+from yesan.publish.ledger import COLUMNS, ledger, ledger_csv, reported_ledger_rows
+from yesan.query.reported import reported_rows, reported_source_rows
 from yesan.web.responses import CSV_MEDIA_TYPE, error_response, plain
+from yesan.web.routing import tables_for
 from yesan.web.views.contents import Page
 from yesan.web.views.templating import render
 
 router = APIRouter()
 _NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _reported(request: Request) -> list[dict[str, Any]]:
+    """The store's reported figures as ledger rows, read once (the store does not change while the app runs)."""
+    kept: list[dict[str, Any]] | None = getattr(request.app.state, "ledger_reported", None)
+    if kept is None:
+        with tables_for(request) as t:
+            kept = reported_ledger_rows(reported_rows(t), reported_source_rows(t))
+        request.app.state.ledger_reported = kept
+    return [dict(row) for row in kept]
 
 
 def _rows(request: Request) -> list[dict[str, Any]] | Response:
@@ -24,7 +36,8 @@ def _rows(request: Request) -> list[dict[str, Any]] | Response:
             year = int(params["year"])
         except ValueError:
             return error_response(400, f"bad value for year: {params['year']!r} (a year such as 2026)")
-    return ledger(request.app.state.checks, government=params.get("government") or None, year=year,
+    reported = _reported(request) if params.get("reported", "1") not in ("0", "false") else []
+    return ledger(request.app.state.checks, reported=reported, government=params.get("government") or None, year=year,
                   subject=params.get("subject") or None, flagged=params.get("flagged") in ("1", "true"))  # fmt: skip
 
 
