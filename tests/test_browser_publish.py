@@ -5,25 +5,20 @@ confirm a match with the token, see the check re-run with it, and find its figur
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from conftest import run_cli
-from test_web_pages import free_port
+from test_web_pages import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium", allow_module_level=True)
-import playwright.sync_api as playwright_api  # noqa: E402 - after the skip
-
-from test_browser_pages import Watched  # noqa: E402
+from test_browser_pages import Watched  # noqa: E402 - after the skip
+from test_browser_pages import browser as shared_browser  # noqa: E402, F401 - its `browser` fixture, here too
 
 TOKEN = "browser-test-token-0123456789"
 # Our own sentences; the script tag must show as text on every page, never run.
@@ -41,43 +36,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     token = folder / "write.token"
     token.write_text(TOKEN + "\n", encoding="utf-8")
     token.chmod(0o600)
-    port = free_port()
-    log = (folder / "server.log").open("wb")
-    command = [sys.executable, "-c", "from yesan.cli import main; main()", "--db", str(db), "serve", "--port",
-               str(port), "--write-token-file", str(token)]  # fmt: skip
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/api/snapshots", timeout=5)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None and time.monotonic() < deadline, (folder / "server.log").read_text()
-                time.sleep(0.2)
+    with served(db, folder / "server.log", "--write-token-file", str(token)) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def _context(browser: Any) -> Any:
     return browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR", accept_downloads=True)
 
 
-def test_check_publish_review_and_ledger_in_the_browser(browser: Any, site: str, tmp_path: Path) -> None:
+def test_check_publish_review_and_ledger_in_the_browser(shared_browser: Any, site: str, tmp_path: Path) -> None:  # noqa: F811 - the imported fixture
+    browser = shared_browser
     reviewer_context = _context(browser)
     reviewer = Watched(reviewer_context.new_page())
     page = reviewer.open(f"{site}/login?next=/check")

@@ -161,12 +161,23 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(db: Path, log: Path) -> Iterator[str]:
-    """`yesan serve` over ``db`` in a child process on a free loopback port; yields its base URL."""
+def served(db: Path, log: Path, *options: str) -> Iterator[str]:
+    """`yesan serve` over ``db`` (with ``options``) in a child process on a free loopback port; yields its base
+    URL."""
     port = free_port()
     with log.open("wb") as sink:
         server = subprocess.Popen(
-            [sys.executable, "-c", "from yesan.cli import main; main()", "--db", str(db), "serve", "--port", str(port)],
+            [
+                sys.executable,
+                "-c",
+                "from yesan.cli import main; main()",
+                "--db",
+                str(db),
+                "serve",
+                "--port",
+                str(port),
+                *options,
+            ],
             stdout=sink,
             stderr=subprocess.STDOUT,
         )

@@ -16,6 +16,7 @@ import pytest
 
 from conftest import run_cli
 from serving import serving
+from test_web_pages import bundled_db as shared_bundled_db  # noqa: F401 - its `bundled_db` fixture, here too
 from yesan.web.writes import READ_ONLY
 
 # Our own sentences in the way articles quote 고흥군's budget (the bundled snapshot has these items).
@@ -27,10 +28,8 @@ LATER = "고흥군 의회는 경로당 시설 지원 예산 38억6545만원을 �
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("publish") / "demo.duckdb"
-    run_cli("demo", "--no-serve", db=db, check=True)
-    return db
+def demo_db(shared_bundled_db: Path) -> Path:  # noqa: F811 - the imported fixture
+    return shared_bundled_db
 
 
 @pytest.fixture(scope="module")
