@@ -126,3 +126,13 @@ def test_two_reviewers_deciding_at_once_one_wins_and_the_other_is_told(tmp_path:
         thread.join()
     assert sorted(outcomes) == ["conflict"] * 7 + ["ok"]
     assert len(checks.audit()) == 1 and checks.decisions()[("9990000", "청년창업지원")].revision == 1
+
+
+def test_a_damaged_checks_file_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    checks = _store(tmp_path)
+    checks.path.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(StoreError, match="checks file .* could not be used"):
+        checks.listing()
+    with pytest.raises(StoreError, match="checks file"):
+        _save(CheckStore(checks.path))
+    assert checks.path.read_bytes() == b"not a database at all" * 100
