@@ -131,7 +131,7 @@ def test_two_reviewers_deciding_at_once_one_wins_and_the_other_is_told(tmp_path:
 def test_a_damaged_checks_file_is_named_and_nothing_is_written(tmp_path: Path) -> None:
     checks = _store(tmp_path)
     checks.path.write_bytes(b"not a database at all" * 100)
-    with pytest.raises(StoreError, match="checks file .* could not be used"):
+    with pytest.raises(StoreError, match=r"checks file .* could not be used"):
         checks.listing()
     with pytest.raises(StoreError, match="checks file"):
         _save(CheckStore(checks.path))

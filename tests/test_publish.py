@@ -218,3 +218,20 @@ def test_a_confirmed_figure_the_data_no_longer_offers_is_said_and_matching_goes_
     decision = Decision("9990000", "청년 창업 지원", confirmed="items:item:gone|gone")
     (applied,) = apply_reviews([_match(best)], Reviews.of("9990000", {("9990000", "청년창업지원"): decision}))
     assert applied.candidates == (best,) and any("not in this data" in str(n) for n in applied.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "publisher"),
+    [
+        ('<html><head><meta property="og:site_name" content="예시일보"><title>t</title></head><body>본문</body></html>',
+         "예시일보"),
+        ('<html><head><meta content="A&amp;B 뉴스" property="og:site_name"></head><body><p>본문</p></body></html>',
+         "A&B 뉴스"),
+        ("# source: https://news.example/1\n# outlet: 가나신문\n본문 1억원", "가나신문"),
+        ("그냥 본문에 1억원", None),
+    ],
+)  # fmt: skip
+def test_the_publisher_is_read_from_the_page_or_the_header(text: str, publisher: str | None) -> None:
+    from yesan.publish.saving import about_of
+
+    assert about_of(text)["publisher"] == publisher

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -16,13 +18,25 @@ __all__ = ["about_of", "changes", "save_check", "used_snapshots"]
 _KEPT = ("snapshot_id", "dataset", "fiscal_year", "stage", "exe_ymd", "digest", "row_count")
 
 
+#: Who published a page: ``<meta property="og:site_name" content=…>`` (either attribute order), or a text
+#: header line ``# outlet: …`` / ``# publisher: …``.
+_PUBLISHER = re.compile(
+    r"<meta\b[^>]*\bproperty=[\"']og:site_name[\"'][^>]*\bcontent=[\"']([^\"'<>]{1,120})[\"']"
+    r"|<meta\b[^>]*\bcontent=[\"']([^\"'<>]{1,120})[\"'][^>]*\bproperty=[\"']og:site_name[\"']"
+    r"|^# ?(?:outlet|publisher): ?([^\n]{1,120})$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def about_of(text: str) -> dict[str, str | None]:
-    """What the text says of itself: title, address and date (a page's metadata, a corpus file's header)."""
+    """What the text says of itself: title, address, publisher and date (a page's metadata, a text's header)."""
     document = to_document(text, source="saved")
+    found = _PUBLISHER.search(text[:200_000])
+    publisher = next((g.strip() for g in found.groups() if g), None) if found else None
     return {
         "title": document.title,
         "url": document.url,
-        "publisher": None,
+        "publisher": html.unescape(publisher) if publisher else None,
         "published": document.published.isoformat() if document.published else None,
     }
 
