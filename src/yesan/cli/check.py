@@ -13,6 +13,7 @@ from yesan.cli import CliTable, DbOption, JsonOption, _print_json, app, err, out
 from yesan.cli import _table as table
 from yesan.cli.engine import EngineOption, ParquetOption
 from yesan.money import format_won
+from yesan.settings import Settings
 
 #: How each verdict looks in a terminal.
 BADGES: Final = {
@@ -26,8 +27,6 @@ BADGES: Final = {
 }
 #: The exit status when a verdict named by --fail-on was given (1 is for errors, 2 for internal errors).
 FAIL_ON_EXIT: Final = 3
-#: Seconds one file may take (extraction, matching and judging).
-TIME_LIMIT_S: Final = 120.0
 
 
 @app.command(name="check")
@@ -103,10 +102,11 @@ def check_command(
         err.print("error: --url names one article; give one file with it")
         raise typer.Exit(1)
     reports = []
+    time_limit_s = Settings.from_environment().cli_check_time_limit_s  # one file's extraction, matching, judging
     with _tables("check", db, engine, parquet) as tables:
         _warn_without_reported_figures(tables)
         for path in files:
-            deadline = time.monotonic() + TIME_LIMIT_S
+            deadline = time.monotonic() + time_limit_s
             reports.append(check_path(path, tables, government=government, year=year, deadline=deadline, url=url))
     grid = None
     if across:

@@ -22,11 +22,11 @@ from yesan.errors import StoreError
 from yesan.query.drilldown import Filters
 from yesan.query.engine import Tables, tables
 from yesan.query.search import SearchIndex, index_for, store_tag
+from yesan.settings import Settings
 from yesan.store.backend import open_backend, serve_memory_limit
 
-#: Cursors shared by the request threads; 1 means one connection behind a lock. On 2 cores, 2 cursors measured
-#: best (35 req/s uncached drill-downs vs 30 with a lock and 32 with 4, 50 clients on loopback).
-DEFAULT_CONNECTIONS: Final = 2
+#: Cursors shared by the request threads; 1 means one connection behind a lock (the ``connections`` setting).
+DEFAULT_CONNECTIONS: Final = Settings().connections
 _WAIT_S: Final = 30.0
 
 
@@ -46,14 +46,15 @@ class _Slot:
 class Backends:
     """A small pool of Ibis backends over one read-only DuckDB connection to the store."""
 
-    def __init__(self, db: Path, connections: int = DEFAULT_CONNECTIONS) -> None:
+    def __init__(self, db: Path, connections: int = DEFAULT_CONNECTIONS, *, memory_limit: str | None = None) -> None:
+        """``memory_limit`` is DuckDB's for the store (default: ``serve_memory_limit()``)."""
         if connections < 1:
             raise ValueError("connections must be at least 1")
         self.db = Path(db)
         self.base = open_backend(self.db, read_only=True)
         # Set on the open database rather than at connect: DuckDB refuses a second connection to one file with
         # other settings, and a process (a test) may hold the store open already.
-        limit = serve_memory_limit().replace("'", "''")
+        limit = (memory_limit or serve_memory_limit()).replace("'", "''")
         try:
             self.base.con.execute(f"SET memory_limit = '{limit}'")
         except Exception as error:  # DuckDB's own error types

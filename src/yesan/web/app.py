@@ -29,7 +29,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 
 from yesan.errors import StoreError, YesanError
-from yesan.query.pool import DEFAULT_CONNECTIONS, Backends
+from yesan.query.pool import Backends
+from yesan.settings import Settings
 from yesan.store.damage import damaged_store
 from yesan.web import api, fastpath, reports, views
 from yesan.web.checkers import CheckWorkers
@@ -131,23 +132,33 @@ class EmptyParameters:
 def create_app(
     db: Path,
     *,
-    connections: int = DEFAULT_CONNECTIONS,
-    cache_entries: int = 512,
+    settings: Settings | None = None,
+    connections: int | None = None,
+    cache_entries: int | None = None,
     warm_up: bool = True,
     fast_paths: bool = True,
     base_url: str | None = None,
 ) -> FastAPI:
     """The API and the pages over the store at ``db``, opened read-only now (a StoreError if it cannot be).
 
-    ``cache_entries`` finished responses are kept by ETag (0: none). ``warm_up`` builds the catalog and the
+    ``settings`` (``yesan.settings``; default: ``Settings.from_environment()``) bound the checks, the store's
+    cursors and memory and the response cache; ``connections`` and ``cache_entries`` override those two
+    settings. ``warm_up`` builds the catalog and the
     search index in a background thread as the app starts, so the first reader does not wait for them.
     ``fast_paths=False`` leaves out ``yesan.web.fastpath`` (its tests compare the app with and without it).
     ``base_url`` (``https://yesan.example.org``) makes the links the app writes (``next`` pages, URLs in CSV
     downloads) absolute; without it they are relative. They are never built from the ``Host`` header.
     """
     base_url = _checked_base_url(base_url)
-    backends = Backends(db, connections)
-    checkers = CheckWorkers(db)
+    settings = settings or Settings.from_environment()
+    if connections is not None or cache_entries is not None:
+        settings = settings.given(
+            (name, str(value))
+            for name, value in (("connections", connections), ("cache_entries", cache_entries))
+            if value is not None
+        )
+    backends = Backends(db, settings.connections, memory_limit=settings.duckdb_memory_limit)
+    checkers = CheckWorkers(db, settings.check_workers, memory_limit=settings.duckdb_memory_limit)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -174,10 +185,11 @@ def create_app(
         version=_version(),
         lifespan=lifespan,
     )
+    app.state.settings = settings
     app.state.backends = backends
     app.state.base_url = base_url
     app.state.checkers = checkers  # article checks run in child processes, killed at their deadline
-    app.state.cache = ResponseCache(cache_entries)
+    app.state.cache = ResponseCache(settings.cache_entries)
     app.state.catalog = CatalogHolder()
     app.state.residents = ResidentsCache()
     app.state.background = {}
@@ -280,8 +292,12 @@ def serve(
     quiet: bool = False,
     workers: int = 1,
     base_url: str | None = None,
+    settings: Settings | None = None,
 ) -> None:
     """Serve the pages and the API over the store at ``db`` until interrupted (``yesan serve``, ``yesan demo``).
+
+    ``settings`` default to ``Settings.from_environment()``; the processes of ``workers`` > 1 read them from
+    the ``$YESAN_<NAME>`` variables set here.
 
     With ``workers`` > 1, that many processes (``yesan.web.workers``) each open the store read-only (DuckDB
     allows many readers) with their own rollups and caches, and listen on the port with a socket of their own;
@@ -292,10 +308,12 @@ def serve(
     level = "warning" if quiet else "info"
     if workers <= 1:
         server_memory()
-        uvicorn.run(create_app(db, base_url=base_url), host=host, port=port, log_level=level)
+        uvicorn.run(create_app(db, base_url=base_url, settings=settings), host=host, port=port, log_level=level)
         return
     _checked_base_url(base_url)
-    Backends(db, 1).close()  # a clear StoreError now rather than one per worker
+    settings = settings or Settings.from_environment()
+    Backends(db, 1, memory_limit=settings.duckdb_memory_limit).close()  # a clear StoreError now, not one per worker
+    os.environ.update(settings.environment())
     os.environ[_SERVE_DB] = str(Path(db).resolve())
     if base_url:
         os.environ[_SERVE_BASE_URL] = base_url

@@ -20,13 +20,12 @@ from starlette.concurrency import run_in_threadpool
 from yesan.claims.wording import Phrase, in_language
 from yesan.errors import YesanError
 from yesan.web.check_intake import (
-    MAX_BODY_BYTES,
-    TIME_LIMIT_S,
     Refused,
     Submission,
     from_form,
     media_type,
     read_body,
+    settings_of,
 )
 from yesan.web.views.catalog import Catalog
 from yesan.web.views.common import LangParam, catalog_of, in_background, item_url, warm_check
@@ -85,12 +84,13 @@ async def check_submit(request: Request) -> Response:
 
 
 def _base(request: Request) -> dict[str, Any]:
+    settings = settings_of(request)
     return {
         "page": "check",
         "available": available(request),
-        "max_bytes": MAX_BODY_BYTES,
-        "max_size": f"{MAX_BODY_BYTES // 1024:,} KB",
-        "time_limit_s": TIME_LIMIT_S,
+        "max_bytes": settings.max_body_bytes,
+        "max_size": f"{settings.max_body_bytes // 1024:,} KB",
+        "time_limit_s": settings.check_time_limit_s,
         "text": "",
         "government": "",
         "year": None,
@@ -115,7 +115,7 @@ def _run(request: Request, catalog: Catalog, submission: Submission) -> dict[str
     body = to_document(submission.text, source="form").text  # the text the claims' offsets index
     checkers = request.app.state.checkers  # a worker process, killed at the deadline (yesan.web.checkers)
     report = checkers.check(submission.text, government=submission.government, year=submission.year,
-                            source="form", time_limit_s=TIME_LIMIT_S)  # fmt: skip
+                            source="form", time_limit_s=settings_of(request).check_time_limit_s)  # fmt: skip
     lang = lang_of(request)
     decision = _decision(report.scope, lang)
     return present(report.as_dict(), body, catalog, lang, decision=decision)
