@@ -121,3 +121,16 @@ def test_settings_are_parsed_and_bounded() -> None:
         Settings().given([("duckdb_memory_limit", "lots")])
     with pytest.raises(SettingError, match=r"\$YESAN_CONNECTIONS takes an integer"):
         Settings.from_environment({"YESAN_CONNECTIONS": "two"})
+
+
+def test_the_memory_limit_setting_reaches_the_servers_store(db: Path) -> None:
+    from yesan.web.app import create_app
+
+    app = create_app(db, warm_up=False, settings=Settings(duckdb_memory_limit="300MB"))
+    try:
+        [(limit,)] = app.state.backends.base.con.execute("SELECT current_setting('memory_limit')").fetchall()
+    finally:
+        app.state.backends.close()
+    number, unit = str(limit).split()
+    assert float(number) * {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30}[unit] <= 300 * 10**6
+    assert app.state.checkers.memory_limit == "300MB"  # the check workers open the store with it too

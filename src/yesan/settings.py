@@ -28,8 +28,9 @@ def _setting(default: Any, help: str, *, minimum: float | None = None) -> Any:
     return field(default=default, metadata={"help": help, "minimum": minimum})
 
 
-#: What DuckDB accepts as a memory limit: an amount with its unit, or a share of the machine's memory.
-_MEMORY: Final = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|B|%)", re.IGNORECASE)
+#: The shape of a DuckDB memory limit: an amount with its unit (512MB, 2GiB, 3G) or a share of the machine's memory
+#: (50%), or no limit (-1, none); DuckDB itself checks the unit when the store is opened.
+_MEMORY: Final = re.compile(r"-1|none|\d+(\.\d+)?\s*([a-z]+|%)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
