@@ -239,7 +239,7 @@ _KEYS: Final = ("fiscal_year", "exe_ymd", "gov_code", "account", "item_code", "i
 def _check_duplicates(table: pa.Table, log: ProblemLog) -> None:
     """An error for each 세부사업 that appears twice (the same year, date, government, account, code and name),
     at its second row; the first 100 such rows are named. Arrow's hash grouping, in memory: no database."""
-    keyed = table.select([*_KEYS, "row_no"])
+    keyed = table.select([*_KEYS, "row_no"]).unify_dictionaries()  # chunks read apart have their own dictionaries
     groups = keyed.group_by(list(_KEYS)).aggregate([("row_no", "count")])
     if groups.num_rows == keyed.num_rows:  # clean files (the usual case) stop here
         return
