@@ -16,7 +16,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-import yesan.query.pool
 from claims_fixtures import build_store, claim
 from serving import serving_app
 from yesan.claims.verdict.check import MAX_FIGURES, TooManyFigures, check
@@ -63,7 +62,7 @@ def test_checks_past_their_deadline_hold_no_store_connection(
     # Checks that cannot finish in 1 s, four at once; a page waits only 0.2 s for a free store connection, so
     # a check still holding one after its 504 makes the page a 503.
     app.state.settings = replace(app.state.settings, check_time_limit_s=1.0)
-    monkeypatch.setattr(yesan.query.pool, "_WAIT_S", 0.2)
+    monkeypatch.setattr(app.state.backends, "wait_s", 0.2)  # the connection_wait_s setting
     article = SENTENCE * (MAX_FIGURES - 100)
     payload = {"text": article, "government": "가나시", "year": 2026}
     with concurrent.futures.ThreadPoolExecutor(4) as pool:

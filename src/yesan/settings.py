@@ -67,9 +67,20 @@ class Settings:
         "uncached drill-downs vs 30 with one behind a lock and 32 with 4).",
         minimum=1,
     )
+    connection_wait_s: float = _setting(
+        30.0,
+        "Seconds a request waits for a free store cursor; then its answer is a 503 (the store is busy).",
+        minimum=0,
+    )
     cache_entries: int = _setting(
         512,
         "Finished API answers a server process keeps by ETag (0: none).",
+        minimum=0,
+    )
+    cache_max_bytes: int = _setting(
+        32 << 20,
+        "Bytes of answers the response cache of a server process holds in all (the least recently used go "
+        "first), so its memory stays flat however large the pages; an answer over 1 MB is never kept.",
         minimum=0,
     )
     duckdb_memory_limit: str = _setting(

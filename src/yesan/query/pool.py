@@ -27,7 +27,8 @@ from yesan.store.backend import open_backend, serve_memory_limit
 
 #: Cursors shared by the request threads; 1 means one connection behind a lock (the ``connections`` setting).
 DEFAULT_CONNECTIONS: Final = Settings().connections
-_WAIT_S: Final = 30.0
+#: Seconds a request waits for a free cursor (the ``connection_wait_s`` setting).
+_WAIT_S: Final = Settings().connection_wait_s
 
 
 class _Slot:
@@ -46,11 +47,20 @@ class _Slot:
 class Backends:
     """A small pool of Ibis backends over one read-only DuckDB connection to the store."""
 
-    def __init__(self, db: Path, connections: int = DEFAULT_CONNECTIONS, *, memory_limit: str | None = None) -> None:
-        """``memory_limit`` is DuckDB's for the store (default: ``serve_memory_limit()``)."""
+    def __init__(
+        self,
+        db: Path,
+        connections: int = DEFAULT_CONNECTIONS,
+        *,
+        memory_limit: str | None = None,
+        wait_s: float = _WAIT_S,
+    ) -> None:
+        """``memory_limit`` is DuckDB's for the store (default: ``serve_memory_limit()``); a request waits
+        ``wait_s`` for a free cursor, then the store is busy (a StoreError)."""
         if connections < 1:
             raise ValueError("connections must be at least 1")
         self.db = Path(db)
+        self.wait_s = wait_s
         self.base = open_backend(self.db, read_only=True)
         # Set on the open database rather than at connect: DuckDB refuses a second connection to one file with
         # other settings, and a process (a test) may hold the store open already.
@@ -78,7 +88,7 @@ class Backends:
     def tables(self) -> Iterator[Tables]:
         """The store's tables, for this thread alone until the block ends."""
         try:
-            slot = self._free.get(timeout=_WAIT_S)
+            slot = self._free.get(timeout=self.wait_s)
         except queue.Empty:
             raise StoreError(f"the store is busy (all {self._slots} connections in use); try again") from None
         try:
@@ -106,7 +116,7 @@ class Backends:
         taken = []
         try:
             for _ in range(self._slots):
-                taken.append(self._free.get(timeout=_WAIT_S))
+                taken.append(self._free.get(timeout=self.wait_s))
             for slot in taken:
                 slot.tables()
             self._search.tables()

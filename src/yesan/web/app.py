@@ -157,7 +157,9 @@ def create_app(
             for name, value in (("connections", connections), ("cache_entries", cache_entries))
             if value is not None
         )
-    backends = Backends(db, settings.connections, memory_limit=settings.duckdb_memory_limit)
+    backends = Backends(
+        db, settings.connections, memory_limit=settings.duckdb_memory_limit, wait_s=settings.connection_wait_s
+    )
     checkers = CheckWorkers(db, settings.check_workers, memory_limit=settings.duckdb_memory_limit)
 
     @asynccontextmanager
@@ -189,7 +191,7 @@ def create_app(
     app.state.backends = backends
     app.state.base_url = base_url
     app.state.checkers = checkers  # article checks run in child processes, killed at their deadline
-    app.state.cache = ResponseCache(settings.cache_entries)
+    app.state.cache = ResponseCache(settings.cache_entries, max_bytes=settings.cache_max_bytes)
     app.state.catalog = CatalogHolder()
     app.state.residents = ResidentsCache()
     app.state.background = {}
