@@ -143,8 +143,8 @@ def create_app(
 
     ``settings`` (``yesan.settings``; default: ``Settings.from_environment()``) bound the checks, the store's
     cursors and memory and the response cache; ``connections`` and ``cache_entries`` override those two
-    settings. ``warm_up`` builds the catalog and the
-    search index in a background thread as the app starts, so the first reader does not wait for them.
+    settings. ``warm_up`` builds the catalog and the search index in a background thread as the app starts,
+    so the first reader does not wait for them.
     ``fast_paths=False`` leaves out ``yesan.web.fastpath`` (its tests compare the app with and without it).
     ``base_url`` (``https://yesan.example.org``) makes the links the app writes (``next`` pages, URLs in CSV
     downloads) absolute; without it they are relative. They are never built from the ``Host`` header.
