@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
 from yesan.web.app import create_app
 
@@ -20,6 +21,13 @@ from yesan.web.app import create_app
 def serving(db: Path, *, timeout_s: float = 30, **options: Any) -> Iterator[httpx.Client]:
     """The app over the store at ``db`` (``create_app``'s ``options``), served on loopback until the block ends;
     a client with its base URL."""
+    with serving_app(db, timeout_s=timeout_s, **options) as (_, client):
+        yield client
+
+
+@contextmanager
+def serving_app(db: Path, *, timeout_s: float = 30, **options: Any) -> Iterator[tuple[FastAPI, httpx.Client]]:
+    """``serving``, with the app too (a test may change ``app.state.settings`` while it serves)."""
     app = create_app(db, **options)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -33,7 +41,7 @@ def serving(db: Path, *, timeout_s: float = 30, **options: Any) -> Iterator[http
         time.sleep(0.02)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=timeout_s) as client:
-            yield client
+            yield app, client
     finally:
         server.should_exit = True
         thread.join(timeout=10)

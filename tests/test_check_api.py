@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from claims_fixtures import build_store
 from serving import serving
-from yesan.web import check_api
+from yesan.settings import Settings
 
 ARTICLE = "가나시는 어르신 무료 급식에 42억6000만원, 청년 월세 지원에 350억원을 편성했다.\n"
 
@@ -63,7 +64,7 @@ def test_plain_text_with_query_parameters(client: httpx.Client) -> None:
 
 
 def test_a_body_over_the_limit_is_413_in_the_error_shape(client: httpx.Client) -> None:
-    big = "가" * (check_api.MAX_BODY_BYTES // 3 + 10)  # three bytes each in UTF-8
+    big = "가" * (Settings().max_body_bytes // 3 + 10)  # three bytes each in UTF-8
     response = client.post("/api/check", json={"text": big})
     assert response.status_code == 413
     body = response.json()
@@ -102,9 +103,10 @@ def test_an_unknown_government_code_is_400(client: httpx.Client) -> None:
     assert response.status_code == 400 and "no government 1234567" in response.json()["error"]
 
 
-def test_a_check_over_the_time_limit_is_504(client: httpx.Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(check_api, "TIME_LIMIT_S", 0.0)
-    response = client.post("/api/check", json={"text": ARTICLE, "government": "가나시"})
+def test_a_check_over_the_time_limit_is_504(tmp_path: Path) -> None:
+    db = build_store(tmp_path / "s.duckdb", tmp_path)
+    with serving(db, timeout_s=60, warm_up=False, settings=Settings(check_time_limit_s=0.0)) as client:
+        response = client.post("/api/check", json={"text": ARTICLE, "government": "가나시"})
     assert response.status_code == 504
     assert response.json()["ok"] is False and "longer than" in response.json()["error"]
 

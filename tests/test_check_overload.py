@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import concurrent.futures
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
-import yesan.query.pool
 from claims_fixtures import build_store, claim
-from serving import serving
+from serving import serving_app
 from yesan.claims.verdict.check import MAX_FIGURES, TooManyFigures, check
-from yesan.web import check_api
 
 SENTENCE = "가나시는 어르신 무료 급식에 42억6000만원을 편성했다. "
 
@@ -30,9 +30,14 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def client(db: Path) -> Iterator[httpx.Client]:
-    with serving(db, timeout_s=180, warm_up=False) as served:
-        yield served
+def served(db: Path) -> Iterator[tuple[FastAPI, httpx.Client]]:
+    with serving_app(db, timeout_s=180, warm_up=False) as app_and_client:
+        yield app_and_client
+
+
+@pytest.fixture
+def client(served: tuple[FastAPI, httpx.Client]) -> httpx.Client:
+    return served[1]
 
 
 def test_more_figures_than_the_bound_are_refused_before_matching() -> None:
@@ -51,12 +56,13 @@ def test_a_long_article_of_one_repeated_figure_is_422_in_the_error_shape(client:
 
 
 def test_checks_past_their_deadline_hold_no_store_connection(
-    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+    served: tuple[FastAPI, httpx.Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    app, client = served
     # Checks that cannot finish in 1 s, four at once; a page waits only 0.2 s for a free store connection, so
     # a check still holding one after its 504 makes the page a 503.
-    monkeypatch.setattr(check_api, "TIME_LIMIT_S", 1.0)
-    monkeypatch.setattr(yesan.query.pool, "_WAIT_S", 0.2)
+    app.state.settings = replace(app.state.settings, check_time_limit_s=1.0)
+    monkeypatch.setattr(app.state.backends, "wait_s", 0.2)  # the connection_wait_s setting
     article = SENTENCE * (MAX_FIGURES - 100)
     payload = {"text": article, "government": "가나시", "year": 2026}
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
@@ -65,7 +71,7 @@ def test_checks_past_their_deadline_hold_no_store_connection(
     for path in ("/api/snapshots", "/api/items?limit=1", "/api/drilldown?level=region"):
         response = client.get(path)
         assert response.status_code == 200, (path, response.text)
-    monkeypatch.setattr(check_api, "TIME_LIMIT_S", 120.0)  # a new worker starts: seconds
+    app.state.settings = replace(app.state.settings, check_time_limit_s=120.0)  # a new worker starts: seconds
     response = client.post("/api/check", json={"text": SENTENCE, "government": "가나시", "year": 2026})
     assert response.status_code == 200, response.text  # a new worker replaced the killed ones
     assert [j["verdict"] for j in response.json()["judgements"]] == ["일치"]

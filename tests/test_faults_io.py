@@ -33,6 +33,7 @@ from conftest import SMALL_QWGJK
 from yesan.bundled import SNAPSHOT_FILE, data_path
 from yesan.ingest.lofin365 import FIELDS
 from yesan.store import Store
+from yesan.store.connection import records
 
 # --- inputs ------------------------------------------------------------------------------------------------
 
@@ -79,7 +80,8 @@ def snapshot_state(db: Path) -> dict[str, Snap]:
             snapshot_id = int(snap["snapshot_id"])
             meta = store.snapshot_meta(snapshot_id)
             actual = store._digest("(SELECT * FROM items WHERE snapshot_id = ?)", [snapshot_id])
-            rows = store.query_dicts(
+            rows = records(
+                store.con,
                 "SELECT count(*) AS n, coalesce(sum(budget), 0) AS budget FROM items WHERE snapshot_id = ?",
                 [snapshot_id],
             )[0]
@@ -88,9 +90,10 @@ def snapshot_state(db: Path) -> dict[str, Snap]:
                 f"snapshot {snapshot_id}: {rows['n']} rows, {meta['row_count']} recorded"
             )
             assert int(rows["budget"]) == int(meta["budget_total"]), f"snapshot {snapshot_id}: total differs"
-            orphans = store.query_dicts(
+            orphans = records(
+                store.con,
                 "SELECT count(*) AS n FROM items WHERE snapshot_id NOT IN (SELECT snapshot_id FROM snapshots) "
-                "OR source_id NOT IN (SELECT source_id FROM sources)"
+                "OR source_id NOT IN (SELECT source_id FROM sources)",
             )[0]["n"]
             assert orphans == 0, "items without their snapshot or source"
             state[str(meta["exe_ymd"])] = Snap(int(meta["row_count"]), int(meta["budget_total"]), str(meta["digest"]))

@@ -14,6 +14,7 @@ from yesan.cli import _table as table
 from yesan.cli.checks import save_one, saved_checks
 from yesan.cli.engine import EngineOption, ParquetOption
 from yesan.money import format_won
+from yesan.settings import Settings
 
 #: How each verdict looks in a terminal.
 BADGES: Final = {
@@ -27,8 +28,6 @@ BADGES: Final = {
 }
 #: The exit status when a verdict named by --fail-on was given (1 is for errors, 2 for internal errors).
 FAIL_ON_EXIT: Final = 3
-#: Seconds one file may take (extraction, matching and judging).
-TIME_LIMIT_S: Final = 120.0
 
 
 @app.command(name="check")
@@ -115,10 +114,11 @@ def check_command(
     saving = saved_checks(db, engine, parquet) if save else None
     decisions = saving.decisions() if saving is not None else None
     reports, documents = [], []
+    time_limit_s = Settings.from_environment().cli_check_time_limit_s  # one file's extraction, matching, judging
     with _tables("check", db, engine, parquet) as tables:
         _warn_without_reported_figures(tables)
         for path in files:
-            deadline = time.monotonic() + TIME_LIMIT_S
+            deadline = time.monotonic() + time_limit_s
             document = read_document(path)
             documents.append(document)
             reports.append(check_document(document, tables, government=government, year=year, deadline=deadline,

@@ -12,10 +12,11 @@ from typing import Annotated, Any
 
 import typer
 
-from yesan.cli import DbOption, JsonOption, _print_json, _table, app, err, out, plain, show, state
+from yesan.cli import DbOption, JsonOption, _print_json, _table, app, err, out, plain, safe, show, state
 from yesan.cli.engine import EngineOption, ParquetOption, choose_engine, store_for
 from yesan.errors import QueryError
 from yesan.money import format_won
+from yesan.settings import SETTINGS, SettingError, Settings
 
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV (UTF-8) instead of a table.")]
 GovOption = Annotated[
@@ -276,18 +277,60 @@ def serve(
             "need it (sign in at /login, or send Authorization: Bearer TOKEN). Without it the server is read-only."
         ),
     ] = None,
+    setting: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--setting",
+            metavar="NAME=VALUE",
+            help="A server setting, e.g. check_time_limit_s=10 (repeatable; `yesan settings` lists them). "
+            "Beats $YESAN_<NAME>.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web explorer and the JSON API (and its /docs) over the store.
 
-    Example: yesan serve --port 8000 --workers 2
+    Example: yesan serve --port 8000 --workers 2 --setting check_time_limit_s=10
 
     Engine: the DuckDB store only (--db, or --engine duckdb:PATH); PostgreSQL and Spark are refused.
     """
     from yesan.store import default_db_path
     from yesan.web.app import serve as run_server
 
+    settings = Settings.from_environment().given(_setting_pairs(setting or []))
     run_server(store_for("serve", db) or default_db_path(), host=host, port=port, workers=workers, base_url=base_url,
-               write_token_file=write_token_file)  # fmt: skip
+               settings=settings, write_token_file=write_token_file)  # fmt: skip
+
+
+def _setting_pairs(given: list[str]) -> list[tuple[str, str]]:
+    """``NAME=VALUE`` texts as (name, value) pairs; a SettingError for one without ``=``."""
+    pairs = []
+    for text in given:
+        name, equals, value = text.partition("=")
+        if not equals:
+            raise SettingError(f"--setting {text!r} gives no value; write NAME=VALUE, e.g. check_time_limit_s=10")
+        pairs.append((name, value))
+    return pairs
+
+
+@app.command(name="settings")
+def settings_command(as_json: JsonOption = False) -> None:
+    """List the server's settings: name, value now, default and what each does.
+
+    Example: yesan serve --setting max_body_bytes=200000   (or: YESAN_MAX_BODY_BYTES=200000 yesan serve)
+    """
+    import textwrap
+
+    now = Settings.from_environment()
+    rows = [{"name": s.name, "value": getattr(now, s.name), "default": s.default, "type": s.kind,
+             "environment": s.variable, "help": s.help} for s in SETTINGS]  # fmt: skip
+    if as_json:
+        _print_json({"settings": rows})
+        return
+    for row in rows:
+        changed = "" if row["value"] == row["default"] else f" (default {row['default']}, from ${row['environment']})"
+        out.print(f"[bold]{row['name']}[/] = {row['value']}{changed}", soft_wrap=True, highlight=False)
+        lines = textwrap.wrap(safe(row["help"]), width=max(40, out.width - 4))
+        out.print("\n".join("    " + line for line in lines), soft_wrap=True, highlight=False, markup=False)
 
 
 @app.command(name="compare")

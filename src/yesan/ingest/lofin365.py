@@ -14,7 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Final
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -234,54 +233,53 @@ def _map_unique(values: columns.Column, function: Callable[[str | None], str | N
     )
 
 
+_KEYS: Final = ("fiscal_year", "exe_ymd", "gov_code", "account", "item_code", "item_name")
+
+
 def _check_duplicates(table: pa.Table, log: ProblemLog) -> None:
-    keys = "fiscal_year, exe_ymd, gov_code, account, item_code, item_name"
-    with duckdb.connect() as con:
-        con.register("items", table.select([*keys.split(", "), "row_no"]))
-        # A cheap pass over a row hash first: clean files (the usual case) stop here.
-        clashes = con.execute(f"SELECT 1 FROM items GROUP BY hash({keys}) HAVING count(*) > 1 LIMIT 1").fetchall()
-        if not clashes:
-            return
-        dupes = con.execute(
-            f"SELECT {keys}, list(row_no ORDER BY row_no) FROM items GROUP BY ALL HAVING count(*) > 1 "
-            "ORDER BY min(row_no) LIMIT 100"
-        ).fetchall()
-    for *key, rows in dupes:
-        item_code, item_name, account = key[4], key[5], key[3]
+    """An error for each 세부사업 that appears twice (the same year, date, government, account, code and name),
+    at its second row; the first 100 such rows are named. Arrow's hash grouping, in memory: no database."""
+    keyed = table.select([*_KEYS, "row_no"]).unify_dictionaries()  # chunks read apart have their own dictionaries
+    groups = keyed.group_by(list(_KEYS)).aggregate([("row_no", "count")])
+    if groups.num_rows == keyed.num_rows:  # clean files (the usual case) stop here
+        return
+    found = keyed.group_by(list(_KEYS), use_threads=False).aggregate([("row_no", "list"), ("row_no", "min")])
+    twice = found.filter(pc.greater(pc.list_value_length(found["row_no_list"]), 1))
+    twice = twice.sort_by("row_no_min").slice(0, 100)
+    for record in twice.to_pylist():
+        rows = sorted(record["row_no_list"])
         log.error(
             rows[1],
             "dbiz_cd",
-            item_code,
-            f"the same 세부사업 ({item_name}, {account}) appears again; first at row {rows[0]:,}"
+            record["item_code"],
+            f"the same 세부사업 ({record['item_name']}, {record['account']}) appears again; first at row {rows[0]:,}"
             + (f" and {len(rows) - 2} more time(s)" if len(rows) > 2 else ""),
         )
 
 
+def _funding_mismatch(table: pa.Table) -> pa.ChunkedArray:
+    """국비+시도비+시군구비+기타 (a missing one counted as 0) differs from 예산현액."""
+    funded = pc.fill_null(table["national"], 0)
+    for name in ("provincial", "municipal", "other"):
+        funded = pc.add_checked(funded, pc.fill_null(table[name], 0))
+    return pc.not_equal(funded, table["budget"])
+
+
 _SOFT_CHECKS: Final = (
-    (
-        "funding_mismatch",
-        "coalesce(national, 0) + coalesce(provincial, 0) + coalesce(municipal, 0) + coalesce(other, 0) <> budget",
-        "국비+시도비+시군구비+기타 differs from 예산현액",
-    ),
-    ("spent_over_budget", "spent > budget", "지출액 is larger than 예산현액"),
+    ("funding_mismatch", _funding_mismatch, "국비+시도비+시군구비+기타 differs from 예산현액"),
+    ("spent_over_budget", lambda table: pc.greater(table["spent"], table["budget"]), "지출액 is larger than 예산현액"),
 )
 
 
 def _soft_checks(table: pa.Table, log: ProblemLog) -> dict[str, int]:
-    """Oddities that are real in published data: reported as warnings and counted, never fatal."""
-    selects = ", ".join(
-        f"count(*) FILTER ({condition}), list(row_no ORDER BY row_no) FILTER ({condition})[:20]"
-        for _label, condition, _reason in _SOFT_CHECKS
-    )
-    with duckdb.connect() as con:
-        con.register(
-            "items", table.select(["row_no", "budget", "national", "provincial", "municipal", "other", "spent"])
-        )
-        found = con.execute(f"SELECT {selects} FROM items").fetchall()[0]
+    """Oddities that are real in published data: reported as warnings (the first 20 rows of each) and counted,
+    never fatal. A comparison with a missing amount counts as no oddity."""
     counts = {}
-    for position, (label, _condition, reason) in enumerate(_SOFT_CHECKS):
-        counts[label] = int(found[2 * position])
-        for row in found[2 * position + 1] or []:
+    for label, condition, reason in _SOFT_CHECKS:
+        odd = pc.fill_null(condition(table), False)
+        rows = table["row_no"].filter(odd)
+        counts[label] = len(rows)
+        for row in pc.take(rows, pc.sort_indices(rows)[:20]).to_pylist():
             log.warn(row, None, None, reason)
     return counts
 

@@ -22,12 +22,13 @@ from yesan.errors import StoreError
 from yesan.query.drilldown import Filters
 from yesan.query.engine import Tables, tables
 from yesan.query.search import SearchIndex, index_for, store_tag
+from yesan.settings import Settings
 from yesan.store.backend import open_backend, serve_memory_limit
 
-#: Cursors shared by the request threads; 1 means one connection behind a lock. On 2 cores, 2 cursors measured
-#: best (35 req/s uncached drill-downs vs 30 with a lock and 32 with 4, 50 clients on loopback).
-DEFAULT_CONNECTIONS: Final = 2
-_WAIT_S: Final = 30.0
+#: Cursors shared by the request threads; 1 means one connection behind a lock (the ``connections`` setting).
+DEFAULT_CONNECTIONS: Final = Settings().connections
+#: Seconds a request waits for a free cursor (the ``connection_wait_s`` setting).
+_WAIT_S: Final = Settings().connection_wait_s
 
 
 class _Slot:
@@ -46,14 +47,24 @@ class _Slot:
 class Backends:
     """A small pool of Ibis backends over one read-only DuckDB connection to the store."""
 
-    def __init__(self, db: Path, connections: int = DEFAULT_CONNECTIONS) -> None:
+    def __init__(
+        self,
+        db: Path,
+        connections: int = DEFAULT_CONNECTIONS,
+        *,
+        memory_limit: str | None = None,
+        wait_s: float = _WAIT_S,
+    ) -> None:
+        """``memory_limit`` is DuckDB's for the store (default: ``serve_memory_limit()``); a request waits
+        ``wait_s`` for a free cursor, then the store is busy (a StoreError)."""
         if connections < 1:
             raise ValueError("connections must be at least 1")
         self.db = Path(db)
+        self.wait_s = wait_s
         self.base = open_backend(self.db, read_only=True)
         # Set on the open database rather than at connect: DuckDB refuses a second connection to one file with
         # other settings, and a process (a test) may hold the store open already.
-        limit = serve_memory_limit().replace("'", "''")
+        limit = (memory_limit or serve_memory_limit()).replace("'", "''")
         try:
             self.base.con.execute(f"SET memory_limit = '{limit}'")
         except Exception as error:  # DuckDB's own error types
@@ -77,7 +88,7 @@ class Backends:
     def tables(self) -> Iterator[Tables]:
         """The store's tables, for this thread alone until the block ends."""
         try:
-            slot = self._free.get(timeout=_WAIT_S)
+            slot = self._free.get(timeout=self.wait_s)
         except queue.Empty:
             raise StoreError(f"the store is busy (all {self._slots} connections in use); try again") from None
         try:
@@ -105,7 +116,7 @@ class Backends:
         taken = []
         try:
             for _ in range(self._slots):
-                taken.append(self._free.get(timeout=_WAIT_S))
+                taken.append(self._free.get(timeout=self.wait_s))
             for slot in taken:
                 slot.tables()
             self._search.tables()

@@ -10,14 +10,14 @@ from typing import Any, Final
 import ibis
 
 from yesan.errors import StoreError
+from yesan.settings import Settings
 
 #: DuckDB's buffer pool for a store opened read-only: caps what queries hold in memory (a serving process over
 #: 100M items stays under 2 GB RSS with it; see docs/scale.md). ``$YESAN_DUCKDB_MEMORY_LIMIT`` overrides it.
 DUCKDB_MEMORY_LIMIT: Final = "1GB"
 MEMORY_LIMIT_VARIABLE: Final = "YESAN_DUCKDB_MEMORY_LIMIT"
-#: ``yesan serve``'s: the server keeps its own caches (rollups, search index, answers) beside DuckDB's buffer,
-#: so DuckDB gets less (100M items: 1,486 MB peak RSS with 512MB, 1,919 MB with 1GB, same latencies).
-SERVE_MEMORY_LIMIT: Final = "512MB"
+#: ``yesan serve``'s: the ``duckdb_memory_limit`` setting's default (``yesan.settings`` says why it is less).
+SERVE_MEMORY_LIMIT: Final = Settings().duckdb_memory_limit
 
 
 def duckdb_memory_limit() -> str:
@@ -26,8 +26,9 @@ def duckdb_memory_limit() -> str:
 
 
 def serve_memory_limit() -> str:
-    """The memory limit for a server's store: ``$YESAN_DUCKDB_MEMORY_LIMIT`` or SERVE_MEMORY_LIMIT."""
-    return os.environ.get(MEMORY_LIMIT_VARIABLE, "").strip() or SERVE_MEMORY_LIMIT
+    """The memory limit for a server's store: ``$YESAN_DUCKDB_MEMORY_LIMIT`` or SERVE_MEMORY_LIMIT (the
+    ``duckdb_memory_limit`` setting)."""
+    return Settings.from_environment().duckdb_memory_limit
 
 
 def open_backend(db: Path | str, *, read_only: bool = True, memory_limit: str | None = None) -> Any:

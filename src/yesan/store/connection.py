@@ -1,12 +1,17 @@
-"""Connecting to the store file (waiting for another writer's lock, saying why a connection is refused) and the
-transaction every write runs in: its failures explained (a full disk, a file-size limit, permissions), and the
-store left as it was."""
+"""Connecting to the store file (waiting for another writer's lock, saying why a connection is refused), the
+transaction every write runs in (its failures explained: a full disk, a file-size limit, permissions; the store
+left as it was), and ``records``: the store's own reads of itself (``Store``, ``store.info``).
+
+Inside ``store/`` only: every other room reads through ``yesan.query`` (an import-linter contract keeps it so).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -81,4 +86,11 @@ def connect(path: Path, read_only: bool, wait_s: float) -> duckdb.DuckDBPyConnec
             raise damaged or StoreError(f"{path} is not a usable yesan store: {first_line(error)}") from None
 
 
-__all__ = ["Transaction", "connect", "first_line", "write_hint"]
+def records(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """The rows of a read of the store's own tables (``sql`` written inside ``store/``), as dicts by column."""
+    cursor = con.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+__all__ = ["Transaction", "connect", "first_line", "records", "write_hint"]

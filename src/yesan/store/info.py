@@ -1,10 +1,14 @@
-"""What is in a store: datasets, snapshots, row counts and totals per government."""
+"""What is in a store: datasets, snapshots, row counts and totals per government (``yesan info``, ``yesan demo``).
+
+The store's account of its own file, read with ``store.connection.records`` on the store's connection (DuckDB
+only, like those commands); every other reader goes through ``yesan.query``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from yesan.model import FIGURE_DATASETS
+from yesan.store.connection import records
 from yesan.store.store import Store
 
 #: Items of line-item snapshots only: figures by government (``FIGURE_DATASETS``) are listed apart, never summed.
@@ -24,7 +28,8 @@ def store_info(store: Store) -> dict[str, Any]:
     every = store.snapshots()
     snapshots = [s for s in every if s["dataset"] not in FIGURE_DATASETS]
     figure_snapshots = [s for s in every if s["dataset"] in FIGURE_DATASETS]
-    governments = store.query_dicts(
+    governments = records(
+        store.con,
         f"""
         WITH per_gov AS (
             SELECT snapshot_id, gov_code, count(*) AS items, sum(budget) AS budget, sum(spent) AS spent,
@@ -46,15 +51,17 @@ def store_info(store: Store) -> dict[str, Any]:
         """,
         [_FIGURES],
     )
-    known = store.query_dicts(
+    known = records(
+        store.con,
         """
         SELECT count(*) AS governments,
                count(*) FILTER (WHERE level = '기초') AS basic,
                count(*) FILTER (WHERE level = '광역') AS provincial
         FROM governments
-        """
+        """,
     )[0]
-    without_items = store.query_dicts(
+    without_items = records(
+        store.con,
         f"""
         SELECT code, name, parent_name FROM governments g
         WHERE level = '기초' AND NOT EXISTS (SELECT 1 FROM {_LINE_ITEMS} i WHERE i.gov_code = g.code)
@@ -62,27 +69,32 @@ def store_info(store: Store) -> dict[str, Any]:
         """,
         [_FIGURES],
     )
-    population = store.query_dicts(
+    population = records(
+        store.con,
         "SELECT source, year, count(*) AS governments, sum(population) AS population, "
-        "any_value(source_file) AS source_file FROM population GROUP BY source, year ORDER BY year, source"
+        "any_value(source_file) AS source_file FROM population GROUP BY source, year ORDER BY year, source",
     )
     for snapshot in snapshots:
         rows = [g for g in governments if g["snapshot_id"] == snapshot["snapshot_id"]]
         snapshot["governments"] = len(rows)
         snapshot["spent_total"] = sum(int(g["spent"] or 0) for g in rows)
     for snapshot in figure_snapshots:
-        found = store.query_dicts(
-            "SELECT count(DISTINCT gov_code) AS n FROM items WHERE snapshot_id = ?", [snapshot["snapshot_id"]]
+        found = records(
+            store.con,
+            "SELECT count(DISTINCT gov_code) AS n FROM items WHERE snapshot_id = ?",
+            [snapshot["snapshot_id"]],
         )
         snapshot["governments"] = int(found[0]["n"])
-    totals = store.query_dicts(
+    totals = records(
+        store.con,
         f"SELECT count(*) AS items, count(DISTINCT gov_code) AS governments_with_items FROM {_LINE_ITEMS}",
         [_FIGURES],
     )[0]
-    reported = store.query_dicts(
+    reported = records(
+        store.con,
         "SELECT r.dataset, r.gov_name, r.fiscal_year, count(*) AS figures, "
         "list(DISTINCT s.file ORDER BY s.file) AS source_files "
-        "FROM reported_figures r JOIN sources s USING (source_id) GROUP BY ALL ORDER BY ALL"
+        "FROM reported_figures r JOIN sources s USING (source_id) GROUP BY ALL ORDER BY ALL",
     )
     return {
         "db": str(store.path),
@@ -99,7 +111,8 @@ def store_info(store: Store) -> dict[str, Any]:
 
 def field_totals(store: Store) -> list[dict[str, Any]]:
     """Totals by 분야 over every line item in the store, largest first."""
-    return store.query_dicts(
+    return records(
+        store.con,
         "SELECT field_name, count(*) AS items, sum(budget) AS budget, sum(national) AS national, "
         f"sum(spent) AS spent FROM {_LINE_ITEMS} GROUP BY field_name ORDER BY budget DESC NULLS LAST",
         [_FIGURES],

@@ -16,7 +16,7 @@ import pyarrow as pa
 from yesan.errors import LoadError, Problem, StoreError
 from yesan.ingest.batch import Batch
 from yesan.model import ITEM_COLUMNS
-from yesan.store.connection import Transaction, connect, first_line, write_hint
+from yesan.store.connection import Transaction, connect, first_line, records, write_hint
 from yesan.store.facts import forget_snapshot_facts, record_snapshot_facts
 from yesan.store.schema import MIGRATIONS, SCHEMA_VERSION
 from yesan.store.sources import write_sources
@@ -544,10 +544,4 @@ class Store:
         return rows[0]
 
     def _dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        cursor = self.con.execute(sql, list(params))
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-    def query_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        """Run a read query inside the store layer (used by ``yesan.store.info``)."""
-        return self._dicts(sql, params)
+        return records(self.con, sql, params)

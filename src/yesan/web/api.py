@@ -18,24 +18,13 @@ from yesan.query.selections import (
     items_page,
     snapshot_files,
 )
-from yesan.web.responses import (
-    DISPLAY_KEYS,
-    NotFoundError,
-    display_won,
-    list_response,
-    object_response,
-    plain,
-    with_display,
-)
+from yesan.web.answers import Listing, answered, list_api, object_api
+from yesan.web.responses import DISPLAY_KEYS, NotFoundError, display_won, plain, with_display
 from yesan.web.routing import (
     Limit,
     Offset,
     Snapshot,
-    begin,
-    begin_async,
     item_filters,
-    keep,
-    list_route,
     rollups_for,
     rollups_if_built,
     tables_for,
@@ -80,11 +69,8 @@ def index(request: Request) -> dict[str, Any]:
     }
 
 
-@list_route(router, "/snapshots", "Snapshots in the store, with their source files")
-def snapshots(request: Request, limit: Limit = 100, offset: Offset = 0) -> Response:
-    etag, csv_wanted, cached = begin(request)
-    if cached:
-        return cached
+@list_api(router, "/snapshots", "Snapshots in the store, with their source files")
+def snapshots(request: Request, limit: Limit = 100, offset: Offset = 0) -> Listing:
     with tables_for(request) as t:
         snapshot_rows, files = snapshot_files(t)  # figures by government have sources too
     rows = []
@@ -99,14 +85,10 @@ def snapshots(request: Request, limit: Limit = 100, offset: Offset = 0) -> Respo
                 "source_files": [f["file"] for f in mine],
             }
         )
-    page = rows[offset : offset + limit]
-    response = list_response(
-        request, etag=etag, body={}, rows=page, total=len(rows), limit=limit, offset=offset, csv_wanted=csv_wanted
-    )
-    return keep(request, etag, response)
+    return Listing({}, rows[offset : offset + limit], len(rows), limit, offset)
 
 
-@list_route(router, "/governments", "Governments, with their latest population (source, year) and budget totals")
+@list_api(router, "/governments", "Governments, with their latest population (source, year) and budget totals")
 def governments(
     request: Request,
     snapshot: Snapshot = None,
@@ -114,10 +96,7 @@ def governments(
     level: Annotated[Literal["광역", "기초"] | None, Query(description="광역 or 기초")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> Response:
-    etag, csv_wanted, cached = begin(request)
-    if cached:
-        return cached
+) -> Listing:
     with tables_for(request) as t:
         found = governments_page(
             t, region=region, level=level, snapshot_ids=tuple(snapshot) if snapshot else None,
@@ -145,10 +124,7 @@ def governments(
                 "snapshot_ids": sorted(int(f["snapshot_id"]) for f in fed if f["gov_code"] == code),
             }
         )
-    response = list_response(
-        request, etag=etag, body={}, rows=rows, total=total, limit=limit, offset=offset, csv_wanted=csv_wanted
-    )
-    return keep(request, etag, response)
+    return Listing({}, rows, total, limit, offset)
 
 
 def _drill_from_store(request: Request, level: str, filters: Filters, sort: str) -> DrillDown:
@@ -166,7 +142,7 @@ def _drill_row(row: DrillRow) -> dict[str, Any]:
     return out
 
 
-@list_route(router, "/drilldown", "Totals at one level of the hierarchy, with shares of the parent")
+@list_api(router, "/drilldown", "Totals at one level of the hierarchy, with shares of the parent")
 async def drill(
     request: Request,
     filters: ItemFilters,
@@ -174,17 +150,7 @@ async def drill(
     sort: Annotated[Sort, Query(description="largest first, execution lowest first, or by name")] = "budget",
     limit: Limit = 100,
     offset: Offset = 0,
-) -> Response:
-    return await drill_response(request, filters, level, sort, limit, offset)
-
-
-async def drill_response(
-    request: Request, filters: Filters, level: str, sort: str, limit: int, offset: int
-) -> Response:
-    """``/api/drilldown``'s answer to validated parameters (also used by ``yesan.web.fastpath``)."""
-    etag, csv_wanted, cached = await begin_async(request)
-    if cached:
-        return cached
+) -> Listing:
     rollups = rollups_if_built(request)
     # From sums already in memory (a few hundred rows, well under a millisecond): on the event loop, no thread.
     result = None if rollups is None else drilldown_held(level, filters, sort=sort, rollups=rollups)
@@ -208,11 +174,21 @@ async def drill_response(
         "note": result.note,
     }
     rows = [_drill_row(r) for r in result.rows[offset : offset + limit]]
-    response = list_response(
-        request, etag=etag, body=body, rows=rows, total=result.groups, limit=limit, offset=offset, csv_wanted=csv_wanted
+    snapshots = ",".join(str(s) for s in result.snapshot_ids)
+    return Listing(body, rows, result.groups, limit, offset, headers={"X-Yesan-Snapshots": snapshots})
+
+
+_drill_answered: Any = answered(drill)
+
+
+async def drill_response(
+    request: Request, filters: Filters, level: str, sort: str, limit: int, offset: int
+) -> Response:
+    """``/api/drilldown``'s answer to validated parameters, with its ETag and cache steps (``yesan.web.fastpath``)."""
+    response: Response = await _drill_answered(
+        request=request, filters=filters, level=level, sort=sort, limit=limit, offset=offset
     )
-    response.headers["X-Yesan-Snapshots"] = ",".join(str(s) for s in result.snapshot_ids)
-    return keep(request, etag, response)
+    return response
 
 
 def _item_row(record: dict[str, Any]) -> dict[str, Any]:
@@ -235,44 +211,26 @@ def _flat_item(row: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-@list_route(router, "/items", "Line items as published, each with its provenance")
+@list_api(router, "/items", "Line items as published, each with its provenance")
 def items_list(
     request: Request,
     filters: ItemFilters,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> Response:
-    etag, csv_wanted, cached = begin(request)
-    if cached:
-        return cached
+) -> Listing:
     with tables_for(request) as t:
         total, found, fed = items_page(t, filters.apply(t.items), limit=limit, offset=offset)
     rows = [_item_row(r) for r in found]
-    if csv_wanted:
-        rows = [_flat_item(r) for r in rows]
-    response = list_response(
-        request,
-        etag=etag,
-        body={"snapshot_ids": fed},
-        rows=rows,
-        total=total,
-        limit=limit,
-        offset=offset,
-        csv_wanted=csv_wanted,
-    )
-    return keep(request, etag, response)
+    return Listing({"snapshot_ids": fed}, rows, total, limit, offset, csv_row=_flat_item)
 
 
-@router.get("/items/{snapshot_id}/{source_id}/{row_no}", summary="One line item with its full provenance")
+@object_api(router, "/items/{snapshot_id}/{source_id}/{row_no}", "One line item with its full provenance")
 def item(
     request: Request,
     snapshot_id: Annotated[int, Path(ge=1)],
     source_id: Annotated[int, Path(ge=1)],
     row_no: Annotated[int, Path(ge=1, description="1-based data record in the source file")],
-) -> Response:
-    etag, _, cached = begin(request)
-    if cached:
-        return cached
+) -> dict[str, Any]:
     with tables_for(request) as t:
         found = item_with_provenance(t, snapshot_id, source_id, row_no)
     if found is None:
@@ -280,4 +238,4 @@ def item(
             f"no item at snapshot {snapshot_id}, source {source_id}, row {row_no}; "
             "/api/snapshots lists the snapshots and their sources"
         )
-    return keep(request, etag, object_response(etag=etag, body={"item": _item_row(found)}))
+    return {"item": _item_row(found)}

@@ -29,7 +29,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 
 from yesan.errors import StoreError, YesanError
-from yesan.query.pool import DEFAULT_CONNECTIONS, Backends
+from yesan.query.pool import Backends
+from yesan.settings import Settings
 from yesan.store.checks import CheckStore
 from yesan.store.damage import damaged_store
 from yesan.web import api, fastpath, reports, views
@@ -133,8 +134,9 @@ class EmptyParameters:
 def create_app(
     db: Path,
     *,
-    connections: int = DEFAULT_CONNECTIONS,
-    cache_entries: int = 512,
+    settings: Settings | None = None,
+    connections: int | None = None,
+    cache_entries: int | None = None,
     warm_up: bool = True,
     fast_paths: bool = True,
     base_url: str | None = None,
@@ -142,8 +144,10 @@ def create_app(
 ) -> FastAPI:
     """The API and the pages over the store at ``db``, opened read-only now (a StoreError if it cannot be).
 
-    ``cache_entries`` finished responses are kept by ETag (0: none). ``warm_up`` builds the catalog and the
-    search index in a background thread as the app starts, so the first reader does not wait for them.
+    ``settings`` (``yesan.settings``; default: ``Settings.from_environment()``) bound the checks, the store's
+    cursors and memory and the response cache; ``connections`` and ``cache_entries`` override those two
+    settings. ``warm_up`` builds the catalog and the search index in a background thread as the app starts,
+    so the first reader does not wait for them.
     ``fast_paths=False`` leaves out ``yesan.web.fastpath`` (its tests compare the app with and without it).
     ``base_url`` (``https://yesan.example.org``) makes the links the app writes (``next`` pages, URLs in CSV
     downloads) absolute; without it they are relative. They are never built from the ``Host`` header.
@@ -152,8 +156,17 @@ def create_app(
     """
     base_url = _checked_base_url(base_url)
     write_token = read_token(write_token_file) if write_token_file is not None else None
-    backends = Backends(db, connections)
-    checkers = CheckWorkers(db)
+    settings = settings or Settings.from_environment()
+    if connections is not None or cache_entries is not None:
+        settings = settings.given(
+            (name, str(value))
+            for name, value in (("connections", connections), ("cache_entries", cache_entries))
+            if value is not None
+        )
+    backends = Backends(
+        db, settings.connections, memory_limit=settings.duckdb_memory_limit, wait_s=settings.connection_wait_s
+    )
+    checkers = CheckWorkers(db, settings.check_workers, memory_limit=settings.duckdb_memory_limit)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -180,12 +193,13 @@ def create_app(
         version=_version(),
         lifespan=lifespan,
     )
+    app.state.settings = settings
     app.state.backends = backends
     app.state.base_url = base_url
     app.state.write_token = write_token
     app.state.checks = CheckStore.of_store(db)  # saved checks and reviews (yesan.store.checks)
     app.state.checkers = checkers  # article checks run in child processes, killed at their deadline
-    app.state.cache = ResponseCache(cache_entries)
+    app.state.cache = ResponseCache(settings.cache_entries, max_bytes=settings.cache_max_bytes)
     app.state.catalog = CatalogHolder()
     app.state.residents = ResidentsCache()
     app.state.background = {}
@@ -290,8 +304,12 @@ def serve(
     workers: int = 1,
     base_url: str | None = None,
     write_token_file: Path | None = None,
+    settings: Settings | None = None,
 ) -> None:
     """Serve the pages and the API over the store at ``db`` until interrupted (``yesan serve``, ``yesan demo``).
+
+    ``settings`` default to ``Settings.from_environment()``; the processes of ``workers`` > 1 read them from
+    the ``$YESAN_<NAME>`` variables set here.
 
     With ``workers`` > 1, that many processes (``yesan.web.workers``) each open the store read-only (DuckDB
     allows many readers) with their own rollups and caches, and listen on the port with a socket of their own;
@@ -302,14 +320,16 @@ def serve(
     level = "warning" if quiet else "info"
     if workers <= 1:
         server_memory()
-        app = create_app(db, base_url=base_url, write_token_file=write_token_file)
+        app = create_app(db, base_url=base_url, settings=settings, write_token_file=write_token_file)
         uvicorn.run(app, host=host, port=port, log_level=level)
         return
     _checked_base_url(base_url)
     if write_token_file is not None:
         read_token(write_token_file)  # a clear error now rather than one per worker
         os.environ[_SERVE_WRITE_TOKEN_FILE] = str(Path(write_token_file).resolve())
-    Backends(db, 1).close()  # a clear StoreError now rather than one per worker
+    settings = settings or Settings.from_environment()
+    Backends(db, 1, memory_limit=settings.duckdb_memory_limit).close()  # a clear StoreError now, not one per worker
+    os.environ.update(settings.environment())
     os.environ[_SERVE_DB] = str(Path(db).resolve())
     if base_url:
         os.environ[_SERVE_BASE_URL] = base_url

@@ -1,6 +1,6 @@
 """``POST /api/check``: check the money figures of an article sent as JSON, a file upload or plain text.
 
-Request bodies (at most ``MAX_BODY_BYTES``):
+Request bodies (at most the ``max_body_bytes`` setting, ``yesan.settings``):
 
 * ``application/json``: ``{"text": "...", "government": "서울특별시", "year": 2026}`` (government and year
   optional: taken from the text when absent);
@@ -14,7 +14,7 @@ store's checks file and the answer adds ``check_id``, ``run_no`` and ``permalink
 token is a 403; every error has the app's
 one shape ``{"ok": false, "error": "...", "status": 4xx/5xx}``: 413 for a body or text too large, 422 for a
 text with more than ``MAX_FIGURES`` money figures, 400 for a bad request, 504 when checking takes longer than
-``TIME_LIMIT_S`` (the check runs in a worker process, ``yesan.web.checkers``, killed at that deadline).
+the ``check_time_limit_s`` setting (the check runs in a worker process, ``yesan.web.checkers``, killed then).
 """
 
 from __future__ import annotations
@@ -29,8 +29,6 @@ from yesan.claims.verdict.check import CheckTimeout, TooManyFigures
 from yesan.publish.saving import save_check
 from yesan.store.checks import CheckStore
 from yesan.web.check_intake import (
-    MAX_BODY_BYTES,
-    TIME_LIMIT_S,
     Refused,
     Submission,
     decode,
@@ -40,13 +38,14 @@ from yesan.web.check_intake import (
     parse_government,
     parse_year,
     read_body,
+    settings_of,
 )
 from yesan.web.checkers import CheckWorkers
 from yesan.web.responses import error_response, plain
 from yesan.web.views.saving import snapshot_rows
 from yesan.web.writes import require_writer
 
-__all__ = ["MAX_BODY_BYTES", "TIME_LIMIT_S", "router"]
+__all__ = ["router"]
 
 router = APIRouter(prefix="/api")
 
@@ -91,7 +90,7 @@ async def check_article(request: Request) -> Response:
     except Refused as error:
         return error_response(error.status, str(error))
     checkers: CheckWorkers = request.app.state.checkers
-    limit = TIME_LIMIT_S
+    limit = settings_of(request).check_time_limit_s
     who: str | None = None
     if request.headers.get("authorization"):  # a write: the check is saved, with a permalink
         try:

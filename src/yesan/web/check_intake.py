@@ -1,7 +1,8 @@
 """The article check's intake, written once for ``POST /api/check`` and the ``/check`` page: the body read within
 its bound, the article decoded (UTF-8 or CP949) and bounded in characters, and the government and year read.
 
-Both answer a refusal with ``Refused.status`` (413 too large, 400 anything else) and its message.
+Both answer a refusal with ``Refused.status`` (413 too large, 400 anything else) and its message. Their bounds
+are the app's settings (``settings_of``): ``max_body_bytes`` and ``check_time_limit_s`` (``yesan.settings``).
 """
 
 from __future__ import annotations
@@ -9,18 +10,19 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from typing import Final
 
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
 from yesan.claims.verdict.check import MAX_TEXT_CHARS
+from yesan.settings import Settings
 
-#: The largest request body accepted (bytes), for the API and the page alike.
-MAX_BODY_BYTES: Final = 1 << 20
-#: Seconds one check may take before the answer is a 504 (the worker running it is killed then).
-TIME_LIMIT_S: Final = 30.0
+
+def settings_of(request: Request) -> Settings:
+    """The settings the app serving ``request`` was made with (``create_app(settings=...)``)."""
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 class Refused(Exception):
@@ -41,8 +43,11 @@ class Submission:
     csrf: str | None = None  # a page form's CSRF token (``yesan.web.writes``): the check is then saved
 
 
-async def read_body(request: Request, max_bytes: int = MAX_BODY_BYTES) -> bytes:
-    """The request body, refused (413) as soon as it passes ``max_bytes``, before it is all read."""
+async def read_body(request: Request, max_bytes: int | None = None) -> bytes:
+    """The request body, refused (413) as soon as it passes ``max_bytes`` (the app's ``max_body_bytes``),
+    before it is all read."""
+    if max_bytes is None:
+        max_bytes = settings_of(request).max_body_bytes
     declared = request.headers.get("content-length")
     if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise Refused(413, f"the request body has {int(declared):,} bytes; at most {max_bytes:,} are accepted")
@@ -112,7 +117,7 @@ def from_json(body: bytes) -> Submission:
 
 
 async def from_form(
-    request: Request, body: bytes, *, missing: str, max_bytes: int = MAX_BODY_BYTES, one_line_end: bool = False
+    request: Request, body: bytes, *, missing: str, max_bytes: int | None = None, one_line_end: bool = False
 ) -> Submission:
     """A multipart form: the uploaded ``file`` when one was chosen, else the ``text`` field; ``missing`` is the
     message when neither holds an article. ``one_line_end`` makes every line end ``\\n`` (a browser's text box
@@ -121,6 +126,8 @@ async def from_form(
     async def stream() -> AsyncGenerator[bytes, None]:
         yield body
 
+    if max_bytes is None:
+        max_bytes = settings_of(request).max_body_bytes
     parser = MultiPartParser(request.headers, stream(), max_files=1, max_fields=10, max_part_size=max_bytes)
     try:
         form = await parser.parse()
@@ -146,8 +153,6 @@ async def from_form(
 
 
 __all__ = [
-    "MAX_BODY_BYTES",
-    "TIME_LIMIT_S",
     "Refused",
     "Submission",
     "bounded",
@@ -158,4 +163,5 @@ __all__ = [
     "parse_government",
     "parse_year",
     "read_body",
+    "settings_of",
 ]

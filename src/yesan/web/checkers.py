@@ -28,11 +28,12 @@ from typing import Any, Final, cast
 
 from yesan.claims.verdict.check import CheckReport, CheckTimeout
 from yesan.errors import YesanError
+from yesan.settings import Settings
 
 __all__ = ["DEFAULT_WORKERS", "CheckWorkers", "WorkerFailed", "serve_checks"]
 
 #: Checks that run at once (more wait for a free worker): one per core of the 2-core servers measured.
-DEFAULT_WORKERS: Final = 2
+DEFAULT_WORKERS: Final = Settings().check_workers
 #: Seconds a worker gets after the deadline to report its own CheckTimeout (raised between steps) before it is
 #: killed.
 GRACE_S: Final = 0.5

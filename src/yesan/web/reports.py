@@ -6,7 +6,6 @@ import dataclasses
 from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
 
 from yesan.errors import QueryError
 from yesan.model import FUNDING_COLUMNS
@@ -16,20 +15,10 @@ from yesan.query.execution import ExecutionRow, TrendPoint
 from yesan.query.funding import FUNDING_SORTS, FundingRow
 from yesan.query.peers import PEER_GROUPS, PerResident
 from yesan.query.selections import source_rows
+from yesan.web.answers import Listing, list_api, object_api
 from yesan.web.api import Level
-from yesan.web.responses import list_response, object_response, plain, with_display
-from yesan.web.routing import (
-    Limit,
-    Offset,
-    Snapshot,
-    backends_of,
-    begin,
-    item_filters,
-    keep,
-    list_route,
-    page,
-    tables_for,
-)
+from yesan.web.responses import plain, with_display
+from yesan.web.routing import Limit, Offset, Snapshot, backends_of, item_filters, tables_for
 
 router = APIRouter(prefix="/api")
 
@@ -60,7 +49,7 @@ def _compare_row(row: CompareRow, amount: str) -> dict[str, Any]:
     }
 
 
-@list_route(router, "/compare", "Two selections side by side (snapshots, years or stages), reconciled to the won")
+@list_api(router, "/compare", "Two selections side by side (snapshots, years or stages), reconciled to the won")
 def compare_route(
     request: Request,
     filters: ItemFilters,
@@ -75,10 +64,7 @@ def compare_route(
     top: Top = 10,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> Response:
-    etag, csv_wanted, cached = begin(request)
-    if cached:
-        return cached
+) -> Listing:
     if not (before_snapshot or before_year or before_stage) or not (after_snapshot or after_year or after_stage):
         raise QueryError(
             "compare needs a before and an after: before_snapshot and after_snapshot, "
@@ -115,9 +101,7 @@ def compare_route(
         "increases": [_compare_row(r, amount) for r in result.increases],
         "cuts": [_compare_row(r, amount) for r in result.cuts],
     }
-    return page(
-        request, etag, csv_wanted, body, result.rows, lambda r: _compare_row(r, amount), limit=limit, offset=offset
-    )
+    return Listing.page_of(body, result.rows, lambda r: _compare_row(r, amount), limit=limit, offset=offset)
 
 
 # --- execution ------------------------------------------------------------------------------------
@@ -132,7 +116,7 @@ def _execution_row(row: ExecutionRow) -> dict[str, Any]:
     }
 
 
-@list_route(router, "/execution", "Execution rate (지출액 / 예산현액) per group, with the lowest and highest")
+@list_api(router, "/execution", "Execution rate (지출액 / 예산현액) per group, with the lowest and highest")
 def execution_route(
     request: Request,
     filters: ItemFilters,
@@ -141,10 +125,7 @@ def execution_route(
     top: Top = 10,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> Response:
-    etag, csv_wanted, cached = begin(request)
-    if cached:
-        return cached
+) -> Listing:
     with tables_for(request) as t:
         result = execution(t.items, filters, level=level, min_budget=min_budget, top=top, limit=limit, offset=offset)
     body = {
@@ -157,17 +138,7 @@ def execution_route(
         "lowest": [_execution_row(r) for r in result.lowest],
         "highest": [_execution_row(r) for r in result.highest],
     }
-    response = list_response(
-        request,
-        etag=etag,
-        body=body,
-        rows=[_execution_row(r) for r in result.rows],
-        total=result.row_count,
-        limit=limit,
-        offset=offset,
-        csv_wanted=csv_wanted,
-    )
-    return keep(request, etag, response)
+    return Listing(body, [_execution_row(r) for r in result.rows], result.row_count, limit, offset)
 
 
 def _trend_point(point: TrendPoint) -> dict[str, Any]:
@@ -181,17 +152,14 @@ def _trend_point(point: TrendPoint) -> dict[str, Any]:
     }
 
 
-@list_route(router, "/execution/trend", "Execution per snapshot of one fiscal year (rows: one per snapshot)")
+@list_api(router, "/execution/trend", "Execution per snapshot of one fiscal year (rows: one per snapshot)")
 def execution_trend_route(
     request: Request,
     filters: ItemFilters,
     level: Annotated[Level | None, Query(description="also one series per group at this level")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> Response:
-    etag, csv_wanted, cached = begin(request)
-    if cached:
-        return cached
+) -> Listing:
     with tables_for(request) as t:
         result = execution_trend(t.items, filters, level=level)
     points = [_trend_point(p) for p in result.points]
@@ -202,17 +170,7 @@ def execution_trend_route(
         "snapshot_ids": [p.snapshot_id for p in result.points],
         "series": [{"key": s.key, "points": [_trend_point(p) for p in s.points]} for s in result.series],
     }
-    response = list_response(
-        request,
-        etag=etag,
-        body=body,
-        rows=points[offset : offset + limit],
-        total=len(points),
-        limit=limit,
-        offset=offset,
-        csv_wanted=csv_wanted,
-    )
-    return keep(request, etag, response)
+    return Listing(body, points[offset : offset + limit], len(points), limit, offset)
 
 
 # --- funding --------------------------------------------------------------------------------------
@@ -231,7 +189,7 @@ def _funding_row(row: FundingRow) -> dict[str, Any]:
     }
 
 
-@list_route(router, "/funding", "Funding mix (국비, 시도비, 시군구비, 기타) per group, with rows that do not add up")
+@list_api(router, "/funding", "Funding mix (국비, 시도비, 시군구비, 기타) per group, with rows that do not add up")
 def funding_route(
     request: Request,
     filters: ItemFilters,
@@ -239,10 +197,7 @@ def funding_route(
     sort: Annotated[FundingSort, Query(description="largest first; a source sorts by its share")] = "budget",
     limit: Limit = 100,
     offset: Offset = 0,
-) -> Response:
-    etag, csv_wanted, cached = begin(request)
-    if cached:
-        return cached
+) -> Listing:
     with tables_for(request) as t:
         result = funding_mix(t.items, filters, level=level, sort=sort)
     fed = list(result.snapshot_ids)
@@ -259,10 +214,7 @@ def funding_route(
         "flagged_total": len(result.flagged),
     }
     rows = [_funding_row(r) for r in result.rows[offset : offset + limit]]
-    response = list_response(
-        request, etag=etag, body=body, rows=rows, total=result.groups, limit=limit, offset=offset, csv_wanted=csv_wanted
-    )
-    return keep(request, etag, response)
+    return Listing(body, rows, result.groups, limit, offset)
 
 
 # --- per resident and peers -----------------------------------------------------------------------
@@ -285,7 +237,7 @@ def _resident(row: PerResident) -> dict[str, Any]:
     }
 
 
-@list_route(router, "/per-resident", "An amount per resident for each government, citing the population used")
+@list_api(router, "/per-resident", "An amount per resident for each government, citing the population used")
 def per_resident_route(
     request: Request,
     filters: ItemFilters,
@@ -295,10 +247,7 @@ def per_resident_route(
     source: Annotated[str | None, Query(description="population source")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> Response:
-    etag, csv_wanted, cached = begin(request)
-    if cached:
-        return cached
+) -> Listing:
     with tables_for(request) as t:
         report = per_resident(t, filters, amount=amount, field_name=of_field, year=year, source=source)
     body = {
@@ -308,10 +257,10 @@ def per_resident_route(
         "note": report.note,
         "without_population": list(report.without_population),
     }
-    return page(request, etag, csv_wanted, body, report.rows, lambda r: _resident(r), limit=limit, offset=offset)
+    return Listing.page_of(body, report.rows, _resident, limit=limit, offset=offset)
 
 
-@router.get("/peers", summary="Rank a government among its peers by an amount per resident")
+@object_api(router, "/peers", "Rank a government among its peers by an amount per resident")
 def peers_route(
     request: Request,
     filters: ItemFilters,
@@ -321,10 +270,7 @@ def peers_route(
     of_field: Annotated[str | None, Query(description="count only this 분야's amount")] = None,
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     source: Annotated[str | None, Query()] = None,
-) -> Response:
-    etag, _, cached = begin(request)
-    if cached:
-        return cached
+) -> dict[str, Any]:
     with tables_for(request) as t:
         result = peers(
             t, of, group=group, filters=filters, amount=amount, field_name=of_field, year=year, source=source
@@ -343,13 +289,13 @@ def peers_route(
         "peers": [_resident(r) for r in result.peers],
         "without_population": list(result.without_population),
     }
-    return keep(request, etag, object_response(etag=etag, body=body))
+    return body
 
 
 # --- search ---------------------------------------------------------------------------------------
 
 
-@list_route(router, "/search", "Find items by name (Korean-aware: spacing, particles, synonyms, one-syllable typos)")
+@list_api(router, "/search", "Find items by name (Korean-aware: spacing, particles, synonyms, one-syllable typos)")
 def search_route(
     request: Request,
     q: Annotated[str, Query(min_length=1, description="words to look for, e.g. 경로당 or 청년 일자리")],
@@ -359,10 +305,7 @@ def search_route(
     snapshot: Snapshot = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> Response:
-    etag, csv_wanted, cached = begin(request)
-    if cached:
-        return cached
+) -> Listing:
     codes = tuple(c.strip() for value in gov or [] for c in value.split(",") if c.strip()) or None
     backends = backends_of(request)
     index = backends.search_index(Filters(snapshot_ids=tuple(snapshot) if snapshot else None))  # built once
@@ -393,7 +336,4 @@ def search_route(
             }
         )
     body = {"q": q, "snapshot_ids": sorted({h.snapshot_id for h in hits})}
-    response = list_response(
-        request, etag=etag, body=body, rows=rows, total=len(hits), limit=limit, offset=offset, csv_wanted=csv_wanted
-    )
-    return keep(request, etag, response)
+    return Listing(body, rows, len(hits), limit, offset)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -19,7 +19,6 @@ from yesan.web.responses import (
     CSV_MEDIA_TYPE,
     ResponseCache,
     etag_for,
-    list_response,
     not_modified,
     not_modified_response,
     wants_csv,
@@ -105,33 +104,6 @@ def cache_of(request: Request) -> ResponseCache:
 
 def keep(request: Request, etag: str, response: Response) -> Response:
     return cache_of(request).put(etag, response)
-
-
-def page(
-    request: Request,
-    etag: str,
-    csv_wanted: bool,
-    body: dict[str, Any],
-    rows: Sequence[Any],
-    convert: Callable[[Any], dict[str, Any]],
-    *,
-    limit: int,
-    offset: int,
-    columns: Sequence[str] | None = None,
-) -> Response:
-    """One page of ``rows`` (converted for output) as JSON or CSV, remembered in the response cache."""
-    response = list_response(
-        request,
-        etag=etag,
-        body=body,
-        rows=[convert(row) for row in rows[offset : offset + limit]],
-        total=len(rows),
-        limit=limit,
-        offset=offset,
-        csv_wanted=csv_wanted,
-        columns=columns,
-    )
-    return keep(request, etag, response)
 
 
 def list_route(router: APIRouter, path: str, summary: str) -> Callable[[Handler], Handler]:

@@ -20,13 +20,12 @@ from starlette.concurrency import run_in_threadpool
 from yesan.claims.wording import Phrase, in_language
 from yesan.errors import YesanError
 from yesan.web.check_intake import (
-    MAX_BODY_BYTES,
-    TIME_LIMIT_S,
     Refused,
     Submission,
     from_form,
     media_type,
     read_body,
+    settings_of,
 )
 from yesan.web.views.catalog import Catalog
 from yesan.web.views.common import LangParam, catalog_of, in_background, item_url, warm_check
@@ -94,14 +93,15 @@ async def check_submit(request: Request) -> Response:
 
 
 def _base(request: Request) -> dict[str, Any]:
+    settings = settings_of(request)
     return {
         "csrf": csrf_token(request),
         "reviewer": signed_in(request),
         "page": "check",
         "available": available(request),
-        "max_bytes": MAX_BODY_BYTES,
-        "max_size": f"{MAX_BODY_BYTES // 1024:,} KB",
-        "time_limit_s": TIME_LIMIT_S,
+        "max_bytes": settings.max_body_bytes,
+        "max_size": f"{settings.max_body_bytes // 1024:,} KB",
+        "time_limit_s": settings.check_time_limit_s,
         "text": "",
         "government": "",
         "year": None,

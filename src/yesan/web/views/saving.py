@@ -10,7 +10,7 @@ from fastapi import Request
 
 from yesan.publish.saving import save_check
 from yesan.store.checks import CheckStore
-from yesan.web.check_intake import TIME_LIMIT_S
+from yesan.web.check_intake import settings_of
 from yesan.web.views.common import catalog_of
 
 __all__ = ["check_url", "checks_of", "permalink", "run_check", "save_run", "snapshot_rows"]
@@ -38,8 +38,9 @@ def snapshot_rows(request: Request) -> list[dict[str, Any]]:
 def run_check(request: Request, text: str, government: str | None, year: int | None, source: str) -> Any:
     """The check of ``text`` in a worker process, with the reviewers' decisions applied."""
     decisions = checks_of(request).decisions()
+    limit = settings_of(request).check_time_limit_s
     return request.app.state.checkers.check(text, government=government, year=year, source=source,
-                                            time_limit_s=TIME_LIMIT_S, decisions=decisions)  # fmt: skip
+                                            time_limit_s=limit, decisions=decisions)  # fmt: skip
 
 
 def save_run(
