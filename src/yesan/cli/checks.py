@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Final
+from typing import Annotated, Any
 
 import typer
 
 from yesan.cli import DbOption, JsonOption, _print_json, app, err, out, safe, show
 from yesan.cli import _table as table
 from yesan.errors import StoreError, YesanError
-
-#: Seconds a re-run may take (as ``yesan check``: an interactive command may wait longer than a web request).
-RERUN_LIMIT_S: Final = 120.0
+from yesan.settings import Settings
 
 checks_app = typer.Typer(help="Saved checks: list, show and export them (ClaimReview, HTML, PNG cards).")
 app.add_typer(checks_app, name="checks")
@@ -134,7 +132,7 @@ def checks_rerun(
     saving = CheckStore.of_store(path)
     saved = saving.get(check_id)
     with _tables("checks", path) as tables:
-        deadline = time.monotonic() + RERUN_LIMIT_S
+        deadline = time.monotonic() + Settings.from_environment().cli_check_time_limit_s  # as `yesan check`
         report = check(saved.text, tables, government=saved.government_asked, year=saved.year_asked, source="saved",
                        deadline=deadline, url=saved.url, decisions=saving.decisions())  # fmt: skip
         snapshots, _ = snapshot_files(tables)
