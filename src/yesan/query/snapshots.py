@@ -23,6 +23,7 @@ import ibis
 
 from yesan.errors import QueryError
 from yesan.model import UNIQUE_ITEMS_META_PREFIX
+from yesan.query.compiled import arrow
 from yesan.store.backend import optional_table
 
 
@@ -128,12 +129,9 @@ def _describe(info: SnapshotInfo) -> str:
 
 def choose_for(selected: Any, *, explicit: bool, what: str) -> Choice:
     """``choose`` over an Ibis selection of items: one small grouped query over the selected rows."""
-    pairs = (
-        selected.group_by("snapshot_id", "gov_code", "fiscal_year", "stage", "exe_ymd")
-        .aggregate(n=selected.count())
-        .to_pyarrow()
-        .to_pylist()
-    )
+    pairs = arrow(
+        selected.group_by("snapshot_id", "gov_code", "fiscal_year", "stage", "exe_ymd").aggregate(n=selected.count())
+    ).to_pylist()
     govs: dict[int, list[str]] = {}
     infos: dict[int, SnapshotInfo] = {}
     for record in pairs:
@@ -156,7 +154,7 @@ def _overlaps(selected: Any) -> bool:
     """Whether some government has rows in more than one of the selected snapshots."""
     pairs = selected.select("gov_code", "snapshot_id").distinct()
     per_gov = pairs.group_by("gov_code").aggregate(n=pairs.count())
-    found = per_gov.filter(per_gov.n > 1).limit(1).to_pyarrow().num_rows
+    found = arrow(per_gov.filter(per_gov.n > 1).limit(1)).num_rows
     return bool(found)
 
 
@@ -180,12 +178,12 @@ def unique_item_snapshots(items: Any) -> frozenset[int]:
     if meta is None:
         return frozenset()
     rows = meta.filter(meta.key.startswith(UNIQUE_ITEMS_META_PREFIX) & (meta.value == "true")).select("key")
-    return frozenset(int(r["key"][len(UNIQUE_ITEMS_META_PREFIX) :]) for r in rows.to_pyarrow().to_pylist())
+    return frozenset(int(r["key"][len(UNIQUE_ITEMS_META_PREFIX) :]) for r in arrow(rows).to_pylist())
 
 
 def one_per_government(selected: Any, filters: Any, what: str) -> tuple[Any, Choice]:
     """The selection narrowed to one snapshot per government, and the choice made (for the answer)."""
-    record = selected.aggregate(**snapshot_check(selected)).to_pyarrow().to_pylist()[0]
+    record = arrow(selected.aggregate(**snapshot_check(selected))).to_pylist()[0]
     narrowed, choice, _ = settle(selected, record, filters, what)
     return narrowed, choice
 

@@ -1,0 +1,214 @@
+"""Run an Ibis expression, compiling each query's shape once: its values are bound as parameters.
+
+Compiling an Ibis expression to SQL costs 10–50 ms (graph rewrites in Python), more than DuckDB takes to answer
+most of yesan's questions. Questions asked for the first time differ from earlier ones in their values only (a
+government, a threshold, a year), not in their shape, so on DuckDB ``arrow`` replaces every integer and string
+literal of the expression by a placeholder (``$p0``, ``$p1`` …), compiles that shape once through Ibis's own
+DuckDB compiler, keeps the SQL, and runs it with the values bound. Anything it cannot take apart that way (other
+backends, in-memory tables, UDFs, a shape the compiler cannot write with placeholders) runs through Ibis as
+before: the answer is the same either way, only the time differs.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any, Final
+
+import duckdb
+import ibis
+import ibis.expr.datashape as ds
+import ibis.expr.datatypes as dt
+import ibis.expr.operations as ops
+import sqlglot.expressions as sge
+from ibis.common.graph import Graph
+
+#: Compiled shapes kept (least recently used dropped first); a server asks a few dozen shapes in all.
+CACHE_SIZE: Final = 512
+
+#: DuckDB errors that say a shape's SQL cannot run with placeholders (a place where SQL wants a constant): that
+#: shape goes back to the plain path for good. Others (an interrupt, memory, I/O) are the query's own errors.
+_UNBINDABLE: Final = (
+    duckdb.BinderException,
+    duckdb.ParserException,
+    duckdb.InvalidInputException,
+    duckdb.NotImplementedException,
+)
+
+
+class Bound(ops.Scalar):  # type: ignore[misc]
+    """A value bound at run time: placeholder ``$name`` of type ``dtype`` (stands for a literal in a shape)."""
+
+    dtype: dt.DataType
+    name: str
+
+    shape = ds.scalar
+
+
+_UNCOMPILABLE: Final = object()  # a shape that runs through the plain path
+
+
+class _Cache:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._sql: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, shape: Any) -> Any:
+        with self._lock:
+            found = self._sql.get(shape)
+            if found is None:
+                self.misses += 1
+                return None
+            self._sql.move_to_end(shape)
+            self.hits += 1
+            return found
+
+    def put(self, shape: Any, sql: Any) -> None:
+        with self._lock:
+            self._sql[shape] = sql
+            self._sql.move_to_end(shape)
+            while len(self._sql) > self.size:
+                self._sql.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._sql.clear()
+            self.hits = self.misses = 0
+
+
+_cache = _Cache(CACHE_SIZE)
+_compiler: Any = None
+
+
+def arrow(expr: Any) -> Any:
+    """The result of ``expr`` as ``expr.to_pyarrow()`` gives it (a table, column or scalar), compiled once per shape."""
+    backend = _duckdb_backend(expr)
+    if backend is None:
+        return expr.to_pyarrow()
+    root = expr.as_table().op()
+    taken = _fingerprint(root)
+    if taken is None:
+        return expr.to_pyarrow()
+    key, values = taken
+    compiled = _cache.get(key)
+    if compiled is None:
+        compiled = _compile(root)
+        _cache.put(key, compiled)
+    if compiled is _UNCOMPILABLE:
+        return expr.to_pyarrow()
+    sql, names = compiled
+    try:
+        table = backend.con.sql(sql, params={name: values[name] for name in names}).to_arrow_table()
+    except _UNBINDABLE:
+        _cache.put(key, _UNCOMPILABLE)
+        return expr.to_pyarrow()
+    from ibis.backends.duckdb.converter import DuckDBPyArrowData
+
+    return expr.__pyarrow_result__(table, data_mapper=DuckDBPyArrowData)
+
+
+def cache_info() -> dict[str, int]:
+    """How many shapes are compiled, and how often a shape was found compiled (``hits``) or not (``misses``)."""
+    return {"shapes": len(_cache._sql), "hits": _cache.hits, "misses": _cache.misses}
+
+
+def clear_cache() -> None:
+    """Forget every compiled shape (the next run of each compiles it again)."""
+    _cache.clear()
+
+
+def _duckdb_backend(expr: Any) -> Any:
+    try:
+        backend = ibis.get_backend(expr)
+    except Exception:  # an expression over no backend, or over several
+        return None
+    return backend if getattr(backend, "name", None) == "duckdb" else None
+
+
+def _bindable(op: ops.Literal) -> bool:
+    """Integers (as BIGINT) and strings: the values questions differ by. Other literals stay in the shape."""
+    dtype = op.dtype
+    if op.value is None:
+        return False
+    if dtype.is_string():
+        return isinstance(op.value, str)
+    return dtype.is_signed_integer() and isinstance(op.value, int) and not isinstance(op.value, bool)
+
+
+def _fingerprint(root: ops.Node) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+    """What identifies the SQL of ``root`` up to its values, and the values by placeholder name; None when the
+    expression cannot be taken apart (then it runs through Ibis as it is).
+
+    Each node of the graph is named by its position in a breadth-first walk (equal subtrees are one node, so
+    the positions say how the nodes are shared as well); a bindable literal stands as its type alone, its value
+    going to placeholder ``p<position>``; a table stands as its name, schema and namespace, not its connection,
+    so that one shape serves every cursor. Walking the graph costs far less than rebuilding it, which
+    ``_compile`` does only for a shape not seen before.
+    """
+    graph = Graph.from_bfs(root)
+    position = {node: i for i, node in enumerate(graph)}
+    values: dict[str, Any] = {}
+    parts: list[Any] = []
+
+    def token(value: Any) -> Any:
+        if isinstance(value, ops.Node):
+            return position[value]
+        if isinstance(value, tuple):
+            return tuple(token(v) for v in value)
+        if isinstance(value, Mapping):
+            return ("map", tuple((k, token(v)) for k, v in value.items()))
+        return value
+
+    for node, i in position.items():
+        if isinstance(node, ops.Literal):
+            if _bindable(node):
+                values[f"p{i}"] = node.value
+                parts.append(("bound", node.dtype))
+            else:
+                value = node.value  # -0.0 == 0.0 and True == 1, but their SQL differs
+                parts.append((ops.Literal, type(value), repr(value) if isinstance(value, float) else value, node.dtype))
+        elif isinstance(node, ops.DatabaseTable):
+            parts.append((ops.DatabaseTable, node.name, node.schema, node.namespace))
+        elif isinstance(node, ops.PhysicalTable | ops.ScalarUDF | ops.AggUDF | ops.ScalarParameter):
+            return None  # in-memory tables, UDFs and parameters need the backend's own preparation
+        else:
+            parts.append((type(node), token(node.__args__)))
+    return tuple(parts), values
+
+
+def _compile(root: ops.Node) -> Any:
+    """The SQL of ``root`` with its bindable literals as placeholders (named as ``_fingerprint`` names them), and
+    the placeholders it holds; ``_UNCOMPILABLE`` when Ibis cannot write it that way."""
+    global _compiler
+    replacements: dict[ops.Node, ops.Node] = {}
+    for i, node in enumerate(Graph.from_bfs(root)):
+        if isinstance(node, ops.Literal) and _bindable(node):
+            replacements[node] = Bound(dtype=node.dtype, name=f"p{i}")
+        elif isinstance(node, ops.DatabaseTable):  # a shape of its own, for no cursor in particular
+            replacements[node] = ops.UnboundTable(name=node.name, schema=node.schema, namespace=node.namespace)
+    try:
+        if _compiler is None:
+            _compiler = _binding_compiler()
+        query = _compiler.to_sqlglot(root.replace(replacements).to_expr())
+        names = tuple(sorted({p.name for p in query.find_all(sge.Placeholder)}))
+        return query.sql(dialect=_compiler.dialect), names
+    except Exception:  # a node or compiler rule that needs a literal's value: the plain path compiles it with it
+        return _UNCOMPILABLE
+
+
+def _binding_compiler() -> Any:
+    from ibis.backends.sql.compilers.duckdb import DuckDBCompiler
+
+    class BindingCompiler(DuckDBCompiler):  # type: ignore[misc]
+        def visit_Bound(self, op: Bound, *, dtype: dt.DataType, name: str) -> Any:
+            to = dt.string if dtype.is_string() else dt.int64
+            return sge.Cast(this=sge.Placeholder(this=name), to=self.type_mapper.from_ibis(to), copy=False)
+
+    return BindingCompiler()
+
+
+__all__ = ["Bound", "arrow", "cache_info", "clear_cache"]
