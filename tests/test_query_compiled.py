@@ -8,7 +8,7 @@ from typing import Any
 import ibis
 import pytest
 
-from yesan.query.compiled import arrow, cache_info, clear_cache
+from yesan.query.compiled import arrow, cache_info, clear_cache, rows
 
 ROWS = {
     "gov_code": ["4711000", "4711000", "4711000", "4712000", "4712000", "4713000"],
@@ -97,3 +97,21 @@ def test_an_expression_over_an_in_memory_table_runs_through_ibis_and_is_not_kept
 
     assert arrow(joined).to_pylist() == [{"item_name": "경로당 보수"}, {"item_name": "군정 홍보"}]
     assert cache_info()["shapes"] == 0
+
+
+def test_rows_are_the_values_of_the_arrow_answer_for_every_kind_of_column(items: Any) -> None:
+    backend = ibis.get_backend(items)
+    backend.con.execute(
+        "CREATE TABLE kinds AS SELECT * FROM (VALUES "
+        "(1, DATE '2026-07-05', TIMESTAMP '2026-07-05 09:30:00', 0.25, 12.5::DECIMAL(9, 4),"
+        " 170141183460469231731687303715884105727::HUGEINT, true),"
+        "(2, NULL, NULL, NULL, NULL, NULL, NULL)) t(k, day, loaded_at, share, pct, huge, ok)"
+    )
+    kinds = backend.table("kinds")
+    wide = kinds.mutate(half=kinds.k * 0.5, ids=kinds.k.collect().over(), names=kinds.k.cast("string").collect().over())
+    plain = wide.drop("pct", "huge")  # fetched as Python values; decimals and HUGEINT take the Arrow path
+    for expr in (wide.order_by("k"), plain.order_by("k"), plain.filter(plain.k == 2), kinds.aggregate(n=kinds.count())):
+        assert rows(expr) == expr.to_pyarrow().to_pylist()
+    first = rows(plain.filter(plain.k == 1).select("half", "ids"))
+    assert first == [{"half": 0.5, "ids": [1, 2]}]
+    assert type(first[0]["half"]) is float  # DuckDB answers k * 0.5 as a DECIMAL; Ibis declares float64

@@ -12,7 +12,7 @@ import ibis
 
 from yesan.errors import QueryError
 from yesan.model import AMOUNT_COLUMNS, ITEM_LEVEL_KEY
-from yesan.query.compiled import arrow
+from yesan.query.compiled import arrow, rows
 
 #: Levels a budget can be broken down by, and the item columns that identify a group at that level.
 LEVELS: Final[dict[str, tuple[str, ...]]] = {
@@ -59,8 +59,7 @@ def check_positive(name: str, value: int | None) -> None:
 
 def records(expr: Any) -> list[dict[str, Any]]:
     """Run ``expr`` (compiled once per shape: ``yesan.query.compiled``) and return its rows as dicts."""
-    rows: list[dict[str, Any]] = arrow(expr).to_pylist()
-    return rows
+    return rows(expr)
 
 
 def count_of(expr: Any) -> int:

@@ -21,7 +21,7 @@ from yesan.query.common import (
     won,
 )
 from yesan.query.drilldown import Filters
-from yesan.query.snapshots import one_per_government
+from yesan.query.snapshots import settle, snapshot_check
 
 FUNDING_SORTS: Final = ("budget", "gap", *FUNDING_COLUMNS)
 
@@ -85,20 +85,14 @@ def funding_mix(
     check_positive("limit", limit)
     chosen = filters or Filters()
     selected = chosen.apply(items)
-    selected, choice = one_per_government(selected, chosen, "a funding mix")
-    present = ibis.and_(*(selected[name].notnull() for name in FUNDING_COLUMNS))
-    funded = sum(
-        (ibis.coalesce(selected[name], 0) for name in FUNDING_COLUMNS[1:]), ibis.coalesce(selected.national, 0)
-    )
-    marked = selected.mutate(
-        _unbalanced=ibis.ifelse(present & (ibis.coalesce(selected.budget, 0) != funded), 1, 0),
-        _incomplete=ibis.ifelse(present, 0, 1),
-    )
-    aggregates: dict[str, Any] = {name: marked[name].sum() for name in ("budget", *FUNDING_COLUMNS)}
-    aggregates.update(
-        n_items=marked.count(), n_unbalanced=marked._unbalanced.sum(), n_incomplete=marked._incomplete.sum()
-    )
-    total = _row({}, records(marked.aggregate(**aggregates))[0])
+    marked, aggregates = _marked(selected)
+    # the snapshot check rides on the total's query; only a selection with overlapping snapshots costs more
+    record = records(marked.aggregate(**aggregates, **snapshot_check(marked)))[0]
+    selected, choice, changed = settle(selected, record, chosen, "a funding mix")
+    if changed:
+        marked, aggregates = _marked(selected)
+        record = records(marked.aggregate(**aggregates))[0]
+    total = _row({}, record)
     grouped = records(marked.group_by(list(keys)).aggregate(**aggregates).order_by(list(keys)))
     rows = [_row({k: r[k] for k in keys}, r) for r in grouped]  # in key order; the stable sorts below keep it for ties
     rows.sort(key=lambda r: _sort_key(r, sort))
@@ -113,6 +107,23 @@ def funding_mix(
         snapshot_ids=choice.snapshot_ids,
         note=choice.note,
     )
+
+
+def _marked(selected: Any) -> tuple[Any, dict[str, Any]]:
+    """The selection with each item marked unbalanced or incomplete, and the sums of a funding row over it."""
+    present = ibis.and_(*(selected[name].notnull() for name in FUNDING_COLUMNS))
+    funded = sum(
+        (ibis.coalesce(selected[name], 0) for name in FUNDING_COLUMNS[1:]), ibis.coalesce(selected.national, 0)
+    )
+    marked = selected.mutate(
+        _unbalanced=ibis.ifelse(present & (ibis.coalesce(selected.budget, 0) != funded), 1, 0),
+        _incomplete=ibis.ifelse(present, 0, 1),
+    )
+    aggregates: dict[str, Any] = {name: marked[name].sum() for name in ("budget", *FUNDING_COLUMNS)}
+    aggregates.update(
+        n_items=marked.count(), n_unbalanced=marked._unbalanced.sum(), n_incomplete=marked._incomplete.sum()
+    )
+    return marked, aggregates
 
 
 def _row(key: dict[str, Any], record: dict[str, Any]) -> FundingRow:

@@ -118,14 +118,16 @@ def per_resident(
     chosen = filters or Filters()
     selected = chosen.apply(t.items)
     selected, choice = one_per_government(selected, chosen, "a per-resident amount")
+    # one query for the governments and their amounts: a government with no items in ``field_name`` sums to NULL, 0
+    in_field = selected.field_name == field_name if field_name is not None else None
     governments = records(
-        selected.group_by("gov_code").aggregate(gov_name=selected.gov_name.max(), region=selected.parent_name.max())
+        selected.group_by("gov_code").aggregate(
+            gov_name=selected.gov_name.max(),
+            region=selected.parent_name.max(),
+            value=selected[amount].sum(where=in_field),
+        )
     )
-    measured = selected.filter(selected.field_name == field_name) if field_name is not None else selected
-    amounts = {
-        r["gov_code"]: won(r["value"])
-        for r in records(measured.group_by("gov_code").aggregate(value=measured[amount].sum()))
-    }
+    amounts = {r["gov_code"]: won(r["value"]) for r in governments}
     levels = {r["code"]: r for r in records(t.governments.select("code", "name", "level", "parent_name"))}
     population = _population(t.population, year, source)
     rows = []

@@ -110,11 +110,10 @@ def with_provenance(t: Tables, items: Any) -> Any:
 
 def items_page(t: Tables, selected: Any, *, limit: int, offset: int) -> tuple[int, list[dict[str, Any]], list[int]]:
     """(how many items ``selected`` holds, one page of them with their provenance, the snapshots they come from)."""
-    total = count_of(selected)
+    counted = records(selected.aggregate(n=selected.count(), fed=selected.snapshot_id.collect(distinct=True)))[0]
     page = with_provenance(t, selected).order_by(["snapshot_id", "source_id", "row_no"])
     found = records(page.limit(limit, offset=offset))
-    fed = sorted(int(s) for s in records(selected.select("snapshot_id").distinct()) for s in s.values())
-    return total, found, fed
+    return int(counted["n"]), found, sorted(int(s) for s in counted["fed"] or [])
 
 
 def item_with_provenance(t: Tables, snapshot_id: int, source_id: int, row_no: int) -> dict[str, Any] | None:
