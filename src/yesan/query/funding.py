@@ -21,7 +21,7 @@ from yesan.query.common import (
     won,
 )
 from yesan.query.drilldown import Filters
-from yesan.query.snapshots import settle, snapshot_check
+from yesan.query.snapshots import one_snapshot, settle, snapshot_check, snapshot_span
 
 FUNDING_SORTS: Final = ("budget", "gap", *FUNDING_COLUMNS)
 
@@ -86,14 +86,20 @@ def funding_mix(
     chosen = filters or Filters()
     selected = chosen.apply(items)
     marked, aggregates = _marked(selected)
-    # the snapshot check rides on the total's query; only a selection with overlapping snapshots costs more
-    record = records(marked.aggregate(**aggregates, **snapshot_check(marked)))[0]
-    selected, choice, changed = settle(selected, record, chosen, "a funding mix")
-    if changed:
-        marked, aggregates = _marked(selected)
-        record = records(marked.aggregate(**aggregates))[0]
-    total = _row({}, record)
-    grouped = records(marked.group_by(list(keys)).aggregate(**aggregates).order_by(list(keys)))
+    # Most selections hold one snapshot: then the grouped query, spanning the snapshots of each group, answers
+    # alone and the total is the sum of the groups. Otherwise the snapshots are settled first, as they must be.
+    grouped = records(marked.group_by(list(keys)).aggregate(**aggregates, **snapshot_span(marked)).order_by(list(keys)))
+    choice = one_snapshot(grouped)
+    if choice is not None:
+        total = _row({}, {name: sum(won(r[name]) for r in grouped) for name in aggregates})
+    else:
+        record = records(marked.aggregate(**aggregates, **snapshot_check(marked)))[0]
+        selected, choice, changed = settle(selected, record, chosen, "a funding mix")
+        if changed:
+            marked, aggregates = _marked(selected)
+            record = records(marked.aggregate(**aggregates))[0]
+            grouped = records(marked.group_by(list(keys)).aggregate(**aggregates).order_by(list(keys)))
+        total = _row({}, record)
     rows = [_row({k: r[k] for k in keys}, r) for r in grouped]  # in key order; the stable sorts below keep it for ties
     rows.sort(key=lambda r: _sort_key(r, sort))
     flagged = sorted((r for r in rows if not r.balanced), key=lambda r: (-abs(r.gap), -r.items_unbalanced))

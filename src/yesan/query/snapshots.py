@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import ibis
 
@@ -150,6 +150,32 @@ def snapshot_check(selected: Any) -> dict[str, Any]:
     return {"snapshot_ids": selected.snapshot_id.collect(distinct=True)}
 
 
+#: Aggregates ``snapshot_span`` adds to each group of a grouped query.
+SPAN_FIRST: Final = "_first_snapshot"
+SPAN_LAST: Final = "_last_snapshot"
+
+
+def snapshot_span(selected: Any) -> dict[str, Any]:
+    """Aggregates to add to a grouped query over ``selected``: the lowest and highest snapshot of each group.
+
+    When every group spans the same one snapshot, the selection holds one snapshot, which cannot hold a government
+    twice: the grouped query alone answers, and the total is the sum of its groups (``one_snapshot``). Cheaper than
+    collecting each group's snapshots, so that it can ride on a query of many groups.
+    """
+    return {SPAN_FIRST: selected.snapshot_id.min(), SPAN_LAST: selected.snapshot_id.max()}
+
+
+def one_snapshot(grouped: list[dict[str, Any]]) -> Choice | None:
+    """From the rows of a query with ``snapshot_span``: the choice when they come from one snapshot (or none at
+    all), else None (then ``settle`` decides, with a query of its own)."""
+    spans = {(r[SPAN_FIRST], r[SPAN_LAST]) for r in grouped}
+    if not spans:
+        return Choice(None, ())
+    if len(spans) == 1 and (span := spans.pop())[0] == span[1] and span[0] is not None:
+        return Choice(None, (int(span[0]),))
+    return None
+
+
 def _overlaps(selected: Any) -> bool:
     """Whether some government has rows in more than one of the selected snapshots."""
     pairs = selected.select("gov_code", "snapshot_id").distinct()
@@ -195,8 +221,10 @@ __all__ = [
     "choose_for",
     "latest_key",
     "one_per_government",
+    "one_snapshot",
     "settle",
     "snapshot_check",
+    "snapshot_span",
     "stage_rank",
     "unique_item_snapshots",
 ]
