@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 import duckdb
-import ibis
 import ibis.expr.datashape as ds
 import ibis.expr.datatypes as dt
 import ibis.expr.operations as ops
@@ -135,14 +134,16 @@ def rows(expr: Any) -> list[dict[str, Any]]:
 
 def _prepared(expr: Any) -> tuple[Any, str, dict[str, Any], Any] | None:
     """The DuckDB connection, SQL, bound values and cache key of ``expr``, or None for Ibis's own path."""
-    backend = _duckdb_backend(expr)
-    if backend is None:
-        return None
     root = expr.as_table().op()
     taken = _fingerprint(root)
     if taken is None:
         return None
-    key, values = taken
+    key, values, sources = taken
+    if len(sources) != 1:
+        return None  # no table, or tables of several backends: Ibis says what it makes of them
+    backend = sources.pop()  # the tables' own backend: no second walk over the graph to find it
+    if getattr(backend, "name", None) != "duckdb":
+        return None
     compiled = _cache.get(key)
     if compiled is None:
         compiled = _compile(root)
@@ -191,14 +192,6 @@ def clear_cache() -> None:
     _cache.clear()
 
 
-def _duckdb_backend(expr: Any) -> Any:
-    try:
-        backend = ibis.get_backend(expr)
-    except Exception:  # an expression over no backend, or over several
-        return None
-    return backend if getattr(backend, "name", None) == "duckdb" else None
-
-
 def _bindable(op: ops.Literal) -> bool:
     """Integers (as BIGINT) and strings: the values questions differ by. Other literals stay in the shape."""
     dtype = op.dtype
@@ -209,9 +202,9 @@ def _bindable(op: ops.Literal) -> bool:
     return dtype.is_signed_integer() and isinstance(op.value, int) and not isinstance(op.value, bool)
 
 
-def _fingerprint(root: ops.Node) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
-    """What identifies the SQL of ``root`` up to its values, and the values by placeholder name; None when the
-    expression cannot be taken apart (then it runs through Ibis as it is).
+def _fingerprint(root: ops.Node) -> tuple[tuple[Any, ...], dict[str, Any], set[Any]] | None:
+    """What identifies the SQL of ``root`` up to its values, the values by placeholder name, and the backends of
+    its tables; None when the expression cannot be taken apart (then it runs through Ibis as it is).
 
     Each node of the graph is named by its position in a breadth-first walk (equal subtrees are one node, so
     the positions say how the nodes are shared as well); a bindable literal stands as its type alone, its value
@@ -223,6 +216,7 @@ def _fingerprint(root: ops.Node) -> tuple[tuple[Any, ...], dict[str, Any]] | Non
     position = {node: i for i, node in enumerate(graph)}
     values: dict[str, Any] = {}
     parts: list[Any] = []
+    sources: set[Any] = set()
 
     def token(value: Any) -> Any:
         if isinstance(value, ops.Node):
@@ -243,11 +237,14 @@ def _fingerprint(root: ops.Node) -> tuple[tuple[Any, ...], dict[str, Any]] | Non
                 parts.append((ops.Literal, type(value), repr(value) if isinstance(value, float) else value, node.dtype))
         elif isinstance(node, ops.DatabaseTable):
             parts.append((ops.DatabaseTable, node.name, node.schema, node.namespace))
+            sources.add(node.source)
         elif isinstance(node, ops.PhysicalTable | ops.ScalarUDF | ops.AggUDF | ops.ScalarParameter):
             return None  # in-memory tables, UDFs and parameters need the backend's own preparation
         else:
             parts.append((type(node), token(node.__args__)))
-    return tuple(parts), values
+    if any(isinstance(node, ops.SQLQueryResult) for node in position):
+        return None  # SQL of the caller's own, run by Ibis
+    return tuple(parts), values, sources
 
 
 def _compile(root: ops.Node) -> Any:
