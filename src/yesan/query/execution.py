@@ -20,6 +20,7 @@ from yesan.query.common import (
 )
 from yesan.query.drilldown import Filters
 from yesan.query.snapshots import one_snapshot, settle, snapshot_check, snapshot_span, unique_item_snapshots
+from yesan.query.templates import built_over
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,9 @@ def execution(
     chosen = filters or Filters()
     selected = chosen.apply(items)
     if level != "item":  # groups, most often of one snapshot: one grouped query answers (see ``one_snapshot``)
-        spanned = records(
-            selected.group_by(keys).aggregate(**_sums(selected), **snapshot_span(selected)).order_by(keys)
-        )
+        spanned = records(built_over(_spanned_groups, selected, tuple(keys)))
         if (single := one_snapshot(spanned)) is not None:
-            total = _row({}, {name: sum(won(r[name]) for r in spanned) for name in _sums(selected)})
+            total = _row({}, {name: sum(won(r[name]) for r in spanned) for name in ("budget", "spent", "n_items")})
             found = _rank_here(spanned, keys, min_budget=min_budget, top=top, limit=limit, offset=offset)
             return Execution(
                 level=level, filters=chosen, min_budget=min_budget, rows=found[0], total=total, lowest=found[1],
@@ -167,6 +166,11 @@ def _grouped(
         one = ibis.literal(1, "int64")
         return selected.select(*keys, budget=selected.budget, spent=selected.spent, n_items=one), True
     return selected.group_by(keys).aggregate(**aggregates), False
+
+
+def _spanned_groups(selected: Any, keys: tuple[str, ...]) -> Any:
+    """The sums per group at ``keys``, in key order, with the snapshots each group spans."""
+    return selected.group_by(list(keys)).aggregate(**_sums(selected), **snapshot_span(selected)).order_by(list(keys))
 
 
 def _sums(selected: Any) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from yesan.query.common import (
 )
 from yesan.query.drilldown import Filters
 from yesan.query.snapshots import one_snapshot, settle, snapshot_check, snapshot_span
+from yesan.query.templates import built_over
 
 FUNDING_SORTS: Final = ("budget", "gap", *FUNDING_COLUMNS)
 
@@ -85,14 +86,14 @@ def funding_mix(
     check_positive("limit", limit)
     chosen = filters or Filters()
     selected = chosen.apply(items)
-    marked, aggregates = _marked(selected)
     # Most selections hold one snapshot: then the grouped query, spanning the snapshots of each group, answers
     # alone and the total is the sum of the groups. Otherwise the snapshots are settled first, as they must be.
-    grouped = records(marked.group_by(list(keys)).aggregate(**aggregates, **snapshot_span(marked)).order_by(list(keys)))
+    grouped = records(built_over(_spanned_groups, selected, keys))
     choice = one_snapshot(grouped)
     if choice is not None:
-        total = _row({}, {name: sum(won(r[name]) for r in grouped) for name in aggregates})
+        total = _row({}, {name: sum(won(r[name]) for r in grouped) for name in _SUMMED})
     else:
+        marked, aggregates = _marked(selected)
         record = records(marked.aggregate(**aggregates, **snapshot_check(marked)))[0]
         selected, choice, changed = settle(selected, record, chosen, "a funding mix")
         if changed:
@@ -113,6 +114,15 @@ def funding_mix(
         snapshot_ids=choice.snapshot_ids,
         note=choice.note,
     )
+
+
+_SUMMED: Final = ("budget", *FUNDING_COLUMNS, "n_items", "n_unbalanced", "n_incomplete")
+
+
+def _spanned_groups(selected: Any, keys: tuple[str, ...]) -> Any:
+    """A funding row per group at ``keys``, in key order, with the snapshots each group spans."""
+    marked, aggregates = _marked(selected)
+    return marked.group_by(list(keys)).aggregate(**aggregates, **snapshot_span(marked)).order_by(list(keys))
 
 
 def _marked(selected: Any) -> tuple[Any, dict[str, Any]]:
