@@ -18,9 +18,9 @@ from yesan.query.common import (
     records,
     won,
 )
+from yesan.query.compiled import rows_over
 from yesan.query.drilldown import Filters
 from yesan.query.snapshots import one_snapshot, settle, snapshot_check, snapshot_span, unique_item_snapshots
-from yesan.query.templates import built_over
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def execution(
     chosen = filters or Filters()
     selected = chosen.apply(items)
     if level != "item":  # groups, most often of one snapshot: one grouped query answers (see ``one_snapshot``)
-        spanned = records(built_over(_spanned_groups, selected, tuple(keys)))
+        spanned = rows_over(_spanned_groups, selected, tuple(keys))
         if (single := one_snapshot(spanned)) is not None:
             total = _row({}, {name: sum(won(r[name]) for r in spanned) for name in ("budget", "spent", "n_items")})
             found = _rank_here(spanned, keys, min_budget=min_budget, top=top, limit=limit, offset=offset)

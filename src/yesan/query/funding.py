@@ -20,9 +20,9 @@ from yesan.query.common import (
     records,
     won,
 )
+from yesan.query.compiled import rows_over
 from yesan.query.drilldown import Filters
 from yesan.query.snapshots import one_snapshot, settle, snapshot_check, snapshot_span
-from yesan.query.templates import built_over
 
 FUNDING_SORTS: Final = ("budget", "gap", *FUNDING_COLUMNS)
 
@@ -88,7 +88,7 @@ def funding_mix(
     selected = chosen.apply(items)
     # Most selections hold one snapshot: then the grouped query, spanning the snapshots of each group, answers
     # alone and the total is the sum of the groups. Otherwise the snapshots are settled first, as they must be.
-    grouped = records(built_over(_spanned_groups, selected, keys))
+    grouped = rows_over(_spanned_groups, selected, keys)
     choice = one_snapshot(grouped)
     if choice is not None:
         total = _row({}, {name: sum(won(r[name]) for r in grouped) for name in _SUMMED})
