@@ -59,6 +59,14 @@ def _execution_sql(i: int, govs: Sequence[str]) -> list[tuple[str, list[Any]]]:
     ]
 
 
+# A funding row says how many of its items do not add up and how many lack a source (the answer's "flagged"
+# rows come from them): the raw SQL counts them too.
+_ALL_SOURCES = "national IS NOT NULL AND provincial IS NOT NULL AND municipal IS NOT NULL AND other IS NOT NULL"
+_FUNDING_FLAGS = (
+    f"sum(CASE WHEN {_ALL_SOURCES} AND coalesce(budget, 0) <> coalesce(national, 0) + coalesce(provincial, 0) + "
+    f"coalesce(municipal, 0) + coalesce(other, 0) THEN 1 ELSE 0 END), sum(CASE WHEN {_ALL_SOURCES} THEN 0 ELSE 1 END)"
+)
+
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "drill 분야, one government",
@@ -104,7 +112,7 @@ QUESTIONS: tuple[Question, ...] = (
         lambda i, govs: [
             (
                 "SELECT field_name, sum(budget), sum(national), sum(provincial), sum(municipal), sum(other), "
-                "count(*) FROM items WHERE gov_code = ? GROUP BY ALL ORDER BY 2 DESC",
+                f"count(*), {_FUNDING_FLAGS} FROM items WHERE gov_code = ? GROUP BY ALL ORDER BY 2 DESC",
                 [govs[i % len(govs)]],
             )
         ],

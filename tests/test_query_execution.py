@@ -121,6 +121,23 @@ def test_without_a_snapshot_the_latest_of_each_government_is_used(items: Any) ->
     assert latest.total.spent == 830_000_000
 
 
+def test_groups_of_one_snapshot_add_up_to_the_total_of_its_items(items: Any) -> None:
+    by_government = execution(items, MARCH, level="government")
+    by_item = execution(items, MARCH, level="item")
+
+    totals = [(r.total.budget, r.total.spent, r.total.items) for r in (by_government, by_item)]
+    assert totals == [(946_000_000, 669_000_000, 6)] * 2
+    assert by_government.snapshot_ids == (2,) and by_government.row_count == 2 and by_government.note is None
+
+
+def test_groups_over_several_snapshots_of_a_government_count_its_latest_once(items: Any) -> None:
+    latest = execution(items, Filters(fiscal_year=2026), level="government")
+
+    assert latest.snapshot_ids == (1,) and latest.note is not None
+    assert (latest.total.budget, latest.total.spent, latest.total.items) == (946_000_000, 830_000_000, 6)
+    assert [(r.key["gov_name"], r.spent) for r in latest.rows] == [("가나군", 800_000_000), ("다라군", 30_000_000)]
+
+
 def test_bad_arguments_are_clear_errors(items: Any) -> None:
     with pytest.raises(QueryError, match="one fiscal year, but the selection holds 2025, 2026"):
         execution_trend(items)

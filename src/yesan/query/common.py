@@ -12,6 +12,7 @@ import ibis
 
 from yesan.errors import QueryError
 from yesan.model import AMOUNT_COLUMNS, ITEM_LEVEL_KEY
+from yesan.query.compiled import arrow, rows
 
 #: Levels a budget can be broken down by, and the item columns that identify a group at that level.
 LEVELS: Final[dict[str, tuple[str, ...]]] = {
@@ -57,14 +58,13 @@ def check_positive(name: str, value: int | None) -> None:
 
 
 def records(expr: Any) -> list[dict[str, Any]]:
-    """Run ``expr`` and return its rows as dicts."""
-    rows: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
-    return rows
+    """Run ``expr`` (compiled once per shape: ``yesan.query.compiled``) and return its rows as dicts."""
+    return rows(expr)
 
 
 def count_of(expr: Any) -> int:
     """How many rows ``expr`` has (one query)."""
-    return int(expr.count().to_pyarrow().as_py())
+    return int(arrow(expr.count()).as_py())
 
 
 def won(value: Any) -> int:

@@ -8,6 +8,7 @@ from typing import Any, Final
 from yesan.errors import QueryError
 from yesan.model import AMOUNT_COLUMNS
 from yesan.query.common import LEVELS, check_level, metrics
+from yesan.query.compiled import arrow
 from yesan.query.rollup import Rollups
 from yesan.query.snapshots import Choice, settle, snapshot_check
 
@@ -150,11 +151,11 @@ def drilldown(
         total_record = {name: sum(r[name] for r in records) for name in (*AMOUNT_COLUMNS, "n_items")}
     else:
         selected = chosen.apply(items)
-        total_record = selected.aggregate(**metrics(selected), **snapshot_check(selected)).to_pyarrow().to_pylist()[0]
+        total_record = arrow(selected.aggregate(**metrics(selected), **snapshot_check(selected))).to_pylist()[0]
         selected, choice, changed = settle(selected, total_record, chosen, "a drill-down")
         if changed:
-            total_record = selected.aggregate(**metrics(selected)).to_pyarrow().to_pylist()[0]
-        records = selected.group_by(keys).aggregate(**metrics(selected)).to_pyarrow().to_pylist()
+            total_record = arrow(selected.aggregate(**metrics(selected))).to_pylist()[0]
+        records = arrow(selected.group_by(keys).aggregate(**metrics(selected))).to_pylist()
     return _answer(level, keys, chosen, records, total_record, choice, sort, limit)
 
 

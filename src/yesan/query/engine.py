@@ -21,6 +21,7 @@ from typing import Any, Final
 import ibis
 
 from yesan.errors import StoreError
+from yesan.query.compiled import arrow
 from yesan.store.backend import open_backend, optional_table
 
 ENGINES: Final = ("duckdb", "postgres", "spark")
@@ -175,7 +176,7 @@ def figure_snapshot_ids(snapshots: Any, dataset: str | None = None) -> tuple[int
     from yesan.model import FIGURE_DATASETS
 
     wanted = [dataset] if dataset else sorted(FIGURE_DATASETS)
-    rows = snapshots.filter(snapshots.dataset.isin(wanted)).select("snapshot_id").to_pyarrow().to_pylist()
+    rows = arrow(snapshots.filter(snapshots.dataset.isin(wanted)).select("snapshot_id")).to_pylist()
     return tuple(sorted(int(r["snapshot_id"]) for r in rows))
 
 

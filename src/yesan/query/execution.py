@@ -18,8 +18,9 @@ from yesan.query.common import (
     records,
     won,
 )
+from yesan.query.compiled import rows_over
 from yesan.query.drilldown import Filters
-from yesan.query.snapshots import settle, snapshot_check, unique_item_snapshots
+from yesan.query.snapshots import one_snapshot, settle, snapshot_check, snapshot_span, unique_item_snapshots
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,16 @@ def execution(
     check_positive("offset", offset)
     chosen = filters or Filters()
     selected = chosen.apply(items)
+    if level != "item":  # groups, most often of one snapshot: one grouped query answers (see ``one_snapshot``)
+        spanned = rows_over(_spanned_groups, selected, tuple(keys))
+        if (single := one_snapshot(spanned)) is not None:
+            total = _row({}, {name: sum(won(r[name]) for r in spanned) for name in ("budget", "spent", "n_items")})
+            found = _rank_here(spanned, keys, min_budget=min_budget, top=top, limit=limit, offset=offset)
+            return Execution(
+                level=level, filters=chosen, min_budget=min_budget, rows=found[0], total=total, lowest=found[1],
+                highest=found[2], snapshot_ids=single.snapshot_ids, note=single.note, row_count=len(spanned),
+                offset=offset if limit is not None else 0,
+            )  # fmt: skip
     record = records(selected.aggregate(**_sums(selected), **snapshot_check(selected)))[0]
     selected, choice, changed = settle(selected, record, chosen, "execution")
     aggregates = _sums(selected)
@@ -155,6 +166,11 @@ def _grouped(
         one = ibis.literal(1, "int64")
         return selected.select(*keys, budget=selected.budget, spent=selected.spent, n_items=one), True
     return selected.group_by(keys).aggregate(**aggregates), False
+
+
+def _spanned_groups(selected: Any, keys: tuple[str, ...]) -> Any:
+    """The sums per group at ``keys``, in key order, with the snapshots each group spans."""
+    return selected.group_by(list(keys)).aggregate(**_sums(selected), **snapshot_span(selected)).order_by(list(keys))
 
 
 def _sums(selected: Any) -> dict[str, Any]:

@@ -20,8 +20,9 @@ from yesan.query.common import (
     records,
     won,
 )
+from yesan.query.compiled import rows_over
 from yesan.query.drilldown import Filters
-from yesan.query.snapshots import one_per_government
+from yesan.query.snapshots import one_snapshot, settle, snapshot_check, snapshot_span
 
 FUNDING_SORTS: Final = ("budget", "gap", *FUNDING_COLUMNS)
 
@@ -85,21 +86,21 @@ def funding_mix(
     check_positive("limit", limit)
     chosen = filters or Filters()
     selected = chosen.apply(items)
-    selected, choice = one_per_government(selected, chosen, "a funding mix")
-    present = ibis.and_(*(selected[name].notnull() for name in FUNDING_COLUMNS))
-    funded = sum(
-        (ibis.coalesce(selected[name], 0) for name in FUNDING_COLUMNS[1:]), ibis.coalesce(selected.national, 0)
-    )
-    marked = selected.mutate(
-        _unbalanced=ibis.ifelse(present & (ibis.coalesce(selected.budget, 0) != funded), 1, 0),
-        _incomplete=ibis.ifelse(present, 0, 1),
-    )
-    aggregates: dict[str, Any] = {name: marked[name].sum() for name in ("budget", *FUNDING_COLUMNS)}
-    aggregates.update(
-        n_items=marked.count(), n_unbalanced=marked._unbalanced.sum(), n_incomplete=marked._incomplete.sum()
-    )
-    total = _row({}, records(marked.aggregate(**aggregates))[0])
-    grouped = records(marked.group_by(list(keys)).aggregate(**aggregates).order_by(list(keys)))
+    # Most selections hold one snapshot: then the grouped query, spanning the snapshots of each group, answers
+    # alone and the total is the sum of the groups. Otherwise the snapshots are settled first, as they must be.
+    grouped = rows_over(_spanned_groups, selected, keys)
+    choice = one_snapshot(grouped)
+    if choice is not None:
+        total = _row({}, {name: sum(won(r[name]) for r in grouped) for name in _SUMMED})
+    else:
+        marked, aggregates = _marked(selected)
+        record = records(marked.aggregate(**aggregates, **snapshot_check(marked)))[0]
+        selected, choice, changed = settle(selected, record, chosen, "a funding mix")
+        if changed:
+            marked, aggregates = _marked(selected)
+            record = records(marked.aggregate(**aggregates))[0]
+            grouped = records(marked.group_by(list(keys)).aggregate(**aggregates).order_by(list(keys)))
+        total = _row({}, record)
     rows = [_row({k: r[k] for k in keys}, r) for r in grouped]  # in key order; the stable sorts below keep it for ties
     rows.sort(key=lambda r: _sort_key(r, sort))
     flagged = sorted((r for r in rows if not r.balanced), key=lambda r: (-abs(r.gap), -r.items_unbalanced))
@@ -113,6 +114,32 @@ def funding_mix(
         snapshot_ids=choice.snapshot_ids,
         note=choice.note,
     )
+
+
+_SUMMED: Final = ("budget", *FUNDING_COLUMNS, "n_items", "n_unbalanced", "n_incomplete")
+
+
+def _spanned_groups(selected: Any, keys: tuple[str, ...]) -> Any:
+    """A funding row per group at ``keys``, in key order, with the snapshots each group spans."""
+    marked, aggregates = _marked(selected)
+    return marked.group_by(list(keys)).aggregate(**aggregates, **snapshot_span(marked)).order_by(list(keys))
+
+
+def _marked(selected: Any) -> tuple[Any, dict[str, Any]]:
+    """The selection with each item marked unbalanced or incomplete, and the sums of a funding row over it."""
+    present = ibis.and_(*(selected[name].notnull() for name in FUNDING_COLUMNS))
+    funded = sum(
+        (ibis.coalesce(selected[name], 0) for name in FUNDING_COLUMNS[1:]), ibis.coalesce(selected.national, 0)
+    )
+    marked = selected.mutate(
+        _unbalanced=ibis.ifelse(present & (ibis.coalesce(selected.budget, 0) != funded), 1, 0),
+        _incomplete=ibis.ifelse(present, 0, 1),
+    )
+    aggregates: dict[str, Any] = {name: marked[name].sum() for name in ("budget", *FUNDING_COLUMNS)}
+    aggregates.update(
+        n_items=marked.count(), n_unbalanced=marked._unbalanced.sum(), n_incomplete=marked._incomplete.sum()
+    )
+    return marked, aggregates
 
 
 def _row(key: dict[str, Any], record: dict[str, Any]) -> FundingRow:

@@ -7,6 +7,7 @@ from typing import Any
 
 from yesan.errors import QueryError
 from yesan.model import AMOUNT_COLUMNS
+from yesan.query.compiled import arrow
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def find_items(
     joined = selected.join(sources.select("source_id", "file", "sha256", "loaded_at"), "source_id").join(
         snapshots.select("snapshot_id", "dataset"), "snapshot_id"
     )
-    records = joined.order_by(["snapshot_id", "gov_code", "row_no"]).limit(limit).to_pyarrow().to_pylist()
+    records = arrow(joined.order_by(["snapshot_id", "gov_code", "row_no"]).limit(limit)).to_pylist()
     result = []
     for record in records:
         result.append(

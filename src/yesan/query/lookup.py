@@ -58,7 +58,7 @@ def find_government(governments: Any, text: str) -> GovernmentRef:
         table = table.filter((table.parent_name == " ".join(parts[:-1])) & (table.name == parts[-1]))
     else:
         table = table.filter((table.name == wanted) | (table.parent_name + table.name == wanted))
-    rows = table.select("code", "name", "level", "parent_name").order_by("code").to_pyarrow().to_pylist()
+    rows = records(table.select("code", "name", "level", "parent_name").order_by("code"))
     if not rows:
         raise QueryError(f"no government {wanted!r} in the store; `yesan info` lists them")
     if len(rows) > 1:

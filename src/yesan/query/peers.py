@@ -20,7 +20,7 @@ from yesan.errors import QueryError
 from yesan.query.common import check_amount, records, won
 from yesan.query.drilldown import Filters
 from yesan.query.engine import Tables
-from yesan.query.snapshots import one_per_government
+from yesan.query.snapshots import one_per_government, one_snapshot, snapshot_span
 
 #: Population bands for peer groups: (label, lower bound inclusive, upper bound exclusive or None).
 POPULATION_BANDS: Final[tuple[tuple[str, int, int | None], ...]] = (
@@ -117,15 +117,26 @@ def per_resident(
     check_amount(amount)
     chosen = filters or Filters()
     selected = chosen.apply(t.items)
-    selected, choice = one_per_government(selected, chosen, "a per-resident amount")
-    governments = records(
-        selected.group_by("gov_code").aggregate(gov_name=selected.gov_name.max(), region=selected.parent_name.max())
-    )
-    measured = selected.filter(selected.field_name == field_name) if field_name is not None else selected
-    amounts = {
-        r["gov_code"]: won(r["value"])
-        for r in records(measured.group_by("gov_code").aggregate(value=measured[amount].sum()))
-    }
+    # one query for the governments and their amounts: a government with no items in ``field_name`` sums to NULL, 0;
+    # when they come from one snapshot, that query is the snapshot check too (see ``one_snapshot``)
+
+    def by_government(selected: Any, span: dict[str, Any]) -> list[dict[str, Any]]:
+        in_field = selected.field_name == field_name if field_name is not None else None
+        return records(
+            selected.group_by("gov_code").aggregate(
+                gov_name=selected.gov_name.max(),
+                region=selected.parent_name.max(),
+                value=selected[amount].sum(where=in_field),
+                **span,
+            )
+        )
+
+    governments = by_government(selected, snapshot_span(selected))
+    choice = one_snapshot(governments)
+    if choice is None:
+        selected, choice = one_per_government(selected, chosen, "a per-resident amount")
+        governments = by_government(selected, {})
+    amounts = {r["gov_code"]: won(r["value"]) for r in governments}
     levels = {r["code"]: r for r in records(t.governments.select("code", "name", "level", "parent_name"))}
     population = _population(t.population, year, source)
     rows = []

@@ -19,6 +19,7 @@ from typing import Any, Final
 import ibis
 
 from yesan.errors import StoreError
+from yesan.query.compiled import arrow
 from yesan.query.drilldown import Filters
 from yesan.query.engine import Tables, tables
 from yesan.query.search import SearchIndex, index_for, store_tag
@@ -133,7 +134,7 @@ class Backends:
             with self._tag_lock:
                 if self._tag is None:
                     with self.tables() as t:
-                        rows = t.snapshots.select("snapshot_id", "digest").order_by("snapshot_id").to_pyarrow()
+                        rows = arrow(t.snapshots.select("snapshot_id", "digest").order_by("snapshot_id"))
                     self._tag = ";".join(f"{r['snapshot_id']}:{r['digest']}" for r in rows.to_pylist())
         return self._tag
 

@@ -19,6 +19,7 @@ from typing import Any, Final
 from yesan.errors import QueryError
 from yesan.model import AMOUNT_COLUMNS, is_figure_dataset
 from yesan.query.common import LEVELS, count_of, records
+from yesan.query.compiled import rows_over
 from yesan.query.drilldown import Filters
 from yesan.query.engine import Tables, figure_snapshot_ids
 
@@ -110,11 +111,13 @@ def with_provenance(t: Tables, items: Any) -> Any:
 
 def items_page(t: Tables, selected: Any, *, limit: int, offset: int) -> tuple[int, list[dict[str, Any]], list[int]]:
     """(how many items ``selected`` holds, one page of them with their provenance, the snapshots they come from)."""
-    total = count_of(selected)
-    page = with_provenance(t, selected).order_by(["snapshot_id", "source_id", "row_no"])
-    found = records(page.limit(limit, offset=offset))
-    fed = sorted(int(s) for s in records(selected.select("snapshot_id").distinct()) for s in s.values())
-    return total, found, fed
+    counted = records(selected.aggregate(n=selected.count(), fed=selected.snapshot_id.collect(distinct=True)))[0]
+    found = rows_over(_page_in_load_order, selected, t, limit, offset)
+    return int(counted["n"]), found, sorted(int(s) for s in counted["fed"] or [])
+
+
+def _page_in_load_order(selected: Any, t: Tables, limit: int, offset: int) -> Any:
+    return with_provenance(t, selected).order_by(["snapshot_id", "source_id", "row_no"]).limit(limit, offset=offset)
 
 
 def item_with_provenance(t: Tables, snapshot_id: int, source_id: int, row_no: int) -> dict[str, Any] | None:

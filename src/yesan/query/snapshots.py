@@ -17,12 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import ibis
 
 from yesan.errors import QueryError
 from yesan.model import UNIQUE_ITEMS_META_PREFIX
+from yesan.query.compiled import arrow
 from yesan.store.backend import optional_table
 
 
@@ -128,12 +129,9 @@ def _describe(info: SnapshotInfo) -> str:
 
 def choose_for(selected: Any, *, explicit: bool, what: str) -> Choice:
     """``choose`` over an Ibis selection of items: one small grouped query over the selected rows."""
-    pairs = (
-        selected.group_by("snapshot_id", "gov_code", "fiscal_year", "stage", "exe_ymd")
-        .aggregate(n=selected.count())
-        .to_pyarrow()
-        .to_pylist()
-    )
+    pairs = arrow(
+        selected.group_by("snapshot_id", "gov_code", "fiscal_year", "stage", "exe_ymd").aggregate(n=selected.count())
+    ).to_pylist()
     govs: dict[int, list[str]] = {}
     infos: dict[int, SnapshotInfo] = {}
     for record in pairs:
@@ -152,11 +150,37 @@ def snapshot_check(selected: Any) -> dict[str, Any]:
     return {"snapshot_ids": selected.snapshot_id.collect(distinct=True)}
 
 
+#: Aggregates ``snapshot_span`` adds to each group of a grouped query.
+SPAN_FIRST: Final = "_first_snapshot"
+SPAN_LAST: Final = "_last_snapshot"
+
+
+def snapshot_span(selected: Any) -> dict[str, Any]:
+    """Aggregates to add to a grouped query over ``selected``: the lowest and highest snapshot of each group.
+
+    When every group spans the same one snapshot, the selection holds one snapshot, which cannot hold a government
+    twice: the grouped query alone answers, and the total is the sum of its groups (``one_snapshot``). Cheaper than
+    collecting each group's snapshots, so that it can ride on a query of many groups.
+    """
+    return {SPAN_FIRST: selected.snapshot_id.min(), SPAN_LAST: selected.snapshot_id.max()}
+
+
+def one_snapshot(grouped: list[dict[str, Any]]) -> Choice | None:
+    """From the rows of a query with ``snapshot_span``: the choice when they come from one snapshot (or none at
+    all), else None (then ``settle`` decides, with a query of its own)."""
+    spans = {(r[SPAN_FIRST], r[SPAN_LAST]) for r in grouped}
+    if not spans:
+        return Choice(None, ())
+    if len(spans) == 1 and (span := spans.pop())[0] == span[1] and span[0] is not None:
+        return Choice(None, (int(span[0]),))
+    return None
+
+
 def _overlaps(selected: Any) -> bool:
     """Whether some government has rows in more than one of the selected snapshots."""
     pairs = selected.select("gov_code", "snapshot_id").distinct()
     per_gov = pairs.group_by("gov_code").aggregate(n=pairs.count())
-    found = per_gov.filter(per_gov.n > 1).limit(1).to_pyarrow().num_rows
+    found = arrow(per_gov.filter(per_gov.n > 1).limit(1)).num_rows
     return bool(found)
 
 
@@ -180,12 +204,12 @@ def unique_item_snapshots(items: Any) -> frozenset[int]:
     if meta is None:
         return frozenset()
     rows = meta.filter(meta.key.startswith(UNIQUE_ITEMS_META_PREFIX) & (meta.value == "true")).select("key")
-    return frozenset(int(r["key"][len(UNIQUE_ITEMS_META_PREFIX) :]) for r in rows.to_pyarrow().to_pylist())
+    return frozenset(int(r["key"][len(UNIQUE_ITEMS_META_PREFIX) :]) for r in arrow(rows).to_pylist())
 
 
 def one_per_government(selected: Any, filters: Any, what: str) -> tuple[Any, Choice]:
     """The selection narrowed to one snapshot per government, and the choice made (for the answer)."""
-    record = selected.aggregate(**snapshot_check(selected)).to_pyarrow().to_pylist()[0]
+    record = arrow(selected.aggregate(**snapshot_check(selected))).to_pylist()[0]
     narrowed, choice, _ = settle(selected, record, filters, what)
     return narrowed, choice
 
@@ -197,8 +221,10 @@ __all__ = [
     "choose_for",
     "latest_key",
     "one_per_government",
+    "one_snapshot",
     "settle",
     "snapshot_check",
+    "snapshot_span",
     "stage_rank",
     "unique_item_snapshots",
 ]
