@@ -20,24 +20,20 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-import duckdb
 import ibis.expr.datashape as ds
 import ibis.expr.datatypes as dt
 import ibis.expr.operations as ops
 import sqlglot.expressions as sge
 from ibis.common.graph import Graph
 
+from yesan.store.backend import UNBINDABLE_ERRORS
+
 #: Compiled shapes kept (least recently used dropped first); a server asks a few dozen shapes in all.
 CACHE_SIZE: Final = 512
 
 #: DuckDB errors that say a shape's SQL cannot run with placeholders (a place where SQL wants a constant): that
 #: shape goes back to the plain path for good. Others (an interrupt, memory, I/O) are the query's own errors.
-_UNBINDABLE: Final = (
-    duckdb.BinderException,
-    duckdb.ParserException,
-    duckdb.InvalidInputException,
-    duckdb.NotImplementedException,
-)
+_UNBINDABLE: Final = UNBINDABLE_ERRORS
 
 
 class Bound(ops.Scalar):  # type: ignore[misc]

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any, Final
 
+import duckdb
 import ibis
 
 from yesan.errors import StoreError
@@ -18,6 +19,16 @@ DUCKDB_MEMORY_LIMIT: Final = "1GB"
 MEMORY_LIMIT_VARIABLE: Final = "YESAN_DUCKDB_MEMORY_LIMIT"
 #: ``yesan serve``'s: the ``duckdb_memory_limit`` setting's default (``yesan.settings`` says why it is less).
 SERVE_MEMORY_LIMIT: Final = Settings().duckdb_memory_limit
+
+
+#: DuckDB's errors that say a statement cannot run with placeholders where SQL wants a constant
+#: (``yesan.query.compiled`` then runs that shape through Ibis's own path).
+UNBINDABLE_ERRORS: Final[tuple[type[Exception], ...]] = (
+    duckdb.BinderException,
+    duckdb.ParserException,
+    duckdb.InvalidInputException,
+    duckdb.NotImplementedException,
+)
 
 
 def duckdb_memory_limit() -> str:
@@ -57,6 +68,7 @@ def optional_table(backend: Any, name: str) -> Any | None:
 
 
 __all__ = [
+    "UNBINDABLE_ERRORS",
     "DUCKDB_MEMORY_LIMIT",
     "MEMORY_LIMIT_VARIABLE",
     "SERVE_MEMORY_LIMIT",
