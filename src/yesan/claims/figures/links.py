@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,7 +38,9 @@ __all__ = [
     "name_changes",
     "propagate_totals",
     "resolve_adjustments",
+    "revenue_siblings",
     "share_subjects",
+    "sums_of_accounts",
     "supplementary_increments",
 ]
 
@@ -228,13 +231,32 @@ def resolve_adjustments(drafts: list[Draft]) -> None:
 
 
 def name_changes(drafts: list[Draft]) -> None:
-    """ "'약자와의 동행' 사업 증가분": a change is named after what changed."""
+    """ "'약자와의 동행' 사업 증가분": a change is named after what changed.
+
+    An item of a revision list ("A 7억원, B 18억원 등을 삭감했다": several changes of one sentence, each with
+    its own subject) is named by its program alone, as the list names it; an account's or a whole budget's
+    change keeps the word ("일반회계 증가분").
+    """
+    listed: dict[int, set[str]] = {}
+    for draft in drafts:
+        if draft.kind == "change" and draft.subject_text and draft.figure.column is None:
+            listed.setdefault(draft.sentence, set()).add(draft.subject_text)
     for draft in drafts:
         if draft.kind == "change" and draft.subject_text and draft.figure.column is None:
             if re.search(r"(?:증가|증액|감액|감소|증감|삭감)분?$", draft.subject_text):
                 continue
+            if len(listed[draft.sentence]) >= 2 and not _names_an_account(draft.subject_text):
+                continue
             word = "증가분" if draft.direction > 0 else "감소분" if draft.direction < 0 else "증감분"
             draft.subject_text = f"{draft.subject_text} {word}"
+
+
+_ACCOUNT_WORDS: Final = re.compile(r"회계|예산|기금|총액|총규모|규모|세입|세출|사업비$")
+
+
+def _names_an_account(subject: str) -> bool:
+    """ "일반회계", "특별회계", "내년도 예산안", "사업비": an account or a whole budget, not one program."""
+    return _ACCOUNT_WORDS.search(subject.replace(" ", "")) is not None
 
 
 def _rounds_to(total: int, figure: Figure) -> bool:
@@ -265,6 +287,56 @@ def supplementary_increments(drafts: list[Draft]) -> None:
         larger = any(total > 5 * abs(draft.figure.won) for total in totals)
         if draft.kind in ("total", "allocation") and _supplementary(draft) and larger:
             draft.kind, draft.direction = "change", 1
+
+
+_ACCOUNT: Final = re.compile(r"(?:일반|특별|교육비\s?특별)\s?회계|기금$")
+
+
+def sums_of_accounts(drafts: list[Draft]) -> None:
+    """An amount that is the sum of two or three accounts' totals of the article is the whole budget:
+    "10조7044억원(일반회계 9조5956억원·특별회계 1조1088억원)", "일반회계 …, 특별회계 … 등 총 2조4553억원"."""
+    accounts = [
+        abs(d.figure.won) for d in drafts if d.kind == "total" and d.subject_text and _ACCOUNT.search(d.subject_text)
+    ]
+    if len(accounts) < 2:
+        return
+    sums = {a + b for a, b in itertools.combinations(accounts, 2)}
+    sums |= {a + b + c for a, b, c in itertools.combinations(accounts, 3)}
+    for draft in drafts:
+        if draft.kind == "allocation" and draft.figure.column is None and abs(draft.figure.won) in sums:
+            draft.kind = "total"
+
+
+#: A predicate that ends a list of revenue sources ("… 448억원을 확보했고, 복지관 건립에 …"); the copula
+#: ("…원이며, …") does not.
+_VERB_BREAK: Final = re.compile(r"(?:했|됐|였|한|된|해|돼|하|되)(?:고|며|다|으며|서)?[\s,.]|[가-힣]다[.\s]")
+
+
+#: The name of revenue (as opposed to a price or a debt's interest, the other kinds of ``other``).
+_REVENUE_NAME: Final = re.compile(
+    r"교부세|교부금|세외\s?수입|지방세|지방채|세수|잉여금|보조금|양여금|자체\s?수입|이전\s?수입"
+)
+
+
+def revenue_siblings(text: str, drafts: list[Draft]) -> None:
+    """Amounts listed with revenue are revenue: "지방교부세 448억원, 조정교부금 110억원, 국·도비 보조금 138억원
+    등 가용재원" — each amount after a revenue amount of its sentence, with no predicate between, is ``other``.
+    """
+    revenue = [d.kind == "other" and _REVENUE_NAME.search(d.subject_text or "") is not None for d in drafts]
+    for k in range(1, len(drafts)):
+        draft = drafts[k]
+        if draft.kind not in ("allocation", "change") or draft.figure.column is not None:
+            continue
+        for j in range(k - 1, -1, -1):
+            before = drafts[j]
+            if before.sentence != draft.sentence or _VERB_BREAK.search(
+                text, before.figure.full_end, draft.figure.full_start
+            ):
+                break
+            if revenue[j]:
+                draft.kind, draft.direction = "other", 0
+                revenue[k] = True
+                break
 
 
 def propagate_totals(drafts: list[Draft]) -> None:

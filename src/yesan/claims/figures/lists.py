@@ -42,8 +42,9 @@ _CLAUSE_END: Final = (
 )
 _SCAN: Final = re.compile(rf"(?P<up>{_UP})|(?P<down>{_DOWN})|(?P<end>{_CLAUSE_END})")
 #: A topic naming the change: "주요 삭감 내용은", "감액한 주요 예산은", "반면 감액된 사업들은", "증액 사업:".
+#: The change word opens its word: in "인구감소지역은" 감소 is inside a name, not a lead.
 _LEAD: Final = re.compile(
-    rf"(?:(?P<up>{_NOUN_UP}|늘린|늘어난)|(?P<down>{_NOUN_DOWN}|줄인|줄어든|깎인))"
+    rf"(?<![가-힣])(?:(?P<up>{_NOUN_UP}|늘린|늘어난)|(?P<down>{_NOUN_DOWN}|줄인|줄어든|깎인))"
     r"[가-힣]{0,2}\s?(?:[가-힣]{1,6}\s?){0,3}?(?:들)?(?:은|는|으로는|로는|:|：)\s"
 )
 #: A level in its own clause ("6448억 원으로 1323억 원 증액"), the base of a comparison, or a share.
@@ -57,10 +58,20 @@ _RECIPIENTS: Final = re.compile(
 _COORDINATOR: Final = re.compile(r"(?<=[가-힣A-Za-z0-9)'’”])(?:와|과)\s|\s?,\s?|\s및\s|\s?[·ㆍ]\s?")
 
 
+#: A percentage between an amount and the verb: "노인(27조원)과 … 예산도 각각 7.0%, 4.1% 증가했다".
+_PERCENT: Final = re.compile(r"(?<![(0-9.])[0-9]+(?:\.[0-9]+)?\s?%(?!\s?\))")
+
+
 def governing_direction(text: str, start: int, end: int) -> int | None:
-    """+1 / -1 when the first predicate in ``text[start:end]`` is an increase / a cut, before the clause ends."""
+    """+1 / -1 when the first predicate in ``text[start:end]`` is an increase / a cut, before the clause ends.
+
+    When a percentage stands between the amount and that verb, the verb measures the change in percent
+    and the amount is a level: None.
+    """
     match = _SCAN.search(text, start, end)
     if match is None or match.group("end"):
+        return None
+    if _PERCENT.search(text, start, match.start()):
         return None
     return 1 if match.group("up") else -1
 
