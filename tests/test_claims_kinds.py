@@ -116,3 +116,24 @@ def test_an_accounts_change_keeps_its_change_word() -> None:
         ("change", "일반회계 증가분"),
         ("change", "특별회계 증가분"),
     ]
+
+
+@CASES
+@given(a=eok, b=eok, particle=st.sampled_from(["는", "은"]))
+def test_each_before_a_paired_list_binds_one_amount_per_subject(a: int, b: int, particle: str) -> None:
+    text = f"교육·문화 분야와 보건 분야{particle} 각각 {_eok(a)}(28% 증가), {_eok(b)}(17% 증가)이 배정됐다."
+    assert [c.amount_krw for c in extract(text)] == [a * EOK, b * EOK]
+
+
+def test_each_before_one_amount_gives_it_to_every_subject() -> None:
+    assert [c.subject for c in extract("시는 도서관 건립과 공원 조성에 각 1억 원씩 지원한다.")] == [
+        "도서관 건립",
+        "공원 조성",
+    ]
+
+
+@CASES
+@given(change=eok, base=st.sampled_from(["정부안", "본예산", "기정예산"]), verb=st.sampled_from(["증액", "감액"]))
+def test_a_change_with_no_program_is_named_by_its_base(change: int, base: str, verb: str) -> None:
+    claims = extract(f"국회 심사 결과 {base} 대비 {_eok(change)}이 {verb}됐다.")
+    assert [(c.kind, c.subject) for c in claims] == [("change", f"{base} 대비 {verb}")]

@@ -15,6 +15,8 @@ __all__ = ["cell_per_line_figures"]
 
 _BULLET: Final = re.compile(r"^[\s○●◦•·▪■□◆◇▶▷ㅇ\-*]+")
 _NUMBER: Final = re.compile(r"[△▽\-]?\s?[0-9][0-9,]*")
+#: A header cell spaced out letter by letter ("증  △  감", " (기  정)") or a heading ("(세항 1212)…", "(단위 : 천원)").
+_HEADING: Final = re.compile(r"^\(?[가-힣△](?:\s+[가-힣△])+\)?$|^\((?:장|관|항|세항|단위)\b")
 
 
 def _is_number(text: str) -> bool:
@@ -51,7 +53,8 @@ def cell_per_line_figures(text: str, taken: set[int], budget_year: int | None) -
     names: list[str] = []
     for k, (offset, line) in enumerate(lines):
         stripped = line.strip()
-        if re.search(r"[가-힣]", stripped) and not _is_number(stripped) and "=" not in stripped:
+        named = re.search(r"[가-힣]", stripped) and not _is_number(stripped) and "=" not in stripped
+        if named and not _HEADING.match(stripped):
             names.append(_name(stripped))
         if scales[k] is None or "=" not in line:
             continue
@@ -92,7 +95,7 @@ def cell_per_line_figures(text: str, taken: set[int], budget_year: int | None) -
 def _names_before(lines: list[str], k: int) -> str | None:
     for line in reversed(lines[:k]):
         stripped = line.strip()
-        if re.search(r"[가-힣]{2}", stripped) and "=" not in stripped:
+        if re.search(r"[가-힣]{2}", stripped) and "=" not in stripped and not _HEADING.match(stripped):
             return _name(stripped)
     return None
 

@@ -93,7 +93,7 @@ def extract_document(document: Document) -> list[Claim]:
     revenue_siblings(text, drafts)
     supplementary_increments(drafts)
     share_subjects(drafts)
-    name_changes(drafts)
+    name_changes(drafts, text)
     drafts = distribute(text, drafts)
     claims: list[Claim] = []
     previous: dict[int, int] = {}

@@ -230,7 +230,16 @@ def resolve_adjustments(drafts: list[Draft]) -> None:
                     break
 
 
-def name_changes(drafts: list[Draft]) -> None:
+#: The base a whole budget's change is measured from, written right before it: "정부안 대비 1655억원",
+#: "본예산 5600억 원보다 1464억 원", "기정예산보다 6,782억 원", "제1회 추경예산 대비 820억 원".
+_BASE_BEFORE: Final = re.compile(
+    r"(?<![가-힣0-9])(?P<base>(?:(?:올해|지난해|전년도?|당초|금년|기존)\s)?[가-힣]+)\s?(?:[0-9][0-9,.]*\s?[조억만천]\s?[0-9,조억만천\s]*원?\s?)?"
+    r"(?:\([^()]{0,20}\)\s?)?(?:대비|보다|에\s?비해)(?:로는|로|는)?\s?(?:총\s?|약\s?)?$"
+)
+_GOVERNMENT_NAME: Final = re.compile(r"(?:[가-힣]+(?:시|군|구|도|청|부|처))$")
+
+
+def name_changes(drafts: list[Draft], text: str = "") -> None:
     """ "'약자와의 동행' 사업 증가분": a change is named after what changed.
 
     An item of a revision list ("A 7억원, B 18억원 등을 삭감했다": several changes of one sentence, each with
@@ -249,6 +258,29 @@ def name_changes(drafts: list[Draft]) -> None:
                 continue
             word = "증가분" if draft.direction > 0 else "감소분" if draft.direction < 0 else "증감분"
             draft.subject_text = f"{draft.subject_text} {word}"
+    for draft in drafts:
+        if draft.kind == "change" and draft.figure.column is None and text:
+            based = _measured_from(text, draft)
+            if based is not None:
+                draft.subject_text = based
+
+
+def _measured_from(text: str, draft: Draft) -> str | None:
+    """ "정부안 대비 감액": a whole budget's change named by the base it is measured from (None if not)."""
+    subject = (draft.subject_text or "").removesuffix("증가분").removesuffix("감소분").strip()
+    # only where nothing better names it: no subject, or the government alone ("경북 의성군")
+    if subject and _GOVERNMENT_NAME.search(subject.split()[-1]) is None:
+        return None
+    line_start = text.rfind("\n", 0, draft.figure.full_start) + 1
+    found = _BASE_BEFORE.search(text, max(line_start, draft.figure.full_start - 40), draft.figure.full_start)
+    if found is None:
+        return None
+    verb = re.match(
+        r"[^.,]{0,12}?(증액|감액|삭감|증가|감소|늘|줄)", text[draft.figure.full_end : draft.figure.full_end + 16]
+    )
+    said = verb.group(1) if verb else ""
+    word = {"늘": "증가", "줄": "감소", "삭감": "감액"}.get(said, said) or ("증가" if draft.direction > 0 else "감소")
+    return f"{found.group('base')} 대비 {word}"
 
 
 _ACCOUNT_WORDS: Final = re.compile(r"회계|예산|기금|총액|총규모|규모|세입|세출|사업비$")

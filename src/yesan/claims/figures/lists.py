@@ -51,6 +51,7 @@ _LEAD: Final = re.compile(
 _LEVEL_AFTER: Final = re.compile(r"\s?\)?\s?(?:으로|로|에서|보다|대비|에\s?비해|중|가운데|의\s?[0-9])")
 _EACH_BEFORE: Final = re.compile(r"(?:각각|각)\s?(?:약\s?)?$")
 _EACH_AFTER: Final = re.compile(r"\s?씩")
+_PAIRED: Final = re.compile(r"\s?(?:\([^()]{0,24}\))?\s?(?:,|와|과|및|그리고)\s?")
 #: The recipients listed before "에 각 …": "시는 도서관 건립, 공원 조성에 각 1억 원씩".
 _RECIPIENTS: Final = re.compile(
     r"(?:^|[은는]\s)(?P<names>(?:(?![은는]\s)[^.!?\n]){2,60}?)에게?\s?(?:(?:각각|각)\s?)?(?:약\s?)?$"
@@ -112,10 +113,14 @@ def split_coordinated(subject: str) -> list[str]:
 def distribute(text: str, drafts: list[Draft]) -> list[Draft]:
     """Drafts with an amount given to each of several subjects ("A와 B에 각 1억 원씩") repeated per subject."""
     result: list[Draft] = []
-    for draft in drafts:
+    for k, draft in enumerate(drafts):
         figure = draft.figure
         each = _EACH_BEFORE.search(text, max(0, figure.full_start - 6), figure.full_start) is not None
         spread = each or _EACH_AFTER.match(text, figure.full_end) is not None
+        later = drafts[k + 1] if k + 1 < len(drafts) else None
+        if each and later is not None and later.sentence == draft.sentence:
+            # "A 분야와 B 분야는 각각 78억원(28% 증가), 68억원": a paired list, one amount per subject in order
+            spread = _PAIRED.fullmatch(text, figure.full_end, later.figure.full_start) is None
         # an amount per person ("20만원씩", kind other) stays one figure: it is not a budget line
         if figure.column is None and draft.kind != "other" and draft.subject_text and spread:
             parts = split_coordinated(draft.subject_text)
