@@ -137,3 +137,21 @@ def test_each_before_one_amount_gives_it_to_every_subject() -> None:
 def test_a_change_with_no_program_is_named_by_its_base(change: int, base: str, verb: str) -> None:
     claims = extract(f"국회 심사 결과 {base} 대비 {_eok(change)}이 {verb}됐다.")
     assert [(c.kind, c.subject) for c in claims] == [("change", f"{base} 대비 {verb}")]
+
+
+@CASES
+@given(grant=st.integers(min_value=600_000, max_value=690_000), rise=st.integers(min_value=1_000, max_value=9_000))
+def test_a_ministry_spends_the_grant_a_government_receives(grant: int, rise: int) -> None:
+    text = (
+        f"2025년도 행안부 예산은 {format_won(720_000 * EOK)}이다. 지방교부세는 {format_won(grant * EOK)}으로, 올해 "
+        f"{format_won((grant - rise) * EOK)}보다 {format_won(rise * EOK)} 늘었다."
+    )
+    assert [c.kind for c in extract(text)] == ["total", "allocation", "prior", "change"]
+    assert [c.kind for c in extract(f"군은 지방교부세 {format_won(rise * EOK)}을 확보했다.")] == ["other"]
+
+
+def test_what_is_listed_with_a_ministrys_grant_is_spending_too() -> None:
+    text = (
+        "2025년도 행안부 예산은 72조원이다. 예산은 지방교부세 67조원, 사업비 4조6000억원, 기본경비 4000억원으로 짜였다."
+    )
+    assert [c.kind for c in extract(text)] == ["total", "allocation", "allocation", "allocation"]

@@ -32,6 +32,7 @@ from yesan.claims.figures.kind import (
 from yesan.claims.figures.links import (
     Draft,
     link_percentages,
+    ministry_grants,
     name_changes,
     propagate_totals,
     resolve_adjustments,
@@ -90,6 +91,7 @@ def extract_document(document: Document) -> list[Claim]:
     link_percentages(text, sentences, drafts)
     propagate_totals(drafts)
     sums_of_accounts(drafts)
+    ministry_grants(drafts)  # first: a ministry's 교부세 is spending, so what is listed with it is too
     revenue_siblings(text, drafts)
     supplementary_increments(drafts)
     share_subjects(drafts)

@@ -35,6 +35,7 @@ from yesan.money import PercentMatch, find_percents
 __all__ = [
     "Draft",
     "link_percentages",
+    "ministry_grants",
     "name_changes",
     "propagate_totals",
     "resolve_adjustments",
@@ -369,6 +370,27 @@ def revenue_siblings(text: str, drafts: list[Draft]) -> None:
                 draft.kind, draft.direction = "other", 0
                 revenue[k] = True
                 break
+
+
+#: A ministry's own budget ("2025년도 행안부 예산", "부처 예산"): the ministry pays out 교부세, it does not receive it.
+_MINISTRY_BUDGET: Final = re.compile(r"(?:행안부|행정안전부|[가-힣]{1,6}부|부처)\s?(?:내년도?\s?|소관\s?)?예산")
+_GRANT: Final = re.compile(r"교부세|교부금")
+
+
+def ministry_grants(drafts: list[Draft]) -> None:
+    """In an article on a ministry's budget, 지방교부세 is what the ministry spends: an allocation (or its
+    prior or change), not revenue as it is for the 지자체 that receive it."""
+    if not any(d.kind == "total" and _MINISTRY_BUDGET.search(d.subject_text or "") for d in drafts):
+        return
+    for draft in drafts:
+        if draft.kind != "other" or draft.figure.column is not None or not _GRANT.search(draft.subject_text or ""):
+            continue
+        if draft.direction:
+            draft.kind = "change"
+        elif draft.base == "prior":
+            draft.kind = "prior"
+        else:
+            draft.kind = "allocation"
 
 
 def propagate_totals(drafts: list[Draft]) -> None:
