@@ -12,6 +12,12 @@ list (``articles.jsonl``) next to the texts' folder, so that
 works like the Seoul dev corpus. It skips with a message when the texts are not on this machine (they are
 never part of the repository: see benchmarks/external/README.md). Any mismatch is an error naming the file
 and line, and nothing is written.
+
+``--relocate`` is for texts saved again from the store, whose cleanup differs from the labelled ones (so
+their sha256 and offsets differ): each label moves to the occurrence in the saved text that reads the same
+amount (same length ±3, ``yesan.money.parse`` with the label's scale), nearest to its old place shifted by
+the running difference; articles without a saved text and labels with no such occurrence are left out and
+counted.
 """
 
 from __future__ import annotations
@@ -133,6 +139,76 @@ def restore(
     return rows, unparsed
 
 
+def _reads(fragment: str, amount: int, scale: int) -> bool:
+    from yesan.errors import YesanError
+    from yesan.money import parse
+
+    for candidate in (fragment, "".join(fragment.split())):
+        try:
+            if abs(parse(candidate, scale=scale).won) == abs(amount):
+                return True
+        except YesanError:
+            continue
+    return False
+
+
+def _occurrences(text: str, body: int, length: int, amount: int, scale: int) -> list[tuple[int, int]]:
+    """(start, length) of every place in ``text[body:]`` where an amount of about ``length`` reads ``amount``."""
+    found: list[tuple[int, int]] = []
+    for size in sorted({n for n in range(length - 3, length + 4) if n > 0}, key=lambda n: abs(n - length)):
+        for pos in range(body, len(text) - size + 1):
+            first, before = text[pos], text[pos - 1] if pos else " "
+            if not (first.isdigit() or first in "△▲-") or before.isdigit() or before in ",.":
+                continue
+            if pos + size < len(text) and text[pos + size].isdigit():
+                continue
+            if all(pos != other for other, _ in found) and _reads(text[pos : pos + size], amount, scale):
+                found.append((pos, size))
+    return found
+
+
+def relocate(labels: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """The labels of one article moved onto ``text`` (see the module docstring); unplaceable ones dropped."""
+    from yesan.claims.article.text import read_document
+
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as fh:
+        fh.write(text)
+    try:
+        body = read_document(Path(fh.name)).offset or 0
+    finally:
+        Path(fh.name).unlink()
+    ordered = sorted(labels, key=lambda g: int(g["char_start"]))
+    places = [
+        _occurrences(
+            text, body, int(g["char_end"]) - int(g["char_start"]), int(g["amount_krw"]), int(g.get("scale") or 1)
+        )
+        for g in ordered
+    ]
+    shifts = sorted(p[0][0] - int(g["char_start"]) for g, p in zip(ordered, places, strict=True) if len(p) == 1)
+    delta = shifts[len(shifts) // 2] if shifts else 0
+    used: set[int] = set()
+    moved: list[dict[str, Any]] = []
+    for label, options in zip(ordered, places, strict=True):
+        options = [o for o in options if o[0] not in used]
+        if not options:
+            continue
+        start, size = min(options, key=lambda o: abs(o[0] - (int(label["char_start"]) + delta)))
+        delta = start - int(label["char_start"])
+        used.add(start)
+        before = int(label["char_start"]) - int(label["sentence_start"])
+        after = int(label["sentence_end"]) - int(label["char_end"])
+        moved.append(
+            {
+                **label,
+                "char_start": start,
+                "char_end": start + size,
+                "sentence_start": max(0, start - before),
+                "sentence_end": min(len(text), start + size + after),
+            }
+        )
+    return moved
+
+
 def write_all(files: dict[Path, list[dict[str, Any]]]) -> None:
     """Write every file to a temporary name first, then rename them all: no half-written set."""
     temporary: dict[Path, Path] = {}
@@ -150,6 +226,28 @@ def write_all(files: dict[Path, list[dict[str, Any]]]) -> None:
             tmp.unlink(missing_ok=True)
 
 
+def _relocated(
+    texts_dir: Path, sources: list[dict[str, Any]], gold: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, str], list[dict[str, Any]], str]:
+    """The sources with a saved text, their texts, the labels moved onto them, and a one-line report."""
+    kept: list[dict[str, Any]] = []
+    texts: dict[str, str] = {}
+    moved: list[dict[str, Any]] = []
+    for source in sources:
+        path = texts_dir / f"{source['article']}.txt"
+        if not path.is_file():
+            continue
+        text = path.read_bytes().decode("utf-8")
+        kept.append(source)
+        texts[str(source["article"])] = text
+        moved.extend(relocate([g for g in gold if g["article"] == source["article"]], text))
+    report = (
+        f"relocated {len(moved)} of {len(gold)} labels onto {len(kept)} of {len(sources)} saved texts "
+        f"({len(sources) - len(kept)} articles have no saved text)"
+    )
+    return kept, texts, moved, report
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     default_texts = Path(os.environ.get("YESAN_EVAL_DIR") or DEFAULT_TEXTS)
@@ -157,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", type=Path, default=HERE / "sources.jsonl")
     parser.add_argument("--gold", type=Path, default=HERE / "gold.jsonl")
     parser.add_argument("--out", type=Path, default=None, help="folder for gold.jsonl (default: next to the texts)")
+    parser.add_argument(
+        "--relocate", action="store_true", help="texts saved again (other cleanup): move each label onto its figure"
+    )
     args = parser.parse_args(argv)
     texts_dir: Path = args.texts
     if not texts_dir.is_dir():
@@ -165,8 +266,13 @@ def main(argv: list[str] | None = None) -> int:
     out_dir: Path = args.out or texts_dir.parent
     try:
         sources = read_jsonl(args.sources)
-        texts = load_texts(texts_dir, sources, args.sources)
-        rows, unparsed = restore(read_jsonl(args.gold), texts, args.gold)
+        gold = read_jsonl(args.gold)
+        if args.relocate:
+            sources, texts, gold, report = _relocated(texts_dir, sources, gold)
+            print(report)
+        else:
+            texts = load_texts(texts_dir, sources, args.sources)
+        rows, unparsed = restore(gold, texts, args.gold)
         out_dir.mkdir(parents=True, exist_ok=True)
         articles = [{k: v for k, v in source.items() if k != "sha256"} for source in sources]
         write_all({out_dir / "gold.jsonl": rows, out_dir / "articles.jsonl": articles})

@@ -111,3 +111,29 @@ def test_the_committed_set_carries_offsets_and_labels_but_no_article_text() -> N
         assert row["kind"] in {"total", "allocation", "change", "prior", "other"}
         assert row["verdict"] in {"일치", "불일치", "확인 불가"}
         assert row["verdict"] != "일치" or row["evidence"], "an 일치 must name the bundled row it rests on"
+
+
+def test_relocate_moves_each_label_onto_a_text_saved_again_with_other_cleanup(tmp_path: Path) -> None:
+    # saved again: one more header line and a byline the labelled text did not keep
+    saved = TEXT.replace("# title: 예시\n", "# title: 예시\n# stored: excerpt\n홍길동 기자\n")
+    texts, sources, gold = _setup(tmp_path, text=saved)
+    assert _run(texts, "--sources", sources, "--gold", gold).returncode == 1  # the sha256 differs
+    result = _run(texts, "--sources", sources, "--gold", gold, "--relocate")
+    assert result.returncode == 0, result.stderr
+    assert "relocated 2 of 2 labels onto 1 of 1 saved texts" in result.stdout
+    rows = [json.loads(line) for line in (texts.parent / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["figure_text"], saved[r["char_start"] : r["char_end"]]) for r in rows] == [
+        ("5억 원", "5억 원"),
+        ("3천억원", "3천억원"),
+    ]
+
+
+def test_relocate_leaves_out_articles_without_a_saved_text(tmp_path: Path) -> None:
+    texts, sources, gold = _setup(tmp_path)
+    with sources.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"article": "02", "url": "https://example.invalid/other", "sha256": "0" * 64}) + "\n")
+    result = _run(texts, "--sources", sources, "--gold", gold, "--relocate")
+    assert result.returncode == 0, result.stderr
+    assert "(1 articles have no saved text)" in result.stdout
+    articles = [json.loads(line) for line in (texts.parent / "articles.jsonl").read_text().splitlines()]
+    assert [a["article"] for a in articles] == ["01"]

@@ -180,12 +180,29 @@ def _small_part(c: Coef, last: int, unit: int, digit: int, den: int) -> None:
     c.small = True
 
 
+def _gap_end(s: str, i: int, n: int) -> int:
+    """The end of a gap of at most two spaces or one line break at ``i`` inside an amount."""
+    j = i
+    while j < n and j - i < 2 and s[j] in " \n" and (s[j] == " " or "\n" not in s[i:j]):
+        j += 1
+    return j
+
+
 def scan_coef(s: str, i: int, n: int) -> Coef | None:
     """The coefficient starting at ``i``, or None when none starts there."""
     c = Coef(i)
     last = 10_000
     while i < n:
         ch = s[i]
+        if ch in " \n" and last < 10_000:
+            # "6천 1백만": a space (or a line break) between digit words of one number
+            j = _gap_end(s, i, n)
+            digit_next = j + 1 < n and (s[j] in "123456789" or s[j] in KDIGITS)
+            unit_next = j + 1 < n and s[_gap_end(s, j + 1, n) if s[j + 1] in " \n" else j + 1 :][:1] in BIG
+            if digit_next and (SMALL.get(s[j + 1], 10_000) < last or (last > 1 and unit_next)):
+                i = j
+                continue
+            break
         if c.decimal and (ch in KDIGITS or ch in SMALL or "0" <= ch <= "9"):
             if suffix_qualifier_at(s, i) is not None:
                 break
@@ -332,6 +349,10 @@ def scan_body(s: str, i: int, strict: bool) -> Body | None:
             else:
                 raise _no_number(s, j)
         k = c.end
+        if k < n and s[k] in " \n" and c.small:
+            gap = _gap_end(s, k, n)
+            if gap < n and s[gap] in BIG:
+                k = gap  # "2천3백\n만원": the unit of digit words on the next line
         yeo_inside = k + 1 < n and k > j and s[k] == "여" and s[k + 1] in BIG
         if yeo_inside:
             k += 1

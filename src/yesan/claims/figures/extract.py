@@ -27,14 +27,18 @@ from yesan.claims.figures.kind import (
     is_whole_budget,
     not_budget_subject,
     past_reference,
+    sized_budget,
 )
 from yesan.claims.figures.links import (
     Draft,
     link_percentages,
+    ministry_grants,
     name_changes,
     propagate_totals,
     resolve_adjustments,
+    revenue_siblings,
     share_subjects,
+    sums_of_accounts,
     supplementary_increments,
 )
 from yesan.claims.figures.lists import distribute, governed_changes
@@ -86,9 +90,12 @@ def extract_document(document: Document) -> list[Claim]:
     resolve_adjustments(drafts)
     link_percentages(text, sentences, drafts)
     propagate_totals(drafts)
+    sums_of_accounts(drafts)
+    ministry_grants(drafts)  # first: a ministry's 교부세 is spending, so what is listed with it is too
+    revenue_siblings(text, drafts)
     supplementary_increments(drafts)
     share_subjects(drafts)
-    name_changes(drafts)
+    name_changes(drafts, text)
     drafts = distribute(text, drafts)
     claims: list[Claim] = []
     previous: dict[int, int] = {}
@@ -128,8 +135,8 @@ def _table_draft(figure: Figure, index: int) -> Draft:
     assert column is not None
     if column.kind == "change":
         kind, direction = "change", (-1 if figure.won < 0 else 1)
-    elif column.kind == "prior":
-        kind, direction = "prior", 0
+    elif column.kind in ("prior", "other"):
+        kind, direction = column.kind, 0  # "other": a 산출기초 unit price
     else:
         kind, direction = ("total" if column.row_total else "allocation"), 0
     draft = Draft(figure, index, kind, direction)
@@ -173,6 +180,9 @@ def _prose_draft(
             kind = "total"
         else:
             kind = "allocation"
+    sized = sized_budget(text, start, figure) if kind == "allocation" else None
+    if sized is not None:
+        kind = "total"
     draft = Draft(figure, index, kind, direction or 0, subject, base=base)
     if subject is not None:
         draft.subject_text = subject.text(view.text)
@@ -181,6 +191,8 @@ def _prose_draft(
             when = _time_before(view, first)
             if when and not draft.subject_text.startswith(when):
                 draft.subject_text = f"{when} {draft.subject_text}"  # "지난해 2조원에 비해" → "지난해 공원 부문"
+    if sized:
+        draft.subject_text = sized  # "2026년도 제1회 추가경정예산안을 … 규모로 편성": the budget it sizes
     return draft
 
 

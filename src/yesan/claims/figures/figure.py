@@ -13,7 +13,7 @@ class Column:
     """What a table column holds, read from its header (for figures found in tables)."""
 
     header: str
-    kind: str  # "current" | "prior" | "change"
+    kind: str  # "current" | "prior" | "change" | "other" (a 산출기초 unit price)
     year: int | None = None
     stage: str | None = None
     row_label: str | None = None

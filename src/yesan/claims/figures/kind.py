@@ -35,7 +35,15 @@ from yesan.claims.article.morph import (
 from yesan.claims.figures.figure import Figure
 from yesan.claims.figures.phrases import Phrase
 
-__all__ = ["base_kind", "change_direction", "is_other", "is_whole_budget", "not_budget_subject", "past_reference"]
+__all__ = [
+    "base_kind",
+    "change_direction",
+    "is_other",
+    "is_whole_budget",
+    "not_budget_subject",
+    "past_reference",
+    "sized_budget",
+]
 
 #: ▲ and ▼ are arrows only when no item name follows: "▲연풍면 도시재생사업 72억 원 ▲교육발전특구 …" is a list.
 _ARROW_END: Final = r"(?!\s?[가-힣A-Za-z'‘\"“(\[])"
@@ -55,7 +63,8 @@ _CHANGE_AFTER: Final = re.compile(
     rf"\s?(?:(?P<up>{INCREASE})|(?P<down>{DECREASE})|(?P<adjust>조정))"
 )
 _CHANGE_BEFORE: Final = re.compile(
-    r"(?P<word>증가분|증액분|감액분|감소분|증감액|증감|순증|순감|삭감액|감액 규모|증액 규모)"
+    r"(?P<word>증가분|증액분|감액분|감소분|증감액|증감|순증|순감|삭감액|감액 규모|증액 규모"
+    r"|(?<![가-힣])(?:증액|감액|삭감)(?=은|는|:))"  # "증액은 4조2900억원이다": the change as a topic
     r"\s?(?:은|는|이|가|:|：)?\s?(?:총|약)?\s?$"
 )
 _BASE_AFTER: Final = re.compile(r"\s?\)?\s?(?:보다|대비|에\s?비해|에\s?비하|에서|과\s?비교|와\s?비교|에\s?견줘|比)")
@@ -83,6 +92,33 @@ OTHER_WORDS: Final = words(
     "연봉 월급 시급 임금 최저임금 집값 매매가 전셋값 시세 공시가격 보증금 월세 전세금 손실 피해액 "
     "매출 매출액 시가총액 수익 잉여금 세계잉여금 순세계잉여금 이월액 이월금 불용액 집행잔액 보조금반납 부담액"
 )
+
+
+#: "… 9460억원 규모로 편성", "40조 규모 2026년 경기도 예산안": the amount is the size of a whole budget.
+_SIZE_AFTER: Final = re.compile(
+    r"\s?(?:의\s?)?규모(?:로|의|인)?\s?(?:(?P<verb>편성|제출|확정|의결|짜|마련|책정)"
+    r"|(?P<noun>(?:[0-9]{2,4}년도?\s?)?(?:[가-힣]{1,6}(?:도|시|군|구|청)\s?)?(?:제\s?[0-9]회\s?)?"
+    r"(?:추가\s?경정|추경|본|당초|내년도?|새해)?\s?예산안?))"
+)
+#: The budget a sentence sizes, as its object: "의성군은 2026년도 제1회 추가경정예산안을 … 규모로 편성".
+_BUDGET_OBJECT: Final = re.compile(
+    r"(?P<object>(?:[0-9]{2,4}년도?\s?)?(?:제\s?[0-9]회\s?)?(?:추가\s?경정|추경|본|당초)?\s?예산안?)(?:을|를)\s"
+)
+
+
+def sized_budget(text: str, clause_start: int, figure: Figure) -> str | None:
+    """The whole budget an amount gives the size of, or None.
+
+    "… 추가경정예산안을 … 9460억원 규모로 편성해": the budget the sentence sizes ("2026년도 제1회
+    추가경정예산안"); "40조 규모 2026년 경기도 예산안": the budget named right after (returned as "").
+    """
+    size = _SIZE_AFTER.match(text, figure.full_end)
+    if size is None:
+        return None
+    if size.group("noun"):
+        return ""
+    objects = list(_BUDGET_OBJECT.finditer(text, clause_start, figure.full_start))
+    return objects[-1].group("object").strip() if objects else None
 
 
 def change_direction(text: str, figure: Figure, *, after_percent: bool) -> int | None:

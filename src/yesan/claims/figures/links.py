@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,10 +35,13 @@ from yesan.money import PercentMatch, find_percents
 __all__ = [
     "Draft",
     "link_percentages",
+    "ministry_grants",
     "name_changes",
     "propagate_totals",
     "resolve_adjustments",
+    "revenue_siblings",
     "share_subjects",
+    "sums_of_accounts",
     "supplementary_increments",
 ]
 
@@ -227,14 +231,65 @@ def resolve_adjustments(drafts: list[Draft]) -> None:
                     break
 
 
-def name_changes(drafts: list[Draft]) -> None:
-    """ "'약자와의 동행' 사업 증가분": a change is named after what changed."""
+#: The base a whole budget's change is measured from, written right before it: "정부안 대비 1655억원",
+#: "본예산 5600억 원보다 1464억 원", "기정예산보다 6,782억 원", "제1회 추경예산 대비 820억 원".
+_BASE_BEFORE: Final = re.compile(
+    r"(?<![가-힣0-9])(?P<base>(?:(?:올해|지난해|전년도?|당초|금년|기존)\s)?[가-힣]+)\s?(?:[0-9][0-9,.]*\s?[조억만천]\s?[0-9,조억만천\s]*원?\s?)?"
+    r"(?:\([^()]{0,20}\)\s?)?(?:대비|보다|에\s?비해)(?:로는|로|는)?\s?(?:총\s?|약\s?)?$"
+)
+_GOVERNMENT_NAME: Final = re.compile(r"(?:[가-힣]+(?:시|군|구|도|청|부|처))$")
+
+
+def name_changes(drafts: list[Draft], text: str = "") -> None:
+    """ "'약자와의 동행' 사업 증가분": a change is named after what changed.
+
+    An item of a revision list ("A 7억원, B 18억원 등을 삭감했다": several changes of one sentence, each with
+    its own subject) is named by its program alone, as the list names it; an account's or a whole budget's
+    change keeps the word ("일반회계 증가분").
+    """
+    listed: dict[int, set[str]] = {}
+    for draft in drafts:
+        if draft.kind == "change" and draft.subject_text and draft.figure.column is None:
+            listed.setdefault(draft.sentence, set()).add(draft.subject_text)
     for draft in drafts:
         if draft.kind == "change" and draft.subject_text and draft.figure.column is None:
             if re.search(r"(?:증가|증액|감액|감소|증감|삭감)분?$", draft.subject_text):
                 continue
+            if len(listed[draft.sentence]) >= 2 and not _names_an_account(draft.subject_text):
+                continue
             word = "증가분" if draft.direction > 0 else "감소분" if draft.direction < 0 else "증감분"
             draft.subject_text = f"{draft.subject_text} {word}"
+    for draft in drafts:
+        if draft.kind == "change" and draft.figure.column is None and text:
+            based = _measured_from(text, draft)
+            if based is not None:
+                draft.subject_text = based
+
+
+def _measured_from(text: str, draft: Draft) -> str | None:
+    """ "정부안 대비 감액": a whole budget's change named by the base it is measured from (None if not)."""
+    subject = (draft.subject_text or "").removesuffix("증가분").removesuffix("감소분").strip()
+    # only where nothing better names it: no subject, or the government alone ("경북 의성군")
+    if subject and _GOVERNMENT_NAME.search(subject.split()[-1]) is None:
+        return None
+    line_start = text.rfind("\n", 0, draft.figure.full_start) + 1
+    found = _BASE_BEFORE.search(text, max(line_start, draft.figure.full_start - 40), draft.figure.full_start)
+    if found is None:
+        return None
+    verb = re.match(
+        r"[^.,]{0,12}?(증액|감액|삭감|증가|감소|늘|줄)", text[draft.figure.full_end : draft.figure.full_end + 16]
+    )
+    said = verb.group(1) if verb else ""
+    word = {"늘": "증가", "줄": "감소", "삭감": "감액"}.get(said, said) or ("증가" if draft.direction > 0 else "감소")
+    return f"{found.group('base')} 대비 {word}"
+
+
+_ACCOUNT_WORDS: Final = re.compile(r"회계|예산|기금|총액|총규모|규모|세입|세출|사업비$")
+
+
+def _names_an_account(subject: str) -> bool:
+    """ "일반회계", "특별회계", "내년도 예산안", "사업비": an account or a whole budget, not one program."""
+    return _ACCOUNT_WORDS.search(subject.replace(" ", "")) is not None
 
 
 def _rounds_to(total: int, figure: Figure) -> bool:
@@ -265,6 +320,77 @@ def supplementary_increments(drafts: list[Draft]) -> None:
         larger = any(total > 5 * abs(draft.figure.won) for total in totals)
         if draft.kind in ("total", "allocation") and _supplementary(draft) and larger:
             draft.kind, draft.direction = "change", 1
+
+
+_ACCOUNT: Final = re.compile(r"(?:일반|특별|교육비\s?특별)\s?회계|기금$")
+
+
+def sums_of_accounts(drafts: list[Draft]) -> None:
+    """An amount that is the sum of two or three accounts' totals of the article is the whole budget:
+    "10조7044억원(일반회계 9조5956억원·특별회계 1조1088억원)", "일반회계 …, 특별회계 … 등 총 2조4553억원"."""
+    accounts = [
+        abs(d.figure.won) for d in drafts if d.kind == "total" and d.subject_text and _ACCOUNT.search(d.subject_text)
+    ]
+    if len(accounts) < 2:
+        return
+    sums = {a + b for a, b in itertools.combinations(accounts, 2)}
+    sums |= {a + b + c for a, b, c in itertools.combinations(accounts, 3)}
+    for draft in drafts:
+        if draft.kind == "allocation" and draft.figure.column is None and abs(draft.figure.won) in sums:
+            draft.kind = "total"
+
+
+#: A predicate that ends a list of revenue sources ("… 448억원을 확보했고, 복지관 건립에 …"); the copula
+#: ("…원이며, …") does not.
+_VERB_BREAK: Final = re.compile(r"(?:했|됐|였|한|된|해|돼|하|되)(?:고|며|다|으며|서)?[\s,.]|[가-힣]다[.\s]")
+
+
+#: The name of revenue (as opposed to a price or a debt's interest, the other kinds of ``other``).
+_REVENUE_NAME: Final = re.compile(
+    r"교부세|교부금|세외\s?수입|지방세|지방채|세수|잉여금|보조금|양여금|자체\s?수입|이전\s?수입"
+)
+
+
+def revenue_siblings(text: str, drafts: list[Draft]) -> None:
+    """Amounts listed with revenue are revenue: "지방교부세 448억원, 조정교부금 110억원, 국·도비 보조금 138억원
+    등 가용재원" — each amount after a revenue amount of its sentence, with no predicate between, is ``other``.
+    """
+    revenue = [d.kind == "other" and _REVENUE_NAME.search(d.subject_text or "") is not None for d in drafts]
+    for k in range(1, len(drafts)):
+        draft = drafts[k]
+        if draft.kind not in ("allocation", "change") or draft.figure.column is not None:
+            continue
+        for j in range(k - 1, -1, -1):
+            before = drafts[j]
+            if before.sentence != draft.sentence or _VERB_BREAK.search(
+                text, before.figure.full_end, draft.figure.full_start
+            ):
+                break
+            if revenue[j]:
+                draft.kind, draft.direction = "other", 0
+                revenue[k] = True
+                break
+
+
+#: A ministry's own budget ("2025년도 행안부 예산", "부처 예산"): the ministry pays out 교부세, it does not receive it.
+_MINISTRY_BUDGET: Final = re.compile(r"(?:행안부|행정안전부|[가-힣]{1,6}부|부처)\s?(?:내년도?\s?|소관\s?)?예산")
+_GRANT: Final = re.compile(r"교부세|교부금")
+
+
+def ministry_grants(drafts: list[Draft]) -> None:
+    """In an article on a ministry's budget, 지방교부세 is what the ministry spends: an allocation (or its
+    prior or change), not revenue as it is for the 지자체 that receive it."""
+    if not any(d.kind == "total" and _MINISTRY_BUDGET.search(d.subject_text or "") for d in drafts):
+        return
+    for draft in drafts:
+        if draft.kind != "other" or draft.figure.column is not None or not _GRANT.search(draft.subject_text or ""):
+            continue
+        if draft.direction:
+            draft.kind = "change"
+        elif draft.base == "prior":
+            draft.kind = "prior"
+        else:
+            draft.kind = "allocation"
 
 
 def propagate_totals(drafts: list[Draft]) -> None:

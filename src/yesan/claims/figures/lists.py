@@ -42,14 +42,16 @@ _CLAUSE_END: Final = (
 )
 _SCAN: Final = re.compile(rf"(?P<up>{_UP})|(?P<down>{_DOWN})|(?P<end>{_CLAUSE_END})")
 #: A topic naming the change: "주요 삭감 내용은", "감액한 주요 예산은", "반면 감액된 사업들은", "증액 사업:".
+#: The change word opens its word: in "인구감소지역은" 감소 is inside a name, not a lead.
 _LEAD: Final = re.compile(
-    rf"(?:(?P<up>{_NOUN_UP}|늘린|늘어난)|(?P<down>{_NOUN_DOWN}|줄인|줄어든|깎인))"
+    rf"(?<![가-힣])(?:(?P<up>{_NOUN_UP}|늘린|늘어난)|(?P<down>{_NOUN_DOWN}|줄인|줄어든|깎인))"
     r"[가-힣]{0,2}\s?(?:[가-힣]{1,6}\s?){0,3}?(?:들)?(?:은|는|으로는|로는|:|：)\s"
 )
 #: A level in its own clause ("6448억 원으로 1323억 원 증액"), the base of a comparison, or a share.
 _LEVEL_AFTER: Final = re.compile(r"\s?\)?\s?(?:으로|로|에서|보다|대비|에\s?비해|중|가운데|의\s?[0-9])")
 _EACH_BEFORE: Final = re.compile(r"(?:각각|각)\s?(?:약\s?)?$")
 _EACH_AFTER: Final = re.compile(r"\s?씩")
+_PAIRED: Final = re.compile(r"\s?(?:\([^()]{0,24}\))?\s?(?:,|와|과|및|그리고)\s?")
 #: The recipients listed before "에 각 …": "시는 도서관 건립, 공원 조성에 각 1억 원씩".
 _RECIPIENTS: Final = re.compile(
     r"(?:^|[은는]\s)(?P<names>(?:(?![은는]\s)[^.!?\n]){2,60}?)에게?\s?(?:(?:각각|각)\s?)?(?:약\s?)?$"
@@ -57,10 +59,20 @@ _RECIPIENTS: Final = re.compile(
 _COORDINATOR: Final = re.compile(r"(?<=[가-힣A-Za-z0-9)'’”])(?:와|과)\s|\s?,\s?|\s및\s|\s?[·ㆍ]\s?")
 
 
+#: A percentage between an amount and the verb: "노인(27조원)과 … 예산도 각각 7.0%, 4.1% 증가했다".
+_PERCENT: Final = re.compile(r"(?<![(0-9.])[0-9]+(?:\.[0-9]+)?\s?%(?!\s?\))")
+
+
 def governing_direction(text: str, start: int, end: int) -> int | None:
-    """+1 / -1 when the first predicate in ``text[start:end]`` is an increase / a cut, before the clause ends."""
+    """+1 / -1 when the first predicate in ``text[start:end]`` is an increase / a cut, before the clause ends.
+
+    When a percentage stands between the amount and that verb, the verb measures the change in percent
+    and the amount is a level: None.
+    """
     match = _SCAN.search(text, start, end)
     if match is None or match.group("end"):
+        return None
+    if _PERCENT.search(text, start, match.start()):
         return None
     return 1 if match.group("up") else -1
 
@@ -101,10 +113,14 @@ def split_coordinated(subject: str) -> list[str]:
 def distribute(text: str, drafts: list[Draft]) -> list[Draft]:
     """Drafts with an amount given to each of several subjects ("A와 B에 각 1억 원씩") repeated per subject."""
     result: list[Draft] = []
-    for draft in drafts:
+    for k, draft in enumerate(drafts):
         figure = draft.figure
         each = _EACH_BEFORE.search(text, max(0, figure.full_start - 6), figure.full_start) is not None
         spread = each or _EACH_AFTER.match(text, figure.full_end) is not None
+        later = drafts[k + 1] if k + 1 < len(drafts) else None
+        if each and later is not None and later.sentence == draft.sentence:
+            # "A 분야와 B 분야는 각각 78억원(28% 증가), 68억원": a paired list, one amount per subject in order
+            spread = _PAIRED.fullmatch(text, figure.full_end, later.figure.full_start) is None
         # an amount per person ("20만원씩", kind other) stays one figure: it is not a budget line
         if figure.column is None and draft.kind != "other" and draft.subject_text and spread:
             parts = split_coordinated(draft.subject_text)

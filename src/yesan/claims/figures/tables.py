@@ -13,8 +13,21 @@ book's 산출기초 lines (``… = 12,500``, ``= △3,000``) give the line's amo
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Final
 
+from yesan.claims.figures.book import (
+    SECTION,
+    BookContext,
+    basis_figures,
+    basis_parts,
+    box_cells,
+    is_box_row,
+    merge_header,
+    rows,
+    section_label,
+)
+from yesan.claims.figures.book_lines import cell_per_line_figures
 from yesan.claims.figures.figure import Column, Figure
 from yesan.claims.figures.timeline import stage_in
 from yesan.errors import MoneyError
@@ -25,7 +38,8 @@ __all__ = ["table_figures"]
 _NUMERIC: Final = re.compile(r"[△▽+\-]?\s?\(?[0-9][0-9,]*(?:\.[0-9]+)?\)?%?|[-–—]")
 _SPLIT: Final = re.compile(r"\t|\s*[|│┃║]\s*| {2,}")
 _BARS: Final = frozenset("|│┃║")
-_YEAR: Final = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])")
+#: A year; not a budget book's code for a 장/관/항 ("(장 2000)사회개발").
+_YEAR: Final = re.compile(r"(?<![0-9])(?<!장 )(?<!관 )(?<!항 )(20[0-9]{2})(?![0-9])")
 _TOTAL_LABEL: Final = re.compile(
     r"^(?:합\s*계|총\s*계|계|총\s*액|예산\s*총계|세출\s*총계|세입\s*총계|총\s*예산|전\s*체)$"
 )
@@ -37,12 +51,14 @@ _PRIOR_HEAD: Final = re.compile(r"기\s*정|당\s*초|전\s*년|작\s*년|지난
 _BARE_UNIT: Final = re.compile(r"^[ \t]*[(\[<][ \t]*[천백만억조]*[ \t]?원[ \t]*[)\]>][ \t]*$", re.MULTILINE)
 _RULE_LINE: Final = re.compile(
     r"[\s|:\-–—=+]*[-–—=]{3,}[\s|:\-–—=+]*"
-    r"|[\s─━│┃║═┌┐└┘├┤┬┴┼┏┓┗┛┣┫┳┻╋╔╗╚╝╠╣╦╩╬]*[─━═][\s─━│┃║═┌┐└┘├┤┬┴┼┏┓┗┛┣┫┳┻╋╔╗╚╝╠╣╦╩╬]*"
+    r"|[\s\u2500-\u257f]*[─━═][\s\u2500-\u257f]*"
 )
 #: A 산출기초 (calculation basis) line of a budget book: "냉방비 : 50,000원 × 250개소 = 12,500", "= △3,000";
 #: the result after "=" is in the book's unit (천원), a unit price written with 원 is in won.
 _BASIS_LINE: Final = re.compile(r"^(?P<label>[^=\n]*?)=\s*(?P<number>[△▽\-]?\s?[0-9][0-9,]*)\s*$")
-_LABEL_BULLET: Final = re.compile(r"^[\s○●◦•·▪■□◆◇▶▷\-*]+|^\(?[0-9]{1,2}[.)]\s*")
+_LABEL_BULLET: Final = re.compile(r"^[\s○●◦•·▪■□◆◇▶▷ㅇ\-*]+|^\(?[0-9]{1,2}[.)]\s*")
+#: The column of a book's row names ("과 목", "구분", "세부사업"): numbers there are codes, not money.
+_LABEL_HEAD: Final = re.compile(r"^(?:과목|구분|세부사업|사업명|항목)$")
 
 
 def _cells(line: str) -> list[tuple[int, str]]:
@@ -78,6 +94,8 @@ def _column(header: str, budget_year: int | None) -> tuple[str, int | None, str 
     years = [int(y) for y in _YEAR.findall(header)]
     year = years[-1] if years else None
     stage = stage_in(header)
+    if _LABEL_HEAD.match(header.replace(" ", "")):
+        return "label", year, stage
     if _PCT_HEAD.search(header):
         return "percent", year, stage
     if _CHANGE_HEAD.search(header):
@@ -102,27 +120,42 @@ def table_figures(text: str, taken: list[tuple[int, int]], budget_year: int | No
     taken_starts = {start for start, _ in taken}
     figures: list[Figure] = []
     header: list[tuple[int, str]] | None = None
+    box_header: list[list[tuple[int, str]]] = []
+    in_box_header = False
     scale: int | None = None
     last_label = ""
-    line_start = 0
-    for line in text.split("\n"):
-        offset_of_line = line_start
-        line_start += len(line) + 1
+    basis_label = ""
+    section: str | None = None
+    for offset_of_line, line in rows(text):
         unit = parse_unit(line) if "단위" in line or _BARE_UNIT.fullmatch(line) else None
         if unit is not None:
             scale = unit
+        found = SECTION.search(line)
+        if found is not None:
+            section = found.group("name")
         if _RULE_LINE.fullmatch(line):
-            continue  # "---|---|---": a markdown rule
+            continue  # "---|---|---": a markdown rule; "┣━━┿━━┫": a box rule
+        if is_box_row(line) and scale is not None:
+            cells = box_cells(line)
+            named = [cell for _, cell in cells if cell]
+            if not any(_is_number(cell) for cell in named) and "=" not in line and len(named) >= 2:
+                box_header = [*box_header, cells] if in_box_header else [cells]
+                in_box_header = True
+                header = merge_header(box_header)
+                continue
+            in_box_header = False
+            context = BookContext(scale, budget_year, section, taken_starts)
+            row, basis_label = _box_row(cells, header, offset_of_line, context, basis_label)
+            figures.extend(row)
+            continue
         cells = _cells(line)
+        basis = basis_parts(line, revision=False, scale=scale or 1) if "=" in line else None
+        if basis is not None and scale is not None:
+            figures.extend(basis_figures(basis, offset_of_line, BookContext(scale, budget_year, None, taken_starts)))
+            continue
         is_data = any(_is_number(cell) for _, cell in cells[1:]) and not _is_year_row(cells)
         if not is_data:
             in_table = "\t" in line or any(bar in line for bar in _BARS)
-            basis = _BASIS_LINE.match(line)
-            if basis is not None and scale is not None:
-                figure = _basis_figure(basis, offset_of_line, scale, budget_year, taken_starts)
-                if figure is not None:
-                    figures.append(figure)
-                continue
             if len(cells) >= 2:
                 header = cells
             elif line.strip() and unit is None and not in_table and not _LABEL_BULLET.match(line):
@@ -134,54 +167,86 @@ def table_figures(text: str, taken: list[tuple[int, int]], budget_year: int | No
         label = label or last_label
         last_label = label
         columns = _columns_for(header, cells, budget_year)
-        row_pct = _row_percent(cells, columns)
-        for (offset, cell), column in zip(cells, columns, strict=True):
-            if column is None or column[0] == "percent" or not _is_number(cell) or cell.endswith("%"):
-                continue
-            start = offset_of_line + offset
-            if start in taken_starts:
-                continue
-            try:
-                won = parse_cell(cell, scale)
-            except MoneyError:
-                continue
-            if won is None:
-                continue
-            kind, year, stage, head = column
-            if year is None and (kind in ("current", "change") or _SAME_YEAR_PRIOR.search(head)):
-                year = budget_year  # 기정액/당초: this year's budget before the revision
-            meta = Column(
-                header=head,
-                kind=kind,
-                year=year,
-                stage=stage,
-                row_label=label or None,
-                row_total=bool(label) and _TOTAL_LABEL.match(label.replace(" ", "")) is not None,
-                change_pct=row_pct if kind in ("change", "current") else None,
-            )
-            figures.append(Figure(start, start + len(cell), start, start + len(cell), won, None, scale, False, meta))
+        context = BookContext(scale, budget_year, None, taken_starts)
+        figures.extend(_row_figures(cells, columns, label, offset_of_line, context))
+    figures.extend(cell_per_line_figures(text, {f.start for f in figures} | taken_starts, budget_year))
+    return sorted(figures, key=lambda f: f.start)
+
+
+def _row_figures(
+    cells: list[tuple[int, str]],
+    columns: list[tuple[str, int | None, str | None, str] | None],
+    label: str,
+    offset_of_line: int,
+    context: BookContext,
+) -> list[Figure]:
+    figures: list[Figure] = []
+    row_pct = _row_percent(cells, columns)
+    for (offset, cell), column in zip(cells, columns, strict=True):
+        if column is None or column[0] in ("percent", "label") or not _is_number(cell) or cell.endswith("%"):
+            continue
+        start = offset_of_line + offset
+        if start in context.taken:
+            continue
+        try:
+            won = parse_cell(cell, context.scale)
+        except MoneyError:
+            continue
+        if won is None:
+            continue
+        kind, year, stage, head = column
+        if year is None and (kind in ("current", "change") or _SAME_YEAR_PRIOR.search(head)):
+            year = context.budget_year  # 기정액/당초: this year's budget before the revision
+        meta = Column(
+            header=head,
+            kind=kind,
+            year=year,
+            stage=stage,
+            row_label=section_label(label, context.section),
+            row_total=bool(label) and _TOTAL_LABEL.match(label.replace(" ", "")) is not None,
+            change_pct=row_pct if kind in ("change", "current") else None,
+        )
+        end = start + len(cell)
+        figures.append(Figure(start, end, start, end, won, None, context.scale, False, meta))
     return figures
 
 
-def _basis_figure(
-    basis: re.Match[str], line_start: int, scale: int, budget_year: int | None, taken: set[int]
-) -> Figure | None:
-    """The result of a 산출기초 line: the line's amount (a △ result is a cut), named by what precedes ``:``."""
-    number = basis.group("number")
-    start = line_start + basis.start("number")
-    if start in taken:
-        return None
-    try:
-        won = parse_cell(number.replace(" ", ""), scale)
-    except MoneyError:
-        return None
-    if won is None:
-        return None
-    label = _LABEL_BULLET.sub("", basis.group("label").split(":")[0].split("：")[0]).strip() or None
-    kind = "change" if won < 0 else "current"
-    meta = Column(header="산출기초", kind=kind, year=budget_year, stage=None, row_label=label, row_total=False)
-    end = start + len(number)
-    return Figure(start, end, start, end, won, None, scale, False, meta)
+def _box_row(
+    cells: list[tuple[int, str]],
+    header: list[tuple[int, str]] | None,
+    offset_of_line: int,
+    context: BookContext,
+    basis_label: str,
+) -> tuple[list[Figure], str]:
+    """The figures of one row of a box-drawn book, and the label a following 산출기초 line continues."""
+    heads = [text for _, text in header] if header is not None else []
+    kinds = [(*_column(re.sub(r"[\s△▽]", "", h), context.budget_year), h) for h in heads]
+    revision = {k[0] for k in kinds} >= {"prior", "change"}
+    columns: list[tuple[str, int | None, str | None, str] | None] = [None] * len(cells)
+    for k in range(len(cells)):
+        h = len(kinds) - (len(cells) - k)
+        if h >= 0:
+            columns[k] = kinds[h]
+    label = next((cell for (_, cell), c in zip(cells, columns, strict=True) if c and c[0] == "label" and cell), "")
+    if not label:
+        label = next((c for _, c in cells if c and not _is_number(c) and "=" not in c), "")
+    label = _LABEL_BULLET.sub("", label).strip()
+    figures = _row_figures(cells, columns, label, offset_of_line, context)
+    last = next(((offset, cell) for offset, cell in reversed(cells) if cell), None)
+    if last is None or figures:
+        return figures, basis_label
+    offset, cell = last
+    basis = basis_parts(cell, revision=revision, scale=context.scale)
+    if basis is None:
+        if not _is_number(cell):
+            return [], _LABEL_BULLET.sub("", cell).strip()  # "○ 책자 발간": the name of the lines below
+        return [], basis_label
+    named = basis.label if re.search(r"[가-힣]{2}", basis.label) else ""
+    bulleted = _LABEL_BULLET.match(cell) is not None
+    if named and not bulleted and basis_label:
+        named = f"{basis_label} {named}"  # "… 검사업무대행" / "수수료 = △3,000": one name over two lines
+    basis = replace(basis, label=named or basis_label)
+    return basis_figures(basis, offset_of_line + offset, context), "" if named else basis_label
 
 
 def _columns_for(
