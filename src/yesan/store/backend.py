@@ -68,10 +68,10 @@ def optional_table(backend: Any, name: str) -> Any | None:
 
 
 __all__ = [
-    "UNBINDABLE_ERRORS",
     "DUCKDB_MEMORY_LIMIT",
     "MEMORY_LIMIT_VARIABLE",
     "SERVE_MEMORY_LIMIT",
+    "UNBINDABLE_ERRORS",
     "duckdb_memory_limit",
     "open_backend",
     "optional_table",
