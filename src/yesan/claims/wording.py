@@ -360,7 +360,6 @@ PHRASES: Final[dict[str, tuple[str, str]]] = {
     "tier.reported": ("다른 보도", "other reports"),
     "tier.none": ("외부 근거 없음", "no outside evidence"),
     # --- reviewers' decisions (claims.candidates.reviews) ---
-    "review.confirmed": ("검토자 확인", "confirmed by a reviewer"),
     "review.confirmed_missing": (
         "검토자가 확인한 '{subject}'의 항목을 이번 자료에서 찾을 수 없어 다시 맞춰 봄",
         "the figure a reviewer confirmed for '{subject}' is not in this data: matched again from scratch",
