@@ -198,6 +198,7 @@ def create_app(
     app.state.base_url = base_url
     app.state.write_token = write_token
     app.state.checks = CheckStore.of_store(db)  # saved checks and reviews (yesan.store.checks)
+    app.state.cards = {}  # rendered PNG cards of saved checks' runs (views.published)
     app.state.checkers = checkers  # article checks run in child processes, killed at their deadline
     app.state.cache = ResponseCache(settings.cache_entries, max_bytes=settings.cache_max_bytes)
     app.state.catalog = CatalogHolder()

@@ -39,6 +39,8 @@ from yesan.web.writes import csrf_token, require_writer, signed_in
 router = APIRouter()
 
 NO_STORE: Final = {"Cache-Control": "no-store"}
+#: Rendered cards kept per server (about 70 kB each; rendering one starts Chromium, 1–2 s).
+CARDS_KEPT: Final = 64
 _ID: Final = r"[0-9a-f]{12}"
 
 
@@ -107,10 +109,17 @@ async def check_card(request: Request, check_id: str, number: int) -> Response:
         return _not_found(request, error)
     except YesanError as error:
         return error_response(404, str(error))
-    try:
-        png = await run_in_threadpool(render_png, page)
-    except CardError as error:
-        return error_response(503, str(error))
+    cards: dict[tuple[str, int, int], bytes] = request.app.state.cards
+    key = (check_id, int(saved.latest["run_no"]), number)  # a run never changes: its card can be kept
+    png = cards.get(key)
+    if png is None:
+        try:
+            png = await run_in_threadpool(render_png, page)
+        except CardError as error:
+            return error_response(503, str(error))
+        if len(cards) >= CARDS_KEPT:
+            cards.pop(next(iter(cards)))
+        cards[key] = png
     name = f"yesan-check-{check_id}-{number}.png"
     return Response(
         png, media_type="image/png", headers={**NO_STORE, "Content-Disposition": f'inline; filename="{name}"'}
