@@ -142,6 +142,37 @@ def test_an_amount_for_each_of_several_subjects_is_one_claim_per_subject(
     assert claims[0].start == claims[1].start  # both point at the one figure
 
 
+@CASES
+@given(
+    names=programs,
+    values=st.lists(st.integers(min_value=1, max_value=900), min_size=2, max_size=2, unique=True),
+    joiner=st.sampled_from(["과 ", "와 ", ", ", " 및 "]),
+    topic=st.sampled_from(["에 각각", "에는 각각", "은 각각", "이 각각"]),
+    unit=st.sampled_from(["억원", "억 원"]),
+    note=st.sampled_from(["", "(10% 증가)"]),
+)
+def test_a_paired_list_binds_its_subjects_to_its_amounts_in_order(
+    names: list[str], values: list[int], joiner: str, topic: str, unit: str, note: str
+) -> None:
+    first, second = names[:2]
+    lead = "군은 " if topic.startswith("에") else ""
+    text = f"{lead}{first}{joiner}{second}{topic} {values[0]}{unit}{note}, {values[1]}{unit}{note}이 배정됐다."
+    claims = extract(text)
+    assert [(c.subject, c.amount_krw) for c in claims] == [(first, values[0] * EOK), (second, values[1] * EOK)], text
+
+
+def test_a_paired_list_splits_at_a_middle_dot_only_when_that_makes_the_count() -> None:
+    text = "문화·체육 분야와 환경 분야는 각각 50억원(10% 증가), 30억원(5% 증가)이 배정됐다."
+    assert [c.subject for c in extract(text)] == ["문화·체육 분야", "환경 분야"]
+    text = "문화·체육에 각각 50억원, 30억원을 배정했다."
+    assert [c.subject for c in extract(text)] == ["문화", "체육"]
+
+
+def test_a_paired_list_of_revenues_is_named_after_the_clause_that_says_what_they_are() -> None:
+    text = "자체 수입인 지방세, 세외수입은 각각 300억원, 60억원으로 전년 대비 각각 5%, 10% 증가했다."
+    assert [(c.subject, c.kind) for c in extract(text)] == [("지방세", "other"), ("세외수입", "other")]
+
+
 def test_split_coordinated_keeps_words_that_contain_the_particle() -> None:
     assert split_coordinated("도서관 건립과 공원 조성") == ["도서관 건립", "공원 조성"]
     assert split_coordinated("기와 보수") == []  # 와 inside a word, no space after it
