@@ -229,3 +229,29 @@ def test_calculation_basis_results_are_in_the_books_unit(value: int, minus: str)
     text = f"(단위: 천원)\n - 운영비 : 1,000원 × 10명 = {minus}{value:,}\n"
     claims = [c for c in extract(text) if c.kind != "other"]  # the unit price 1,000원 is not a budget line
     assert [c.amount_krw for c in claims] == [(-1 if minus else 1) * value * 1000]
+
+
+@CASES
+@given(
+    value=st.integers(min_value=1_000, max_value=9_000),
+    verb=st.sampled_from(["원안대로 {}을 의결했다.", "{}을 그대로 유지했다.", "최종 {}으로 확정했다."]),
+    unit=st.sampled_from(["억원", "억 원"]),
+)
+def test_a_whole_budget_left_unnamed_in_its_clause_is_the_budget_the_article_names(
+    value: int, verb: str, unit: str
+) -> None:
+    amount = f"{value}{unit}"
+    text = (
+        f"가나군은 2027년도 예산안을 {amount} 규모로 편성했다. 일반회계 800억원, 특별회계 200억원이다. "
+        f"군의회는 {verb.format(amount)}"
+    )
+    claims = [c for c in extract(text) if c.amount_krw == value * EOK]
+    assert [(c.kind, c.subject) for c in claims] == [("total", "2027년도 예산안")] * 2, text
+
+
+@CASES
+@given(when=st.sampled_from(["올해", "지난해", "전년도", "금년"]), space=st.sampled_from([" ", ""]))
+def test_a_prior_written_with_its_time_alone_is_that_years_budget(when: str, space: str) -> None:
+    text = f"앞서 군은 {when}{space}4900억 원 대비 300억 원이 증가한 5200억 원을 편성·제출했다."
+    prior = extract(text)[0]
+    assert (prior.kind, prior.subject) == ("prior", f"{when} 예산"), text

@@ -34,6 +34,7 @@ from yesan.claims.figures.links import (
     link_percentages,
     ministry_grants,
     name_changes,
+    name_unnamed_levels,
     propagate_totals,
     resolve_adjustments,
     revenue_siblings,
@@ -96,6 +97,7 @@ def extract_document(document: Document) -> list[Claim]:
     supplementary_increments(drafts)
     share_subjects(drafts)
     name_changes(drafts, text)
+    name_unnamed_levels(drafts, text)
     drafts = distribute(text, drafts)
     claims: list[Claim] = []
     previous: dict[int, int] = {}
