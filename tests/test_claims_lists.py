@@ -255,3 +255,27 @@ def test_a_prior_written_with_its_time_alone_is_that_years_budget(when: str, spa
     text = f"앞서 군은 {when}{space}4900억 원 대비 300억 원이 증가한 5200억 원을 편성·제출했다."
     prior = extract(text)[0]
     assert (prior.kind, prior.subject) == ("prior", f"{when} 예산"), text
+
+
+@CASES
+@given(
+    topics=st.sampled_from([("도시지역", "농촌지역"), ("동부권", "서부권"), ("1단계 지역", "2단계 지역")]),
+    grades=st.lists(st.sampled_from(["우수 지역", "S등급", "A등급", "B등급"]), min_size=2, max_size=3, unique=True),
+    unit=st.sampled_from(["억원", "억 원"]),
+    particle=st.sampled_from(["은", "는"]),
+)
+def test_items_listed_under_two_topics_are_named_with_their_topic(
+    topics: tuple[str, str], grades: list[str], unit: str, particle: str
+) -> None:
+    first = ", ".join(f"{grade} {50 - k}{unit}" for k, grade in enumerate(grades))
+    second = ", ".join(f"{grade} {20 - k}{unit}" for k, grade in enumerate(grades))
+    text = f"배분액이 정해졌다. {topics[0]}{particle} {first}, {topics[1]}{particle} {second}이다."
+    expected = [f"{topic} {grade}" for topic in topics for grade in grades]
+    assert [c.subject for c in extract(text)] == expected, text
+
+
+def test_a_list_under_one_topic_or_with_no_item_in_common_keeps_its_names() -> None:
+    text = "배분액이 정해졌다. 도시지역은 우수 지역 50억원, A등급 30억원이다."
+    assert [c.subject for c in extract(text)] == ["우수 지역", "A등급"]
+    text = "예산이 정해졌다. 복지 분야는 경로당 지원 50억원, 문화 분야는 도서관 건립 30억원이다."
+    assert [c.subject for c in extract(text)] == ["경로당 지원", "도서관 건립"]

@@ -27,7 +27,7 @@ from typing import Final
 
 from yesan.claims.figures.links import Draft
 
-__all__ = ["distribute", "governed_changes", "governing_direction", "split_coordinated"]
+__all__ = ["distribute", "governed_changes", "governing_direction", "qualify_cross_lists", "split_coordinated"]
 
 _NOUN_UP: Final = r"증가|증액|상향|상승|순증|추가\s?반영|신규\s?반영"  # not 확대: a program "expands"
 _NOUN_DOWN: Final = r"감소|감액|삭감|축소|하향|하락|인하|절감|순감|전액\s?삭감"
@@ -180,3 +180,37 @@ def distribute(text: str, drafts: list[Draft]) -> list[Draft]:
                 continue
         result.append(draft)
     return result
+
+
+#: The topic a list's items are under: "도시지역은 우수 지역 50억원, …" (a word or two before 은/는).
+_LIST_TOPIC: Final = re.compile(
+    r"(?:^|(?<=[\s,.]))(?P<topic>[가-힣A-Za-z0-9·]{2,12}(?:\s[가-힣A-Za-z0-9·]{2,8})?)[은는]\s"
+)
+
+
+def qualify_cross_lists(text: str, sentences: list[tuple[int, int]], drafts: list[Draft]) -> None:
+    """A sentence that lists the same items under two topics ("도시지역은 우수 지역 50억원, A등급 30억원,
+    농촌지역은 우수 지역 20억원, A등급 15억원") is a cross table: each item is named with its topic
+    ("도시지역 우수 지역"), or the two 우수 지역 could not be told apart."""
+    by_sentence: dict[int, list[Draft]] = {}
+    for draft in drafts:
+        # a total or a prior ("서울시 예산은 2025년 본예산 …") is a budget at a time, not an item of a table
+        if draft.subject_text and draft.figure.column is None and draft.kind in ("allocation", "change", "other"):
+            by_sentence.setdefault(draft.sentence, []).append(draft)
+    for index, listed in by_sentence.items():
+        start, end = sentences[index]
+        topics = [(m.end(), m.group("topic")) for m in _LIST_TOPIC.finditer(text, start, end)]
+        if len(topics) < 2:
+            continue
+        under: dict[str, list[Draft]] = {}
+        for draft in listed:
+            before = [topic for at, topic in topics if at <= draft.figure.full_start]
+            if before:
+                under.setdefault(before[-1], []).append(draft)
+        names = [{d.subject_text for d in items} for items in under.values()]
+        if len(names) < 2 or not any(a & b for k, a in enumerate(names) for b in names[k + 1 :]):
+            continue
+        for topic, items in under.items():
+            for draft in items:
+                if draft.subject_text and topic not in draft.subject_text:
+                    draft.subject_text = f"{topic} {draft.subject_text}"
