@@ -279,3 +279,23 @@ def test_a_list_under_one_topic_or_with_no_item_in_common_keeps_its_names() -> N
     assert [c.subject for c in extract(text)] == ["우수 지역", "A등급"]
     text = "예산이 정해졌다. 복지 분야는 경로당 지원 50억원, 문화 분야는 도서관 건립 30억원이다."
     assert [c.subject for c in extract(text)] == ["경로당 지원", "도서관 건립"]
+
+
+@CASES
+@given(
+    budget=st.sampled_from(["내년도 예산이", "내년 예산은", "내년도 예산은"]),
+    base=st.sampled_from(["정부안 대비", "정부안보다", "당초 정부안보다"]),
+    verb=st.sampled_from([("증액됐다", "증액"), ("감액됐다", "감액")]),
+    value=eok,
+)
+def test_a_whole_budgets_change_is_named_by_the_base_it_is_measured_from(
+    budget: str, base: str, verb: tuple[str, str], value: int
+) -> None:
+    text = f"가나군은 {budget} {base} {value}억원 {verb[0]}고 밝혔다."
+    change = extract(text)[0]
+    assert change.kind == "change" and change.subject is not None, text
+    assert change.subject.endswith(f"정부안 대비 {verb[1]}"), text
+
+
+def test_a_programs_change_keeps_the_programs_name() -> None:
+    assert extract("도서관 건립 예산은 정부안 대비 30억원 증액됐다.")[0].subject == "도서관 건립 예산 증가분"

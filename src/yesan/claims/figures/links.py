@@ -29,7 +29,7 @@ from typing import Final
 from yesan.claims.article.morph import SUPPLEMENTARY_HEADS
 from yesan.claims.figures.figure import Figure
 from yesan.claims.figures.kind import DECREASE, INCREASE
-from yesan.claims.figures.phrases import Phrase
+from yesan.claims.figures.phrases import Phrase, is_generic
 from yesan.money import PercentMatch, find_percents
 
 __all__ = [
@@ -271,7 +271,8 @@ def _measured_from(text: str, draft: Draft) -> str | None:
     """ "정부안 대비 감액": a whole budget's change named by the base it is measured from (None if not)."""
     subject = (draft.subject_text or "").removesuffix("증가분").removesuffix("감소분").strip()
     # only where nothing better names it: no subject, or the government alone ("경북 의성군")
-    if subject and _GOVERNMENT_NAME.search(subject.split()[-1]) is None:
+    whole = draft.subject is not None and is_generic(draft.subject)  # "내년도 예산": the whole budget
+    if subject and not whole and _GOVERNMENT_NAME.search(subject.split()[-1]) is None:
         return None
     line_start = text.rfind("\n", 0, draft.figure.full_start) + 1
     found = _BASE_BEFORE.search(text, max(line_start, draft.figure.full_start - 40), draft.figure.full_start)
