@@ -65,14 +65,16 @@ def report(name: str, corpus: Path, show: int) -> dict[str, Any] | None:
         print(f"{name}: skipped, no corpus at {corpus} (it lives only on the development machine)\n")
         return None
     from yesan.claims import evaluate
+    from yesan.claims.candidates.subjects import compact
 
-    result = evaluate(corpus, gold_path)
+    result = evaluate(corpus, gold_path, compact=compact)
     golds = _golds(gold_path)
     by_text: dict[tuple[str, str], dict[str, Any]] = {(a, t): g for (a, t, _), g in golds.items()}
     print(
         f"{name}: {result.articles} articles, {result.gold} gold figures, {result.predicted} claims\n"
         f"  F1 {result.f1:.3f} (precision {result.precision:.3f}, recall {result.recall:.3f}) · "
-        f"kind {result.kind_accuracy:.3f} · subject {result.subject_agreement:.3f} · sign {result.sign_accuracy:.3f}"
+        f"kind {result.kind_accuracy:.3f} · subject {result.subject_agreement:.3f} (program words "
+        f"{result.subject_compact or 0.0:.3f}) · sign {result.sign_accuracy:.3f}"
         f" · stage {result.stage_accuracy:.3f} · year {result.year_accuracy:.3f} · change % "
         f"{result.change_pct_accuracy:.3f}"
     )

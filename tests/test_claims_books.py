@@ -148,5 +148,30 @@ def test_the_calculation_lines_under_a_one_cell_per_line_book() -> None:
     ]
 
 
+def nested_calculation(bullet: str, inner: str, indent: int) -> str:
+    """The book above with its 산출기초 written as an outline: a heading, an item, and a grade nested in it."""
+    book = one_cell_per_line(300, 5_000, True).splitlines()
+    at = book.index("○경로당 운영")
+    book[at : at + 1] = ["○경로당 운영", f"  {bullet}관리인", f"{' ' * indent}{inner}급여(2호봉)"]
+    return "\n".join(book)
+
+
+def test_a_calculation_line_has_no_parent_when_its_item_is_not_nested() -> None:
+    claims = extract(one_cell_per_line(300, 5_000, True))[6:]
+    assert {c.subject for c in claims} == {"경로당 운영"}
+
+
+@CASES
+@given(bullet=st.sampled_from(["ㅇ", "-", "·", "○ "]), inner=st.sampled_from(["-", "- ", "ㆍ", ""]),
+       indent=st.integers(min_value=4, max_value=8))  # fmt: skip
+def test_a_nested_calculation_line_is_named_with_its_parent_and_its_object(
+    bullet: str, inner: str, indent: int
+) -> None:
+    # "ㅇ관리인" ⏎ "    -급여(2호봉)" under the 목 "01 경로당지원": the grade's pay, named as a reader would.
+    claims = extract(nested_calculation(bullet, inner, indent))[6:]
+    assert [c.amount_krw for c in claims] == [2_000_000, 240_000_000, 24_000_000, 1_800_000, 216_000_000]
+    assert {c.subject for c in claims} == {"관리인 급여(2호봉) 경로당지원"}
+
+
 def test_three_numbers_that_do_not_add_up_are_not_a_book_row() -> None:
     assert cell_groups(["1,000", "2,000", "4,000"], ["예산액", "기정", "증감"]) == []

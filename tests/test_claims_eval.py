@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import SHARED
 from yesan.claims import evaluate
-from yesan.claims.figures.evaluate import load_gold, subject_agreement
+from yesan.claims.candidates.subjects import compact
+from yesan.claims.figures.evaluate import load_gold, subject_agreement, subject_agreement_compact
 from yesan.errors import YesanError
 
 HEADER = "# source: https://example.org/{n}\n# date: 2025-11-02\n"
@@ -110,6 +113,47 @@ def test_subject_agreement_ignores_spaces_quotes_and_punctuation(
 
 def test_partial_subject_scores_between_zero_and_one() -> None:
     assert 0.5 < subject_agreement("'약자와의 동행' 사업", "'약자와의 동행' 사업 증가분") < 1.0
+
+
+@pytest.mark.parametrize(
+    ("predicted", "gold"),
+    [
+        ("문화재단 출연금", "문화재단 출연금 (세입)"),  # a labeller's note at the end is no part of the name
+        ("공원 조성 감소분", "공원 조성 감액"),  # the change word is scored by kind and sign
+        ("2027년도 공원 조성 예산", "내년 공원 조성"),  # years and "the budget" words
+        ("올해 예산 감소분", "예산 감액"),  # both say only "the budget's change"
+    ],
+)
+def test_program_word_agreement_compares_what_the_money_is_for(predicted: str, gold: str) -> None:
+    assert subject_agreement_compact(predicted, gold, compact) == pytest.approx(1.0)
+    assert subject_agreement(predicted, gold) < 1.0
+
+
+def test_program_word_agreement_keeps_a_parenthesis_inside_the_name() -> None:
+    assert subject_agreement_compact("6급(20호봉)", "7급(20호봉)", compact) < 1.0
+    assert subject_agreement_compact(None, "도서관 건립", compact) == 0.0
+    assert subject_agreement_compact("도로 포장", "교량 건설", compact) == 0.0
+
+
+@given(
+    program=st.sampled_from(["도서관 건립", "청년 창업 지원", "하천 정비"]),
+    year=st.sampled_from(["", "2027년 ", "2027년도 ", "내년도 "]),
+    tail=st.sampled_from(["", " 예산", " 사업비", " 증가분", " 감소분"]),
+    note=st.sampled_from(["", " (기정)", " (지자체당)"]),
+)
+def test_program_word_agreement_ignores_years_budget_words_and_notes(
+    program: str, year: str, tail: str, note: str
+) -> None:
+    assert subject_agreement_compact(f"{year}{program}{tail}", f"{program}{note}", compact) == pytest.approx(1.0)
+
+
+def test_evaluation_reports_program_word_agreement_only_when_asked(tmp_path: Path) -> None:
+    gold = [{"article": "02", "sentence": "세종시는 행정수도 완성에 500억원, 교통에 200억원을 쓴다.",
+             "amount_krw": 50_000_000_000, "kind": "allocation", "subject": "행정수도 완성 (세출)"}]  # fmt: skip
+    corpus, path = write_corpus(tmp_path, gold)
+    assert evaluate(corpus, path).subject_compact is None
+    asked = evaluate(corpus, path, compact=compact)
+    assert asked.subject_compact is not None and asked.subject_compact >= asked.subject_agreement
 
 
 def test_bad_gold_line_names_the_line(tmp_path: Path) -> None:

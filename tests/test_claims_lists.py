@@ -142,6 +142,37 @@ def test_an_amount_for_each_of_several_subjects_is_one_claim_per_subject(
     assert claims[0].start == claims[1].start  # both point at the one figure
 
 
+@CASES
+@given(
+    names=programs,
+    values=st.lists(st.integers(min_value=1, max_value=900), min_size=2, max_size=2, unique=True),
+    joiner=st.sampled_from(["과 ", "와 ", ", ", " 및 "]),
+    topic=st.sampled_from(["에 각각", "에는 각각", "은 각각", "이 각각"]),
+    unit=st.sampled_from(["억원", "억 원"]),
+    note=st.sampled_from(["", "(10% 증가)"]),
+)
+def test_a_paired_list_binds_its_subjects_to_its_amounts_in_order(
+    names: list[str], values: list[int], joiner: str, topic: str, unit: str, note: str
+) -> None:
+    first, second = names[:2]
+    lead = "군은 " if topic.startswith("에") else ""
+    text = f"{lead}{first}{joiner}{second}{topic} {values[0]}{unit}{note}, {values[1]}{unit}{note}이 배정됐다."
+    claims = extract(text)
+    assert [(c.subject, c.amount_krw) for c in claims] == [(first, values[0] * EOK), (second, values[1] * EOK)], text
+
+
+def test_a_paired_list_splits_at_a_middle_dot_only_when_that_makes_the_count() -> None:
+    text = "문화·체육 분야와 환경 분야에는 각각 50억원, 30억원을 새로 편성했다."
+    assert [c.subject for c in extract(text)] == ["문화·체육 분야", "환경 분야"]
+    text = "문화·체육에 각각 50억원, 30억원을 배정했다."
+    assert [c.subject for c in extract(text)] == ["문화", "체육"]
+
+
+def test_a_paired_list_is_named_without_the_clause_that_says_what_the_names_are() -> None:
+    text = "주요 세입인 취득세, 등록면허세는 각각 300억원, 60억원이다."
+    assert [c.subject for c in extract(text)] == ["취득세", "등록면허세"]
+
+
 def test_split_coordinated_keeps_words_that_contain_the_particle() -> None:
     assert split_coordinated("도서관 건립과 공원 조성") == ["도서관 건립", "공원 조성"]
     assert split_coordinated("기와 보수") == []  # 와 inside a word, no space after it
@@ -198,3 +229,73 @@ def test_calculation_basis_results_are_in_the_books_unit(value: int, minus: str)
     text = f"(단위: 천원)\n - 운영비 : 1,000원 × 10명 = {minus}{value:,}\n"
     claims = [c for c in extract(text) if c.kind != "other"]  # the unit price 1,000원 is not a budget line
     assert [c.amount_krw for c in claims] == [(-1 if minus else 1) * value * 1000]
+
+
+@CASES
+@given(
+    value=st.integers(min_value=1_000, max_value=9_000),
+    verb=st.sampled_from(["원안대로 {}을 의결했다.", "{}을 그대로 유지했다.", "최종 {}으로 확정했다."]),
+    unit=st.sampled_from(["억원", "억 원"]),
+)
+def test_a_whole_budget_left_unnamed_in_its_clause_is_the_budget_the_article_names(
+    value: int, verb: str, unit: str
+) -> None:
+    amount = f"{value}{unit}"
+    text = (
+        f"가나군은 2027년도 예산안을 {amount} 규모로 편성했다. 일반회계 800억원, 특별회계 200억원이다. "
+        f"군의회는 {verb.format(amount)}"
+    )
+    claims = [c for c in extract(text) if c.amount_krw == value * EOK]
+    assert [(c.kind, c.subject) for c in claims] == [("total", "2027년도 예산안")] * 2, text
+
+
+@CASES
+@given(when=st.sampled_from(["올해", "지난해", "전년도", "금년"]), space=st.sampled_from([" ", ""]))
+def test_a_prior_written_with_its_time_alone_is_that_years_budget(when: str, space: str) -> None:
+    text = f"군은 {when}{space}4900억 원에 비해 300억 원 늘어난 5200억 원을 의회에 냈다."
+    prior = extract(text)[0]
+    assert (prior.kind, prior.subject) == ("prior", f"{when} 예산"), text
+
+
+@CASES
+@given(
+    topics=st.sampled_from([("도시지역", "농촌지역"), ("동부권", "서부권"), ("1단계 지역", "2단계 지역")]),
+    grades=st.lists(st.sampled_from(["우수 지역", "S등급", "A등급", "B등급"]), min_size=2, max_size=3, unique=True),
+    unit=st.sampled_from(["억원", "억 원"]),
+    particle=st.sampled_from(["은", "는"]),
+)
+def test_items_listed_under_two_topics_are_named_with_their_topic(
+    topics: tuple[str, str], grades: list[str], unit: str, particle: str
+) -> None:
+    first = ", ".join(f"{grade} {50 - k}{unit}" for k, grade in enumerate(grades))
+    second = ", ".join(f"{grade} {20 - k}{unit}" for k, grade in enumerate(grades))
+    text = f"배분액이 정해졌다. {topics[0]}{particle} {first}, {topics[1]}{particle} {second}이다."
+    expected = [f"{topic} {grade}" for topic in topics for grade in grades]
+    assert [c.subject for c in extract(text)] == expected, text
+
+
+def test_a_list_under_one_topic_or_with_no_item_in_common_keeps_its_names() -> None:
+    text = "배분액이 정해졌다. 도시지역은 우수 지역 50억원, A등급 30억원이다."
+    assert [c.subject for c in extract(text)] == ["우수 지역", "A등급"]
+    text = "예산이 정해졌다. 복지 분야는 경로당 지원 50억원, 문화 분야는 도서관 건립 30억원이다."
+    assert [c.subject for c in extract(text)] == ["경로당 지원", "도서관 건립"]
+
+
+@CASES
+@given(
+    budget=st.sampled_from(["내년도 예산이", "내년 예산은", "내년도 예산은"]),
+    base=st.sampled_from(["정부안 대비", "정부안보다", "당초 정부안보다"]),
+    verb=st.sampled_from([("증액됐다", "증액"), ("감액됐다", "감액")]),
+    value=eok,
+)
+def test_a_whole_budgets_change_is_named_by_the_base_it_is_measured_from(
+    budget: str, base: str, verb: tuple[str, str], value: int
+) -> None:
+    text = f"가나군은 {budget} {base} {value}억원 {verb[0]}고 밝혔다."
+    change = extract(text)[0]
+    assert change.kind == "change" and change.subject is not None, text
+    assert change.subject.endswith(f"정부안 대비 {verb[1]}"), text
+
+
+def test_a_programs_change_keeps_the_programs_name() -> None:
+    assert extract("도서관 건립 예산은 정부안 대비 30억원 증액됐다.")[0].subject == "도서관 건립 예산 증가분"

@@ -51,6 +51,16 @@ def test_generic_words_years_particles_and_the_government_are_dropped() -> None:
     assert compact("동행사업에", government_names=GANA) == "동행"
 
 
+def test_a_year_keeps_the_word_after_it() -> None:
+    assert compact("2027년 도서관 건립") == compact("2027년도 도서관 건립") == "도서관건립"
+    assert compact("1999 년도 도로 포장") == "도로포장"
+
+
+def test_a_decrease_is_as_generic_as_an_increase() -> None:
+    assert compact("하천 정비 감소분") == compact("하천 정비 증가분") == compact("하천정비감소분") == "하천정비"
+    assert compact("하천 정비 증감") == "하천정비"
+
+
 def test_a_subject_that_only_says_the_budget_is_generic() -> None:
     for text in ("내년 예산안", "가나시 살림 규모", "올해보다 늘어난 금액", "시가 당초 제출한 예산안", None):
         assert is_generic(text, government_names=GANA), text

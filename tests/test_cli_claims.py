@@ -68,8 +68,10 @@ def test_eval_prints_scores_and_mistakes(tmp_path: Path) -> None:
     (tmp_path / "gold.jsonl").write_text(json.dumps(gold, ensure_ascii=False) + "\n", encoding="utf-8")
     text = run_cli("claims", "eval", str(tmp_path), str(tmp_path / "gold.jsonl"), check=True).stdout
     assert "precision 0.500   recall 1.000" in text
+    assert "subject agreement 1.000" in text and "on the program's words 1.000" in text
     assert "false alarms (1)" in text and "10조2000억원" in text
     data = json.loads(
         run_cli("claims", "eval", str(tmp_path), str(tmp_path / "gold.jsonl"), "--json", check=True).stdout
     )
     assert data["matched"] == 1 and data["false_alarms"][0]["text"] == "10조2000억원"
+    assert data["subject_compact"] == 1.0

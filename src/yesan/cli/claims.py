@@ -79,8 +79,9 @@ def eval_command(
     Engine: none; reads no store, so --engine does not apply.
     """
     from yesan.claims import evaluate
+    from yesan.claims.candidates.subjects import compact
 
-    result = evaluate(corpus, gold)
+    result = evaluate(corpus, gold, compact=compact)
     if json_output:
         _print_json(result.as_dict())
         return
@@ -91,7 +92,8 @@ def eval_command(
     out.print(f"precision {result.precision:.3f}   recall {result.recall:.3f}   F1 {result.f1:.3f}")
     out.print(
         f"kind accuracy {result.kind_accuracy:.3f} · subject agreement {result.subject_agreement:.3f} "
-        f"(mean character-bigram Dice; {result.subject_half:.1%} of pairs ≥ 0.5)"
+        f"(mean character-bigram Dice; {result.subject_half:.1%} of pairs ≥ 0.5) · on the program's words "
+        f"{result.subject_compact or 0.0:.3f} (notes, years and budget words dropped)"
     )
     out.print(
         f"stage {result.stage_accuracy:.3f} · year {result.year_accuracy:.3f} · qualifier "

@@ -13,9 +13,11 @@ from yesan.money import parse_cell, parse_unit
 
 __all__ = ["cell_per_line_figures"]
 
-_BULLET: Final = re.compile(r"^[\s○●◦•·▪■□◆◇▶▷ㅇ\-*]+")
+_BULLET: Final = re.compile(r"^[\s○●◦•·ㆍ▪■□◆◇▶▷ㅇ\-*]+")
 _NUMBER: Final = re.compile(r"[△▽\-]?\s?[0-9][0-9,]*")
 #: A header cell spaced out letter by letter ("증  △  감", " (기  정)") or a heading ("(세항 1212)…", "(단위 : 천원)").
+#: A 목 line of a book pasted one cell per line, its code then its name ("01 기본급").
+_OBJECT: Final = re.compile(r"^\s*[0-9]{2,3}\s+(?P<name>[가-힣][^0-9=]*)$")
 _HEADING: Final = re.compile(r"^\(?[가-힣△](?:\s+[가-힣△])+\)?$|^\((?:장|관|항|세항|단위)\b")
 
 
@@ -50,17 +52,12 @@ def cell_per_line_figures(text: str, taken: set[int], budget_year: int | None) -
     if not groups:
         return []  # not a book pasted one cell per line
     figures: list[Figure] = []
-    names: list[str] = []
     for k, (offset, line) in enumerate(lines):
-        stripped = line.strip()
-        named = re.search(r"[가-힣]", stripped) and not _is_number(stripped) and "=" not in stripped
-        if named and not _HEADING.match(stripped):
-            names.append(_name(stripped))
         if scales[k] is None or "=" not in line:
             continue
         basis = basis_parts(line, revision=True, scale=scales[k] or 1)
         if basis is not None:
-            basis = replace(basis, label=names[-1] if names else "")
+            basis = replace(basis, label=_outline_name(plain, k) or "")
             figures.extend(basis_figures(basis, offset, BookContext(scales[k] or 1, budget_year, None, taken)))
     for k, kinds in groups:
         group_scale = scales[k]
@@ -87,17 +84,38 @@ def cell_per_line_figures(text: str, taken: set[int], budget_year: int | None) -
         won = parse_cell(cell, lone_scale)
         if won is None or start in taken or any(f.start == start for f in figures):
             continue
-        meta = Column(header="증감", kind="change", year=budget_year, stage=None, row_label=_names_before(plain, k))
+        meta = Column(header="증감", kind="change", year=budget_year, stage=None, row_label=_outline_name(plain, k))
         figures.append(Figure(start, start + len(cell), start, start + len(cell), won, None, lone_scale, False, meta))
     return figures
 
 
-def _names_before(lines: list[str], k: int) -> str | None:
-    for line in reversed(lines[:k]):
-        stripped = line.strip()
-        if re.search(r"[가-힣]{2}", stripped) and "=" not in stripped and not _HEADING.match(stripped):
-            return _name(stripped)
-    return None
+def _is_name(line: str) -> bool:
+    stripped = line.strip()
+    return bool(re.search(r"[가-힣]", stripped)) and "=" not in stripped and not _HEADING.match(stripped)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _outline_name(lines: list[str], k: int) -> str | None:
+    """The name of the 산출기초 line ``k``: the item it is written under, and when that item is nested in the
+    outline ("ㅇ일반직" ⏎ "  -4급(30호봉)"), its parent before it and the 목 it belongs to ("01 기본급") after
+    it — "일반직 4급(30호봉) 기본급", as a reader names a grade's pay."""
+    above = [j for j in range(k - 1, -1, -1) if _is_name(lines[j]) and not _is_number(lines[j].strip())]
+    if not above:
+        return None
+    leaf = above[0]
+    name = _name(lines[leaf])
+    depth = _indent(lines[leaf])
+    parent = next((j for j in above[1:] if _indent(lines[j]) < depth and not _OBJECT.match(lines[j])), None)
+    if depth == 0 or parent is None:
+        return name
+    parts = [_name(lines[parent]), name]
+    item = next((_OBJECT.match(lines[j]) for j in above if _OBJECT.match(lines[j])), None)
+    if item is not None and item.group("name").strip() not in name:
+        parts.append(item.group("name").strip())
+    return " ".join(parts)
 
 
 def _group_label(lines: list[str], k: int) -> str:

@@ -11,6 +11,15 @@ spaces, quotes, brackets and punctuation (1.0 = the same words, 0.0 = nothing in
 predicted; "약자와의 동행 사업" vs "'약자와의 동행' 사업 증가분" scores 0.85); also stage, year,
 qualifier, change_pct and sign accuracy (the sign of changes against the gold ``direction``, or the
 sign of a signed gold amount).
+
+**Subject agreement on the program's words** (``subject_compact``, reported beside the strict one when
+``evaluate`` is given a ``compact`` function, as the scripts give it the matching's
+``claims.candidates.subjects.compact``): both subjects lose a labeller's note written as a spaced parenthesis
+at the end ("지방교부세 (세입)", "… 기본급 (경정)": the role, stage or time, which kind, stage and year
+score on their own) and are compared after ``compact`` drops years, particles and the words every budget
+subject shares (예산, 올해, 증가분, 감소분 …), the way matching compares a claim with a data name. Two subjects
+that both say only "the budget('s change)" agree (1.0); when only one of them is left with words, the strict
+score of the two (without their notes) stands.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -36,9 +46,12 @@ __all__ = [
     "load_gold",
     "match_claims",
     "subject_agreement",
+    "subject_agreement_compact",
 ]
 
 _STAGES: Final = {"proposal": "예산안", "enacted": "본예산"}
+#: A labeller's note at the end of a subject: "지방교부세 (세입)" (not "4급(30호봉)", written without a space).
+_NOTE: Final = re.compile(r"\s+\([^()]*\)\s*$")
 _NOISE: Final = re.compile(r"[\s'\"‘’“”「」『』()\[\]{}<>·ㆍ,.:;!?~\-–—_/]+")
 
 
@@ -86,6 +99,7 @@ class Evaluation:
     change_pct_accuracy: float
     sign_accuracy: float
     subject_by_kind: dict[str, float] = field(default_factory=dict)  # mean agreement per gold kind
+    subject_compact: float | None = None  # agreement on the program's words (module docstring), if asked
     kind_confusion: dict[str, int] = field(default_factory=dict)  # "gold→predicted": count, mismatches only
     misses: list[Mistake] = field(default_factory=list)
     false_alarms: list[Mistake] = field(default_factory=list)
@@ -143,8 +157,23 @@ def subject_agreement(predicted: str | None, gold: str | None) -> float:
         return 1.0
     if not a or not b:
         return 0.0
+    return _dice(a, b)
+
+
+def _dice(a: str, b: str) -> float:
     x, y = _bigrams(a), _bigrams(b)
     return 2 * sum((x & y).values()) / (sum(x.values()) + sum(y.values()))
+
+
+def subject_agreement_compact(predicted: str | None, gold: str | None, compact: Callable[[str], str]) -> float:
+    """Agreement on the program's words: notes dropped, then ``compact`` on both (see the module docstring)."""
+    a, b = _NOTE.sub("", predicted or ""), _NOTE.sub("", gold or "")
+    x, y = _normal(compact(a)), _normal(compact(b))
+    if not x and not y:
+        return 1.0 if predicted or not gold else 0.0
+    if not x or not y:
+        return subject_agreement(a, b)
+    return _dice(x, y)
 
 
 def _locate(text: str, gold: GoldFigure, offset: int | None) -> tuple[int, int] | None:
@@ -213,8 +242,9 @@ def _qualifier_words(value: str | None) -> frozenset[str]:
     return frozenset((value or "").split())
 
 
-def evaluate(corpus: str | Path, gold_path: str | Path) -> Evaluation:
-    """Extract every article of ``corpus`` named in the gold file and score it (see the module docstring)."""
+def evaluate(corpus: str | Path, gold_path: str | Path, *, compact: Callable[[str], str] | None = None) -> Evaluation:
+    """Extract every article of ``corpus`` named in the gold file and score it (see the module docstring);
+    with ``compact``, also the subject agreement on the program's words."""
     corpus = Path(corpus)
     golds = load_gold(gold_path)
     by_article: dict[str, list[GoldFigure]] = {}
@@ -222,7 +252,7 @@ def evaluate(corpus: str | Path, gold_path: str | Path) -> Evaluation:
         by_article.setdefault(gold.article, []).append(gold)
     predicted = matched = 0
     tallies: Counter[str] = Counter()
-    agreement = 0.0
+    agreement = compact_agreement = 0.0
     half = 0
     per_kind: dict[str, list[float]] = {}
     confusion: Counter[str] = Counter()
@@ -249,6 +279,8 @@ def evaluate(corpus: str | Path, gold_path: str | Path) -> Evaluation:
             score = subject_agreement(claim.subject, gold.subject)
             per_kind.setdefault(gold.kind, []).append(score)
             agreement += score
+            if compact is not None:
+                compact_agreement += subject_agreement_compact(claim.subject, gold.subject, compact)
             half += score >= 0.5
             tallies["kind"] += claim.kind == gold.kind
             if claim.kind != gold.kind:
@@ -291,6 +323,7 @@ def evaluate(corpus: str | Path, gold_path: str | Path) -> Evaluation:
         qualifier_accuracy=share("qualifier"),
         change_pct_accuracy=share("pct"),
         sign_accuracy=share("sign", tallies["signed"]),
+        subject_compact=compact_agreement / matched if compact is not None and matched else None,
         subject_by_kind={kind: sum(scores) / len(scores) for kind, scores in sorted(per_kind.items())},
         kind_confusion=dict(confusion.most_common()),
         misses=misses,

@@ -34,6 +34,7 @@ from yesan.claims.figures.links import (
     link_percentages,
     ministry_grants,
     name_changes,
+    name_unnamed_levels,
     propagate_totals,
     resolve_adjustments,
     revenue_siblings,
@@ -41,7 +42,7 @@ from yesan.claims.figures.links import (
     sums_of_accounts,
     supplementary_increments,
 )
-from yesan.claims.figures.lists import distribute, governed_changes
+from yesan.claims.figures.lists import distribute, governed_changes, qualify_cross_lists
 from yesan.claims.figures.phrases import Phrase, SentenceView, clause_start, is_generic
 from yesan.claims.figures.prose import find_figures, normalize_decimal_dots
 from yesan.claims.figures.purpose import find_subject
@@ -96,6 +97,8 @@ def extract_document(document: Document) -> list[Claim]:
     supplementary_increments(drafts)
     share_subjects(drafts)
     name_changes(drafts, text)
+    name_unnamed_levels(drafts, text)
+    qualify_cross_lists(text, sentences, drafts)
     drafts = distribute(text, drafts)
     claims: list[Claim] = []
     previous: dict[int, int] = {}

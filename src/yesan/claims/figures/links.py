@@ -29,7 +29,7 @@ from typing import Final
 from yesan.claims.article.morph import SUPPLEMENTARY_HEADS
 from yesan.claims.figures.figure import Figure
 from yesan.claims.figures.kind import DECREASE, INCREASE
-from yesan.claims.figures.phrases import Phrase
+from yesan.claims.figures.phrases import Phrase, is_generic
 from yesan.money import PercentMatch, find_percents
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "link_percentages",
     "ministry_grants",
     "name_changes",
+    "name_unnamed_levels",
     "propagate_totals",
     "resolve_adjustments",
     "revenue_siblings",
@@ -270,7 +271,8 @@ def _measured_from(text: str, draft: Draft) -> str | None:
     """ "정부안 대비 감액": a whole budget's change named by the base it is measured from (None if not)."""
     subject = (draft.subject_text or "").removesuffix("증가분").removesuffix("감소분").strip()
     # only where nothing better names it: no subject, or the government alone ("경북 의성군")
-    if subject and _GOVERNMENT_NAME.search(subject.split()[-1]) is None:
+    whole = draft.subject is not None and is_generic(draft.subject)  # "내년도 예산": the whole budget
+    if subject and not whole and _GOVERNMENT_NAME.search(subject.split()[-1]) is None:
         return None
     line_start = text.rfind("\n", 0, draft.figure.full_start) + 1
     found = _BASE_BEFORE.search(text, max(line_start, draft.figure.full_start - 40), draft.figure.full_start)
@@ -403,3 +405,30 @@ def propagate_totals(drafts: list[Draft]) -> None:
             continue
         if any(_rounds_to(total, draft.figure) for total in totals):
             draft.kind = "total"
+
+
+_TIME_BEFORE: Final = re.compile(r"(?<![가-힣])(?P<when>올해|지난해|전년도?|금년|작년)\s?(?:예산\s?)?$")
+
+
+def name_unnamed_levels(drafts: list[Draft], text: str) -> None:
+    """A whole budget's level that its own clause leaves unnamed is named as a reader would name it.
+
+    A total ("원안대로 10조원 유지", "…대비 증가한 33조원을 편성") is the budget the article names in its nearest
+    total that is not an account (before it, else after it); a prior written only with its time ("올해 8조원
+    대비") is that year's budget ("올해 예산").
+    """
+    named = [d for d in drafts if d.kind == "total" and d.subject_text and not _ACCOUNT.search(d.subject_text)]
+    for k, draft in enumerate(drafts):
+        if draft.subject_text or draft.figure.column is not None:
+            continue
+        if draft.kind == "total":
+            before = [d for d in named if drafts.index(d) < k]
+            source = before[-1] if before else next(iter(named), None)
+            if source is not None:
+                draft.subject_text = source.subject_text
+                draft.generic_subject = source.generic_subject
+        elif draft.kind == "prior":
+            line_start = text.rfind("\n", 0, draft.figure.full_start) + 1
+            when = _TIME_BEFORE.search(text, max(line_start, draft.figure.full_start - 12), draft.figure.full_start)
+            if when is not None:
+                draft.subject_text = f"{when.group('when')} 예산"

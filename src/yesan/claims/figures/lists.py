@@ -27,7 +27,7 @@ from typing import Final
 
 from yesan.claims.figures.links import Draft
 
-__all__ = ["distribute", "governed_changes", "governing_direction", "split_coordinated"]
+__all__ = ["distribute", "governed_changes", "governing_direction", "qualify_cross_lists", "split_coordinated"]
 
 _NOUN_UP: Final = r"증가|증액|상향|상승|순증|추가\s?반영|신규\s?반영"  # not 확대: a program "expands"
 _NOUN_DOWN: Final = r"감소|감액|삭감|축소|하향|하락|인하|절감|순감|전액\s?삭감"
@@ -56,6 +56,13 @@ _PAIRED: Final = re.compile(r"\s?(?:\([^()]{0,24}\))?\s?(?:,|와|과|및|그리�
 _RECIPIENTS: Final = re.compile(
     r"(?:^|[은는]\s)(?P<names>(?:(?![은는]\s)[^.!?\n]){2,60}?)에게?\s?(?:(?:각각|각)\s?)?(?:약\s?)?$"
 )
+#: The names before "은/는/이/가/에 각각" that a paired list's amounts go to, in order.
+_NAMED_EACH: Final = re.compile(
+    r"(?:^|[.!?\n]\s?|[은는]\s)(?P<names>[^.!?\n]{2,60}?)(?:[은는이가]|에게?|에는)\s?(?:각각|각)\s?(?:약\s?)?$"
+)
+#: A clause in front of the names ("자체 수입인 지방세, 세외수입"): what the names are, not one of them.
+_MODIFIER: Final = re.compile(r"^.*?[가-힣](?:인|한|된|할|의)\s(?=[^,]*,)")
+_COARSE_COORDINATOR: Final = re.compile(r"(?<=[가-힣A-Za-z0-9)'’”])(?:와|과)\s|\s?,\s?|\s및\s")
 _COORDINATOR: Final = re.compile(r"(?<=[가-힣A-Za-z0-9)'’”])(?:와|과)\s|\s?,\s?|\s및\s|\s?[·ㆍ]\s?")
 
 
@@ -110,8 +117,49 @@ def split_coordinated(subject: str) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
+def _split_into(subject: str, count: int) -> list[str]:
+    """``subject``'s coordinated parts when there are ``count`` of them: split at 와/과/및/commas first, and at
+    middle dots only if that is what makes ``count`` ("교통·물류 분야와 보건 분야" is two, not three)."""
+    coarse = [part.strip(" '‘’\"“”") for part in _COARSE_COORDINATOR.split(subject)]
+    coarse = [part for part in coarse if len(part) >= 2]
+    if len(coarse) == count:
+        return coarse
+    fine = split_coordinated(subject)
+    return fine if len(fine) == count else []
+
+
+def _bind_pairs(text: str, drafts: list[Draft]) -> list[Draft]:
+    """ "A와 B는 각각 N, M": the subjects of a paired list bound to its amounts in order (one each)."""
+    result = list(drafts)
+    k = 0
+    while k < len(result):
+        draft = result[k]
+        start = draft.figure.full_start
+        run = [k]
+        if _EACH_BEFORE.search(text, max(0, start - 6), start) is not None:
+            while run[-1] + 1 < len(result):
+                a, b = result[run[-1]], result[run[-1] + 1]
+                if (
+                    b.sentence != draft.sentence
+                    or _PAIRED.fullmatch(text, a.figure.full_end, b.figure.full_start) is None
+                ):
+                    break
+                run.append(run[-1] + 1)
+        if len(run) >= 2 and draft.figure.column is None:
+            named = _NAMED_EACH.search(text, max(0, start - 80), start)
+            names = re.split(r"[은는]\s", named.group("names"))[-1] if named else ""
+            choices = [draft.subject_text or "", _MODIFIER.sub("", names)]
+            parts = next((found for name in choices if (found := _split_into(name, len(run)))), [])
+            for j, part in zip(run, parts, strict=False):
+                result[j] = replace(result[j], subject_text=part)
+        k = run[-1] + 1
+    return result
+
+
 def distribute(text: str, drafts: list[Draft]) -> list[Draft]:
-    """Drafts with an amount given to each of several subjects ("A와 B에 각 1억 원씩") repeated per subject."""
+    """Drafts with an amount given to each of several subjects ("A와 B에 각 1억 원씩") repeated per subject; a
+    paired list ("A와 B는 각각 N, M") gives one amount to each subject, in order."""
+    drafts = _bind_pairs(text, drafts)
     result: list[Draft] = []
     for k, draft in enumerate(drafts):
         figure = draft.figure
@@ -132,3 +180,37 @@ def distribute(text: str, drafts: list[Draft]) -> list[Draft]:
                 continue
         result.append(draft)
     return result
+
+
+#: The topic a list's items are under: "도시지역은 우수 지역 50억원, …" (a word or two before 은/는).
+_LIST_TOPIC: Final = re.compile(
+    r"(?:^|(?<=[\s,.]))(?P<topic>[가-힣A-Za-z0-9·]{2,12}(?:\s[가-힣A-Za-z0-9·]{2,8})?)[은는]\s"
+)
+
+
+def qualify_cross_lists(text: str, sentences: list[tuple[int, int]], drafts: list[Draft]) -> None:
+    """A sentence that lists the same items under two topics ("도시지역은 우수 지역 50억원, A등급 30억원,
+    농촌지역은 우수 지역 20억원, A등급 15억원") is a cross table: each item is named with its topic
+    ("도시지역 우수 지역"), or the two 우수 지역 could not be told apart."""
+    by_sentence: dict[int, list[Draft]] = {}
+    for draft in drafts:
+        # a total or a prior ("서울시 예산은 2025년 본예산 …") is a budget at a time, not an item of a table
+        if draft.subject_text and draft.figure.column is None and draft.kind in ("allocation", "change", "other"):
+            by_sentence.setdefault(draft.sentence, []).append(draft)
+    for index, listed in by_sentence.items():
+        start, end = sentences[index]
+        topics = [(m.end(), m.group("topic")) for m in _LIST_TOPIC.finditer(text, start, end)]
+        if len(topics) < 2:
+            continue
+        under: dict[str, list[Draft]] = {}
+        for draft in listed:
+            before = [topic for at, topic in topics if at <= draft.figure.full_start]
+            if before:
+                under.setdefault(before[-1], []).append(draft)
+        names = [{d.subject_text for d in items} for items in under.values()]
+        if len(names) < 2 or not any(a & b for k, a in enumerate(names) for b in names[k + 1 :]):
+            continue
+        for topic, items in under.items():
+            for draft in items:
+                if draft.subject_text and topic not in draft.subject_text:
+                    draft.subject_text = f"{topic} {draft.subject_text}"

@@ -101,6 +101,80 @@ def _matching_open(tokens: list[Token], close: int, lo: int) -> int | None:
     return None
 
 
+#: Tags a written word may not be walked back over: punctuation, brackets, bullets, particles, clause endings.
+_WORD_BREAKS: Final = frozenset({"SW", "SSO", "SSC", "SF", "SE", "SO", "EC", "EF"})
+
+
+def _glued(before: Token, after: Token) -> bool:
+    """Two tokens of one written word (Kiwi's ᆫ/ᆷ endings overlap the syllable before them)."""
+    return before.end >= after.start
+
+
+def _glued_word_start(view: SentenceView, j: int, lo: int) -> int | None:
+    """The first token of the written word that token ``j`` ends, glued to the phrase after it, when that word
+    starts with a noun and holds no amount, punctuation, particle or clause ending (Kiwi splits "그린리모델링"
+    into 그리/VV ᆫ/ETM 리모델링 and "1,2호선" at the comma); None otherwise."""
+    tokens = view.tokens
+    if not _glued(tokens[j], tokens[j + 1]) or tokens[j + 1].tag not in (*CONTENT, "SN"):
+        return None
+    k = j
+    while k > lo and _glued(tokens[k - 1], tokens[k]) and tokens[k - 1].tag not in _WORD_BREAKS:
+        k -= 1  # back to the word's start, or to the bullet or bracket glued to it
+    for m in range(k, j + 1):
+        t = tokens[m]
+        if m in view.blocked or t.tag in _WORD_BREAKS or t.tag.startswith("J") or (t.tag == "SP" and t.form != ","):
+            return None
+    while k <= j and tokens[k].form in STOP_NOUNS:
+        k += 1  # "최대복지예산": a superlative glued in front is no part of the name ("선천성이상아" keeps 이상)
+    if k > j:
+        return None
+    if tokens[k].tag in CONTENT:
+        return k
+    # Kiwi's "그리/VV ᆫ/ETM 리모델링": a modifier glued to the noun it modifies is a syllable of one noun
+    return k if j == k + 1 and tokens[k].tag in ("VV", "VA") and tokens[j].tag == "ETM" else None
+
+
+def _nominalised_word(view: SentenceView, j: int, lo: int) -> int | None:
+    """The first token of the word that token ``j`` ends when that word is a noun made with -ㅁ from a noun and
+    a verb ("온기나눔" = 온기/NNG 나누/VV ᆷ/ETN), else None."""
+    tokens = view.tokens
+    if tokens[j].tag != "ETN" or j - 2 < lo or _glued(tokens[j], tokens[j + 1]):
+        return None
+    verb = j - 1
+    if tokens[verb].tag not in ("VV", "VA") or not _glued(tokens[verb], tokens[j]):
+        return None
+    k = verb
+    while k > lo and _glued(tokens[k - 1], tokens[k]) and tokens[k - 1].tag not in _WORD_BREAKS:
+        k -= 1
+    if k == verb or any(m in view.blocked or tokens[m].tag not in CONTENT for m in range(k, verb)):
+        return None
+    return k
+
+
+def _example_before(view: SentenceView, j: int, lo: int) -> int | None:
+    """The first token of the one written word before the 등 or 외 at token ``j`` ("도서관 등 노후시설",
+    "가나항 외 3개소", "교육·문화 등 5개 분야"), or None: after an amount or a list ("…억원 등"), or when the
+    example is a phrase of its own ("도서관 보수 등 …", which names other work than the program after it)."""
+    tokens = view.tokens
+    if tokens[j].form not in ("등", "외") or j - 1 < lo or _glued(tokens[j - 1], tokens[j]):
+        return None
+    k = j - 1
+    while (
+        k > lo
+        and tokens[k - 1].tag not in _WORD_BREAKS
+        and (_glued(tokens[k - 1], tokens[k]) or tokens[k].form in ("·", "ㆍ"))
+    ):
+        k -= 1  # the word (after a bullet glued to it), and words joined to it by a middle dot
+    if tokens[k].form in ("·", "ㆍ"):
+        return None
+    word = tokens[k:j]
+    if any(m in view.blocked for m in range(k, j)) or not all(t.tag in CONTENT or t.form in ("·", "ㆍ") for t in word):
+        return None
+    if k > lo and (tokens[k - 1].tag in NOUNISH or tokens[k - 1].tag == "SSC"):
+        return None
+    return k
+
+
 def np_left(view: SentenceView, i: int, lo: int = 0) -> int | None:
     """First token of the noun phrase that ends at token ``i``, or None when none ends there."""
     tokens, blocked = view.tokens, view.blocked
@@ -110,6 +184,12 @@ def np_left(view: SentenceView, i: int, lo: int = 0) -> int | None:
         t = tokens[j]
         if j in blocked:
             break
+        if start == j + 1 and (word := _glued_word_start(view, j, lo)) is not None:
+            start, j = word, word - 1  # "그린리모델링", "선천성이상아": a phrase starts where its written word does
+            continue
+        if start is not None and (word := _nominalised_word(view, j, lo)) is not None:
+            start, j = word, word - 1  # "돌봄 센터", "온기나눔 캠페인": a noun made of a verb is a noun
+            continue
         if t.tag == "SSC":
             if t.form in ("]", "】", "〕"):
                 break  # "[헤럴드경제=…기자]": a dateline, not part of a name
@@ -125,6 +205,10 @@ def np_left(view: SentenceView, i: int, lo: int = 0) -> int | None:
             if t.form in STOP_NOUNS:
                 break
             if t.tag == "NNB" and t.form in ("등", "중", "외") and j != i:
+                example = _example_before(view, j, lo)
+                if example is None:
+                    break
+                start = example  # "도서관 등 노후시설 보수": a one-word example names the program with it
                 break
             if t.form in ("월", "일") and j > lo and tokens[j - 1].tag == "SN":
                 break
