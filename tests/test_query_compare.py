@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -185,7 +186,12 @@ def _item(key: dict[str, Any] | None) -> tuple[Any, ...] | None:
     return None if key is None else (key["gov_code"], key["account"], key["item_code"], key["item_name"])
 
 
-def test_tricky_items_keep_the_answer_they_had(tmp_path: Path, db_path: Path) -> None:
+@pytest.mark.parametrize("matched", ["here", "in the backend"])
+def test_tricky_items_keep_the_answer_they_had(
+    tmp_path: Path, db_path: Path, matched: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if matched == "in the backend":  # as for selections too large to fetch
+        monkeypatch.setattr(importlib.import_module("yesan.query.compare"), "LOCAL_ITEMS", 0)
     with Store.open(db_path) as store:
         store.load([read_qwgjk(write_qwgjk(tmp_path / "before.csv", TRICKY_BEFORE))])
         store.load([read_qwgjk(write_qwgjk(tmp_path / "after.csv", TRICKY_AFTER))])
