@@ -365,13 +365,13 @@ def _movers(deltas: list[int], sign: int, top: int, order: Any) -> list[int]:
 def _item_comparison(
     matched: list[Matched], before: Filters, after: Filters, amount: str, top: int, choices: tuple[Choice, Choice]
 ) -> Comparison:
-    befores = [won(m[2]) for m in matched]
-    afters = [won(m[3]) for m in matched]
+    befores = [m[2] or 0 for m in matched]  # a NULL sum is 0 won, as ``won`` makes it
+    afters = [m[3] or 0 for m in matched]
     deltas = [a - b for b, a in zip(befores, afters, strict=True)]
     statuses = [
-        _status(None if m[0] is None else b, None if m[1] is None else a)
-        for m, b, a in zip(matched, befores, afters, strict=True)
-    ]
+        "new" if m[0] is None else "removed" if m[1] is None else "grown" if d > 0 else "cut" if d < 0 else "unchanged"
+        for m, d in zip(matched, deltas, strict=True)
+    ]  # as ``_status``
     matched_by: dict[str, int] = {}
     for m in matched:
         if m[0] is not None and m[1] is not None:

@@ -44,10 +44,9 @@ class _Groups:
         self.normalize = normalize
         gov, codes, names = columns["gov_code"], columns["item_code"], columns["item_name"]
         keys = [(g, a or NULL_KEY, c, NULL_KEY) for g, a, c in zip(gov, columns["account"], codes, strict=True)]
-        if None in codes:
-            for i, code in enumerate(codes):
-                if code is None:
-                    keys[i] = (*keys[i][:3], normalize(names[i]))
+        uncoded = [i for i, code in enumerate(codes) if code is None] if None in codes else []
+        for i in uncoded:
+            keys[i] = (*keys[i][:3], normalize(names[i]))
         self.index = dict(zip(keys, range(len(keys)), strict=True))
         self.tuples: list[tuple[Any, ...]] | None = None  # each group's key columns, made once when asked for
         if len(self.index) == len(keys):  # one row per key, as most snapshots hold: the columns are the groups
@@ -55,12 +54,16 @@ class _Groups:
             self.value: list[Any] = columns["value"]
             self.columns = [columns[c] for c in KEY_COLUMNS]
             self.names: list[Any] | None = None
+            self.uncoded = uncoded  # the groups without a code
             return
         self.keys, self.value, self.names, self.index = [], [], [], {}
+        self.uncoded = []
         self.columns = [[] for _ in KEY_COLUMNS]
         for i, key in enumerate(keys):
             j = self.index.get(key)
             if j is None:
+                if key[2] is None:
+                    self.uncoded.append(len(self.keys))
                 self.index[key] = len(self.keys)
                 self.keys.append(key)
                 self.value.append(columns["value"][i])
@@ -104,16 +107,15 @@ def match_items(before: Mapping[str, list[Any]], after: Mapping[str, list[Any]],
     """Rows of ``before`` and ``after`` (columns ``KEY_COLUMNS`` and ``value``) matched by (government, 회계,
     code), then those left over by (government, 회계, normalized name); a NULL code matches nothing, as in SQL."""
     b, a = _Groups(before, normalize), _Groups(after, normalize)
-    rows: list[Matched] = []
-    left_b: list[int] = []
-    matched_a: set[int] = set()
-    for i, key in enumerate(b.keys):
-        j = a.index.get(key) if key[2] is not None else None
-        if j is None:
-            left_b.append(i)
-        else:
-            rows.append((b.key(i), a.key(j), b.value[i], a.value[j], "code"))
-            matched_a.add(j)
+    hits = [a.index.get(key) for key in b.keys]
+    if b.uncoded and a.uncoded:  # a NULL code matches nothing, as in SQL
+        for i in b.uncoded:
+            hits[i] = None
+    rows: list[Matched] = [
+        (b.key(i), a.key(j), b.value[i], a.value[j], "code") for i, j in enumerate(hits) if j is not None
+    ]
+    left_b = [i for i, j in enumerate(hits) if j is None]
+    matched_a = set(hits)
     nb = _by_name(b, left_b)
     na = _by_name(a, [j for j in range(len(a.keys)) if j not in matched_a])
     for name_key in [*nb, *(k for k in na if k not in nb)]:
