@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, Final
+from typing import Any, Final, overload
 
 import ibis
 import pyarrow.compute as pc
@@ -76,12 +75,53 @@ class CompareRow:
         return self.delta * 100 / self.before if self.before else None
 
 
+class BuiltWhenRead(Sequence[CompareRow]):
+    """A sequence of rows that ``build`` makes the first time any of them is read."""
+
+    def __init__(self, size: int, build: Callable[[], tuple[CompareRow, ...]]) -> None:
+        self._size = size
+        self._build: Callable[[], tuple[CompareRow, ...]] | None = build
+        self._rows: tuple[CompareRow, ...] = ()
+
+    def _all(self) -> tuple[CompareRow, ...]:
+        build = self._build
+        if build is not None:
+            self._rows = build()
+            self._build = None
+        return self._rows
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, index: int) -> CompareRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[CompareRow, ...]: ...
+    def __getitem__(self, index: int | slice) -> CompareRow | tuple[CompareRow, ...]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[CompareRow]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"BuiltWhenRead({len(self)} rows)"
+
+
 @dataclass(frozen=True)
 class Comparison:
     level: str
     amount: str
     before_filters: Filters
     after_filters: Filters
+    #: Every row, largest |Δ| first (then by key); ``increases`` and ``cuts`` are among them. An item comparison's
+    #: rows are built the first time they are read (``BuiltWhenRead``): its totals, counts and movers come from
+    #: columns, and most questions read a page of rows at most.
+    rows: Sequence[CompareRow]
     total_before: int
     total_after: int
     increases: tuple[CompareRow, ...]  # top-N largest Δ > 0
@@ -91,14 +131,6 @@ class Comparison:
     before_snapshot_ids: tuple[int, ...] = ()
     after_snapshot_ids: tuple[int, ...] = ()
     notes: tuple[str, ...] = ()  # how yesan chose the snapshots of a side, when it did
-    #: Builds ``rows``, the first time they are read: an item comparison of a few thousand rows answers its
-    #: totals, counts and movers from columns, and builds the rest only for a page that lists them.
-    row_source: Callable[[], tuple[CompareRow, ...]] = field(default=tuple, repr=False, compare=False)
-
-    @cached_property
-    def rows(self) -> tuple[CompareRow, ...]:
-        """Every row, largest |Δ| first (then by key); ``increases`` and ``cuts`` are among them."""
-        return self.row_source()
 
     @property
     def difference(self) -> int:
@@ -162,7 +194,7 @@ def compare(
         before_snapshot_ids=choice_before.snapshot_ids,
         after_snapshot_ids=choice_after.snapshot_ids,
         notes=_notes(choice_before, choice_after),
-        row_source=lambda: every,
+        rows=every,
     )
 
 
@@ -413,8 +445,8 @@ def _item_comparison(
         before_snapshot_ids=choice_before.snapshot_ids,
         after_snapshot_ids=choice_after.snapshot_ids,
         notes=_notes(choice_before, choice_after),
-        row_source=every_row,
+        rows=BuiltWhenRead(len(matched), every_row),
     )
 
 
-__all__ = ["STATUSES", "CompareRow", "Comparison", "compare", "normalize_item_name"]
+__all__ = ["STATUSES", "BuiltWhenRead", "CompareRow", "Comparison", "compare", "normalize_item_name"]
