@@ -23,7 +23,9 @@ government), ``drill-region`` (광역 totals across all governments of a year, o
 분야), ``compare-items`` (세부사업 2025→2026 of one government, top 10), ``compare-region`` (one 광역's
 분야 2025→2026), ``search`` (``SearchIndex`` over every item name; the baselines scan the rows), and
 ``api-drilldown`` (``/api/drilldown`` under uvicorn, 50 concurrent httpx clients, if
-``yesan.web.app.create_app`` exists). The baselines compare items by code only (yesan also matches
+``yesan.web.app.create_app`` exists), and ``first-time`` (every list endpoint of one ``yesan serve`` on the same
+store, each request a URL it has never seen, against the same answer's raw DuckDB SQL: ``first_time.py``'s
+harness, so that no cache can hide a slow path). The baselines compare items by code only (yesan also matches
 renamed codes by normalised name) and search substrings only (yesan also normalises, strips
 particles, expands synonyms and corrects typos).
 
@@ -746,6 +748,29 @@ def _op_params(params: Params, op: str) -> list[Any]:
 # --- report ---------------------------------------------------------------------------------------------
 
 
+def first_time_lines(db: Path, requests: int) -> list[str]:
+    """``first_time.py``'s questions on this store: p50/p95 first-time and cached, against raw SQL, as table lines."""
+    import first_time
+
+    results = first_time.run(db, requests)
+    lines = [
+        "",
+        f"API questions asked for the first time ({requests} URLs each that one `yesan serve` on this store has not "
+        "seen, then the same URLs again; raw SQL = the same answer's statements on a read-only DuckDB connection; "
+        "target ≤ 3× raw SQL):",
+        "",
+        "| question | first p50 / p95 (ms) | cached p50 / p95 (ms) | raw SQL p50 / p95 (ms) | first ÷ SQL (p50) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        ratio = "—" if r["ratio_p50"] is None else f"{r['ratio_p50']:.2f}×"
+        lines.append(
+            f"| {r['question']} | {r['first_p50']:.1f} / {r['first_p95']:.1f} | {r['cached_p50']:.1f} / "
+            f"{r['cached_p95']:.1f} | {r['sql_p50']:.1f} / {r['sql_p95']:.1f} | {ratio} |"
+        )
+    return lines
+
+
 def machine() -> dict[str, str]:
     from bench_load import machine as load_machine
 
@@ -847,7 +872,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per operation and engine (min 5 calls)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--engines", default="yesan,yesan-items,duckdb-sql,rollup-sql,pandas,sqlite,postgres,api")
+    parser.add_argument(
+        "--engines", default="yesan,yesan-items,duckdb-sql,rollup-sql,pandas,sqlite,postgres,api,first-time"
+    )
+    parser.add_argument("--first-time-requests", type=int, default=15, help="fresh URLs per API question")
     parser.add_argument("--pg-timeout", type=float, default=180.0, help="skip PostgreSQL if the copy takes longer")
     parser.add_argument("--api-requests", type=int, default=2000)
     parser.add_argument("--api-clients", type=int, default=50)
@@ -1028,6 +1056,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if api is not None:
             timings.append(api)
     backend.disconnect()
+    first_lines: list[str] = []
+    if "first-time" in engines:
+        log("API questions asked for the first time …")
+        first_lines = first_time_lines(db, args.first_time_requests)
     if "postgres" in engines:
         log("PostgreSQL …")
         pg_timings, pg_notes = bench_postgres(db, params, w, b, args.pg_timeout)
@@ -1052,6 +1084,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if parts:
         body += ["", "Where yesan's time goes (mean of 20 calls; execute = the same SQL run directly):", ""]
         body += breakdown_lines(parts)
+    body += first_lines
     body += extras
     print("\n".join(body))
     if not args.no_record:

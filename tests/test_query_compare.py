@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -146,3 +147,140 @@ def test_bundled_snapshot_compared_with_itself_is_all_unchanged(demo_items: Any)
     assert result.exact and result.difference == 0 and not result.increases
     one_gov = compare(demo_items, Filters(region="전라남도"), Filters(gov_codes=("4671000",)), level="government")
     assert one_gov.exact and one_gov.counts["unchanged"] == 1 and one_gov.counts["removed"] == len(one_gov.rows) - 1 > 1
+
+
+# Tricky cases, with the answer the item matcher gave before it moved into one SQL statement (issue 20): two items
+# of one name, a rename with a new code, one code in two accounts, a duplicate code (summed, the larger name
+# kept), items without a code matched by name, one name in another account (not a match), items on one side only.
+GENERAL, WATER = "일반회계", "상수도특별회계"
+OLD = (2025, "20251231")
+NEW = (2026, "20260705")
+TRICKY_BEFORE = [
+    (*OLD, "4711000", "가나군", GENERAL, "환경", "C01", "하천 정비", 100),
+    (*OLD, "4711000", "가나군", GENERAL, "환경", "C02", "하천 정비", 40),  # same name, other code
+    (*OLD, "4711000", "가나군", GENERAL, "환경", "C03", "공원 관리", 70),  # renamed and recoded
+    (*OLD, "4711000", "가나군", WATER, "환경", "C03", "공원 관리", 5),  # same code in another account
+    (*OLD, "4711000", "가나군", GENERAL, "복지", "C05", "경로 식당", 30),
+    (*OLD, "4711000", "가나군", GENERAL, "복지", "C05", "경로 식당(추가)", 12),  # duplicate code: summed
+    (*OLD, "4711000", "가나군", GENERAL, "복지", "", "이름만 사업", 8),  # no code
+    (*OLD, "4711000", "가나군", GENERAL, "복지", "", "이름만-사업", 2),  # no code, same normalized name
+    (*OLD, "4711000", "가나군", GENERAL, "복지", "C07", "없어질 사업", 9),
+    (*OLD, "4712000", "다라군", GENERAL, "환경", "C01", "하천 정비", 60),  # same code elsewhere
+    (*OLD, "4712000", "다라군", GENERAL, "환경", "D09", "도로 보수", 0),
+]
+TRICKY_AFTER = [
+    (*NEW, "4711000", "가나군", GENERAL, "환경", "C01", "하천 정비", 110),
+    (*NEW, "4711000", "가나군", GENERAL, "환경", "C12", "하천 정비", 30),  # C02's name, new code
+    (*NEW, "4711000", "가나군", GENERAL, "환경", "C13", "공원관리", 80),  # C03 renamed by spacing, recoded
+    (*NEW, "4711000", "가나군", WATER, "환경", "C03", "공원 관리 사업", 6),  # code matches across a rename
+    (*NEW, "4711000", "가나군", GENERAL, "복지", "C05", "경로 식당", 50),
+    (*NEW, "4711000", "가나군", GENERAL, "복지", "", "이름만 사업", 11),
+    (*NEW, "4711000", "가나군", GENERAL, "복지", "C08", "새 사업", 4),
+    (*NEW, "4711000", "가나군", WATER, "복지", "C09", "하천 정비", 3),  # same name, other account: not a match
+    (*NEW, "4712000", "다라군", GENERAL, "환경", "C01", "하천 정비", 60),
+    (*NEW, "4712000", "다라군", GENERAL, "환경", "D19", "도로-보수", 0),
+]
+
+
+def _item(key: dict[str, Any] | None) -> tuple[Any, ...] | None:
+    return None if key is None else (key["gov_code"], key["account"], key["item_code"], key["item_name"])
+
+
+@pytest.mark.parametrize("matched", ["here", "in the backend"])
+def test_tricky_items_keep_the_answer_they_had(
+    tmp_path: Path, db_path: Path, matched: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if matched == "in the backend":  # as for selections too large to fetch
+        monkeypatch.setattr(importlib.import_module("yesan.query.compare"), "LOCAL_ITEMS", 0)
+    with Store.open(db_path) as store:
+        store.load([read_qwgjk(write_qwgjk(tmp_path / "before.csv", TRICKY_BEFORE))])
+        store.load([read_qwgjk(write_qwgjk(tmp_path / "after.csv", TRICKY_AFTER))])
+    backend = open_backend(db_path)
+    try:
+        result = compare(tables(backend).items, Filters(fiscal_year=2025), Filters(fiscal_year=2026), top=3)
+    finally:
+        backend.disconnect()
+    rows = [(_item(r.before_key), _item(r.after_key), r.before, r.after, r.status, r.match) for r in result.rows]
+    assert rows == [
+        (
+            ("4711000", "일반회계", "C01", "하천 정비"),
+            ("4711000", "일반회계", "C01", "하천 정비"),
+            100,
+            110,
+            "grown",
+            "code",
+        ),
+        (
+            ("4711000", "일반회계", "C02", "하천 정비"),
+            ("4711000", "일반회계", "C12", "하천 정비"),
+            40,
+            30,
+            "cut",
+            "name",
+        ),
+        (
+            ("4711000", "일반회계", "C03", "공원 관리"),
+            ("4711000", "일반회계", "C13", "공원관리"),
+            70,
+            80,
+            "grown",
+            "name",
+        ),
+        (("4711000", "일반회계", "C07", "없어질 사업"), None, 9, 0, "removed", None),
+        (
+            ("4711000", "일반회계", "C05", "경로 식당(추가)"),
+            ("4711000", "일반회계", "C05", "경로 식당"),
+            42,
+            50,
+            "grown",
+            "code",
+        ),
+        (None, ("4711000", "일반회계", "C08", "새 사업"), 0, 4, "new", None),
+        (None, ("4711000", "상수도특별회계", "C09", "하천 정비"), 0, 3, "new", None),
+        (
+            ("4711000", "상수도특별회계", "C03", "공원 관리"),
+            ("4711000", "상수도특별회계", "C03", "공원 관리 사업"),
+            5,
+            6,
+            "grown",
+            "code",
+        ),
+        (
+            ("4711000", "일반회계", None, "이름만-사업"),
+            ("4711000", "일반회계", None, "이름만 사업"),
+            10,
+            11,
+            "grown",
+            "name",
+        ),
+        (
+            ("4712000", "일반회계", "C01", "하천 정비"),
+            ("4712000", "일반회계", "C01", "하천 정비"),
+            60,
+            60,
+            "unchanged",
+            "code",
+        ),
+        (
+            ("4712000", "일반회계", "D09", "도로 보수"),
+            ("4712000", "일반회계", "D19", "도로-보수"),
+            0,
+            0,
+            "unchanged",
+            "name",
+        ),
+    ]
+    assert [r.key == (r.after_key or r.before_key) for r in result.rows] == [True] * len(rows)
+    assert (result.total_before, result.total_after, result.exact) == (336, 354, True)
+    assert result.counts == {"new": 2, "removed": 1, "grown": 5, "cut": 1, "unchanged": 2}
+    assert result.matched_by == {"code": 4, "name": 4}
+    assert [_item(r.key) for r in result.increases] == [
+        ("4711000", "일반회계", "C01", "하천 정비"),
+        ("4711000", "일반회계", "C13", "공원관리"),
+        ("4711000", "일반회계", "C05", "경로 식당"),
+    ]
+    assert [_item(r.key) for r in result.cuts] == [
+        ("4711000", "일반회계", "C12", "하천 정비"),
+        ("4711000", "일반회계", "C07", "없어질 사업"),
+    ]
+    assert (result.before_snapshot_ids, result.after_snapshot_ids, result.notes) == ((1,), (2,), ())

@@ -8,7 +8,7 @@ from typing import Any
 import ibis
 import pytest
 
-from yesan.query.compiled import clear_cache, rows_over
+from yesan.query.compiled import clear_cache, rows_over, table_over
 
 BUILT: list[tuple[str, ...]] = []
 
@@ -99,3 +99,20 @@ def test_a_selection_of_other_columns_is_built_again(backends: tuple[Any, Any]) 
     rows_over(with_names, wide, names)
 
     assert BUILT == [("gov_code", "item", "budget"), ("gov_code", "item", "budget", "double")]
+
+
+def summed(selected: Any) -> Any:
+    """Each government's budget, as an aggregate: DuckDB answers the sum as HUGEINT."""
+    BUILT.append(tuple(selected.columns))
+    return selected.group_by("gov_code").aggregate(budget=selected.budget.sum()).order_by("gov_code")
+
+
+def test_table_over_gives_arrow_tables_of_each_selection_building_once(backends: tuple[Any, Any]) -> None:
+    backend, _ = backends
+    items = backend.table("items")
+    answers = []
+    for least in (130, 250, 310):  # one literal type (int16), so one shape
+        table = table_over(summed, items.filter(items.budget >= least))
+        answers.append([(r["gov_code"], int(r["budget"])) for r in table.to_pylist()])
+    assert answers == [[("4711000", 300), ("4712000", 200)], [("4711000", 300)], []]
+    assert len(BUILT) == 1

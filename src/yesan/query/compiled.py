@@ -134,9 +134,42 @@ def rows_over(build: Callable[..., Any], selected: Any, *args: Any) -> list[dict
     reads no values from the selection); arguments that are not plain values (``Tables``) are told apart by
     identity and kept alive with the compiled query.
     """
+    found = _over(build, selected, args)
+    if found is None:
+        return rows(build(selected, *args))
+    con, sql, params, schema, convert, key = found
+    try:
+        fetched = con.execute(sql, params).fetchall()
+    except _UNBINDABLE:
+        _cache.put(key, _UNCOMPILABLE)
+        return rows(build(selected, *args))
+    return _as_dicts(fetched, list(schema.names), convert)
+
+
+def table_over(build: Callable[..., Any], selected: Any, *args: Any) -> Any:
+    """``build(selected, *args)`` as an Arrow table, built and compiled once per shape of ``selected`` (as
+    ``rows_over``), for answers whose rows are many and mostly not looked at one by one.
+
+    The columns are DuckDB's own (a sum may be a decimal of 38 digits, where Ibis would say int64): exact, to be
+    read with ``int()``.
+    """
+    found = _over(build, selected, args)
+    if found is None:
+        return build(selected, *args).to_pyarrow()
+    con, sql, params, _, _, key = found
+    try:
+        return con.sql(sql, params=params).to_arrow_table()
+    except _UNBINDABLE:
+        _cache.put(key, _UNCOMPILABLE)
+        return build(selected, *args).to_pyarrow()
+
+
+def _over(build: Callable[..., Any], selected: Any, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The connection, SQL, bound values, schema, converters and cache key of ``build(selected, *args)``, or
+    None when it must run through Ibis."""
     taken = _fingerprint(selected.op())
     if taken is None or len(taken[2]) != 1 or getattr(next(iter(taken[2])), "name", None) != "duckdb":
-        return rows(build(selected, *args))
+        return None
     shape, values, sources = taken
     key = ("over", build, *(_identity(a) for a in args), shape)
     compiled = _cache.get(key)
@@ -144,14 +177,9 @@ def rows_over(build: Callable[..., Any], selected: Any, *args: Any) -> list[dict
         compiled = _compile_over(build, selected, args)
         _cache.put(key, compiled)
     if compiled is _UNCOMPILABLE:
-        return rows(build(selected, *args))
+        return None
     sql, names, schema, convert, _ = compiled
-    try:
-        fetched = next(iter(sources)).con.execute(sql, {name: values[name] for name in names}).fetchall()
-    except _UNBINDABLE:
-        _cache.put(key, _UNCOMPILABLE)
-        return rows(build(selected, *args))
-    return _as_dicts(fetched, list(schema.names), convert)
+    return next(iter(sources)).con, sql, {name: values[name] for name in names}, schema, convert, key
 
 
 def _compile_over(build: Callable[..., Any], selected: Any, args: tuple[Any, ...]) -> Any:
@@ -343,4 +371,4 @@ def _binding_compiler() -> Any:
     return BindingCompiler()
 
 
-__all__ = ["Bound", "arrow", "cache_info", "clear_cache", "rows", "rows_over"]
+__all__ = ["Bound", "arrow", "cache_info", "clear_cache", "rows", "rows_over", "table_over"]
