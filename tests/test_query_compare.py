@@ -93,6 +93,13 @@ def test_totals_reconcile_exactly_and_movers_are_split(items: Any) -> None:
     assert [r.key["item_name"] for r in result.cuts] == ["생활폐기물 수거·운반", "폐지될 사업"]
 
 
+def test_asked_for_no_movers_a_comparison_still_reconciles_its_totals(items: Any) -> None:
+    """The explore page asks ``top=0``: only the change of the total, no increases or cuts."""
+    result = compare(items, Filters(fiscal_year=2025), Filters(fiscal_year=2026), top=0)
+    assert (result.total_before, result.total_after, result.difference) == (955_000_000, 1_885_000_000, 930_000_000)
+    assert not result.increases and not result.cuts and len(result.rows) > 0
+
+
 def test_compare_at_government_and_field_levels(items: Any) -> None:
     governments = compare(items, Filters(fiscal_year=2025), Filters(fiscal_year=2026), level="government")
     rows = {r.key["gov_name"]: r for r in governments.rows}

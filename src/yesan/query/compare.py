@@ -386,6 +386,8 @@ def _compare_items(items: Any, before: Filters, after: Filters, amount: str, top
 
 def _movers(deltas: list[int], sign: int, top: int, order: Any) -> list[int]:
     """The rows of the ``top`` largest Δ of ``sign`` (ties by key), without sorting every row."""
+    if top <= 0:
+        return []  # only the totals are wanted (the explore page's change asks top=0)
     picked = [i for i, d in enumerate(deltas) if d * sign > 0]
     if len(picked) > top:
         least = heapq.nlargest(top, (deltas[i] * sign for i in picked))[-1]
