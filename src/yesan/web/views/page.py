@@ -65,43 +65,28 @@ def _endpoint(handler: PageHandler, fmt: Format) -> Callable[..., Response]:
     @functools.wraps(handler)
     def endpoint(*args: Any, **kwargs: Any) -> Response:
         request: Request = kwargs["request"]
-        if COOKIE in request.cookies:  # a signed-in reviewer's page carries their forms: never shared or kept
-            return _personal(handler, fmt, request, args, kwargs)
-        etag, _, cached = begin(request)
-        if cached is not None:
-            return cached
+        # A signed-in reviewer's page carries their forms: never shared, cached or kept.
+        personal = COOKIE in request.cookies
+        etag = ""
+        if not personal:
+            etag, _, cached = begin(request)
+            if cached is not None:
+                return cached
         result = handler(*args, **kwargs)
         if isinstance(result, Response):
             return result
         for table in result.tables:
             _arrange(table, request)
+        headers = {"Cache-Control": "private, no-store"} if personal else cache_headers(etag)
         if fmt == "json":
-            response: Response = JSONResponse(plain(_json_body(result)), headers=cache_headers(etag))
+            response: Response = JSONResponse(plain(_json_body(result)), headers=headers)
         elif fmt == "csv":
-            response = _csv(result, request, etag)
+            response = _csv(result, request, headers)
         else:
-            response = HTMLResponse(render(request, result), status_code=result.status, headers=cache_headers(etag))
-        return keep(request, etag, response) if result.status == 200 else response
+            response = HTMLResponse(render(request, result), status_code=result.status, headers=headers)
+        return keep(request, etag, response) if result.status == 200 and not personal else response
 
     return endpoint
-
-
-def _personal(handler: PageHandler, fmt: Format, request: Request, args: Any, kwargs: Any) -> Response:
-    result = handler(*args, **kwargs)
-    if isinstance(result, Response):
-        return result
-    for table in result.tables:
-        _arrange(table, request)
-    headers = {"Cache-Control": "private, no-store"}
-    if fmt == "json":
-        return JSONResponse(plain(_json_body(result)), headers=headers)
-    if fmt == "csv":
-        response = _csv(result, request, "")
-        response.headers.update(headers)
-        if "etag" in response.headers:
-            del response.headers["etag"]
-        return response
-    return HTMLResponse(render(request, result), status_code=result.status, headers=headers)
 
 
 def _arrange(table: Table, request: Request) -> None:
@@ -151,15 +136,15 @@ def _json_body(page: Page) -> dict[str, Any]:
     return {"ok": True, **page.data, "tables": tables}
 
 
-def _csv(page: Page, request: Request, etag: str) -> Response:
+def _csv(page: Page, request: Request, headers: dict[str, str]) -> Response:
     """One table (``?table=name``; the first by default), every row, exact won."""
     wanted = request.query_params.get("table")
     chosen = next((t for t in page.tables if t.name == wanted), page.tables[0] if page.tables else None)
     if chosen is None:
-        return Response(csv_text([], ["none"]), media_type=CSV_MEDIA_TYPE, headers=cache_headers(etag))
+        return Response(csv_text([], ["none"]), media_type=CSV_MEDIA_TYPE, headers=headers)
     columns = [c.key for c in chosen.columns]
     extra = [k for k in ("url",) if any(k in r for r in chosen.rows)]
-    headers = cache_headers(etag)
+    headers = dict(headers)
     name = html_path(request.url.path).strip("/") or "index"
     headers["Content-Disposition"] = f'attachment; filename="yesan-{name.replace("/", "-")}-{chosen.name}.csv"'
     rows = [{**r, "url": _absolute(request, r["url"])} if r.get("url") else r for r in chosen.rows]
