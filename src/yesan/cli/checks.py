@@ -85,7 +85,7 @@ def checks_show(
     as_json: JsonOption = False,
 ) -> None:
     """One saved check: its latest run's verdicts, the data it used, and what changed since the run before."""
-    from yesan.publish.saving import changes
+    from yesan.publish.saving import changes, is_reviewed
     from yesan.store.checks import CheckStore
 
     saved = CheckStore.of_store(_store_path(db)).get(check_id)
@@ -102,7 +102,7 @@ def checks_show(
     grid = table("verdicts", ("#", "figure", "subject", "verdict", "evidence"), left=("subject", "evidence"))
     for n, j in enumerate(report.get("judgements", []), start=1):
         first = (j.get("evidence") or [None])[0]
-        reviewed = " (검토자 확인)" if first and (first.get("details") or {}).get("review") else ""
+        reviewed = " (검토자 확인)" if is_reviewed(j) else ""
         grid.add_row(str(n), safe(j["claim"]["amount_text"]), safe(str(j["claim"].get("subject") or "—")),
                      f"{j.get('verdict_label_ko') or j['verdict']}{reviewed}",
                      safe(str(first.get("label_ko") or first.get("label"))) if first else "—")  # fmt: skip

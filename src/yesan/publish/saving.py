@@ -12,7 +12,7 @@ from yesan.claims.article.text import to_document
 from yesan.claims.verdict.check import CheckReport
 from yesan.store.checks import CheckStore
 
-__all__ = ["about_of", "changes", "save_check", "used_snapshots"]
+__all__ = ["about_of", "changes", "is_reviewed", "save_check", "used_snapshots"]
 
 #: What a saved run keeps of each snapshot it read.
 _KEPT = ("snapshot_id", "dataset", "fiscal_year", "stage", "exe_ymd", "digest", "row_count")
@@ -92,6 +92,11 @@ def _data_of(report: Mapping[str, Any]) -> str:
     return "; ".join(parts) or "—"
 
 
+def is_reviewed(judgement: Mapping[str, Any]) -> bool:
+    """Whether a judgement rests on a figure a reviewer confirmed (``claims.candidates.reviews``)."""
+    return any((e.get("details") or {}).get("review") for e in judgement.get("evidence", []))
+
+
 def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, Any]]:
     """What moved between two runs' reports: the data they read, then figure by figure (by its place in the
     text) a verdict, its evidence tier, the evidence, a reviewer's confirmation; figures found in one run only."""
@@ -114,8 +119,7 @@ def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[st
         elif _evidence_names(a) != _evidence_names(b):
             moved.append({"start": place[0], "amount_text": text, "what": "evidence",
                           "before": "; ".join(_evidence_names(a)), "after": "; ".join(_evidence_names(b))})  # fmt: skip
-        reviewed_a = any((e.get("details") or {}).get("review") for e in a.get("evidence", []))
-        reviewed_b = any((e.get("details") or {}).get("review") for e in b.get("evidence", []))
+        reviewed_a, reviewed_b = is_reviewed(a), is_reviewed(b)
         if reviewed_a != reviewed_b:
             moved.append({"start": place[0], "amount_text": text, "what": "review",
                           "before": "reviewed" if reviewed_a else "not reviewed",

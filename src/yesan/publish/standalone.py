@@ -22,6 +22,7 @@ from yesan.claims.wording import in_language
 from yesan.errors import YesanError
 from yesan.money.format import format_won
 from yesan.publish.claimreview import SCALE, graph
+from yesan.publish.saving import is_reviewed
 
 __all__ = ["CARD_SIZE", "CardError", "card_html", "render_png", "segments", "standalone_html", "verdict_style"]
 
@@ -71,10 +72,6 @@ def _e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _reviewed(judgement: Mapping[str, Any]) -> bool:
-    return any((e.get("details") or {}).get("review") for e in judgement.get("evidence", []))
-
-
 def standalone_html(saved: Mapping[str, Any], run: Mapping[str, Any], permalink: str) -> str:
     """The whole check as one HTML file (``saved``/``run`` as ``yesan.store.checks`` returns them)."""
     report = run["report"]
@@ -96,7 +93,7 @@ def standalone_html(saved: Mapping[str, Any], run: Mapping[str, Any], permalink:
             f" — {_e(e.get('citation_ko') or e.get('citation'))}</li>"
             for e in j.get("evidence", [])
         )
-        reviewed = ' <span class="reviewed">검토자 확인</span>' if _reviewed(j) else ""
+        reviewed = ' <span class="reviewed">검토자 확인</span>' if is_reviewed(j) else ""
         items.append(
             f'<li id="claim-{i + 1}"><span class="badge {style}">{_e(j.get("verdict_label_ko") or j["verdict"])}</span>'
             f"{reviewed} <b>{_e(j['claim']['amount_text'])}</b> {_e(j['claim'].get('subject') or '')}"
@@ -147,7 +144,7 @@ def card_html(saved: Mapping[str, Any], run: Mapping[str, Any], number: int, per
     sentence = str(j["claim"].get("sentence") or "").strip()
     if len(sentence) > 160:
         sentence = sentence[:159] + "…"
-    reviewed = '<span style="color:#0969da"> · 검토자 확인</span>' if _reviewed(j) else ""
+    reviewed = '<span style="color:#0969da"> · 검토자 확인</span>' if is_reviewed(j) else ""
     width, height = CARD_SIZE
     return (
         '<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"><style>'

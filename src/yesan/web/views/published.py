@@ -25,14 +25,14 @@ from starlette.concurrency import run_in_threadpool
 
 from yesan.errors import YesanError
 from yesan.publish.claimreview import SCALE, graph
-from yesan.publish.saving import changes
+from yesan.publish.saving import changes, is_reviewed
 from yesan.publish.standalone import CardError, card_html, render_png, standalone_html
-from yesan.store.checks import CheckNotFound, ReviewConflict, SavedCheck, subject_key
+from yesan.store.checks import CheckNotFound, ReviewConflict, SavedCheck
 from yesan.web.check_intake import Refused
 from yesan.web.responses import error_response, plain
 from yesan.web.views.common import catalog_of
 from yesan.web.views.contents import Page, lang_of
-from yesan.web.views.saving import checks_of, permalink, run_check, save_run
+from yesan.web.views.saving import check_url, checks_of, permalink, run_check, save_run
 from yesan.web.views.templating import render
 from yesan.web.writes import csrf_token, require_writer, signed_in
 
@@ -41,7 +41,6 @@ router = APIRouter()
 NO_STORE: Final = {"Cache-Control": "no-store"}
 #: Rendered cards kept per server (about 70 kB each; rendering one starts Chromium, 1–2 s).
 CARDS_KEPT: Final = 64
-_ID: Final = r"[0-9a-f]{12}"
 
 
 def _saved(request: Request, check_id: str) -> SavedCheck:
@@ -149,15 +148,12 @@ def _page_data(request: Request, saved: SavedCheck, message: str | None = None) 
     candidates = run["report"].get("candidates") or []
     for j in result["judgements"]:
         found = candidates[j["index"]] if j["index"] < len(candidates) else None
-        subject = (found or {}).get("subject")
-        key = (found or {}).get("subject_key") or _key(subject)
-        decision = decisions.get((str(code), key)) if code and subject else None
+        subject, key = (found or {}).get("subject"), (found or {}).get("subject_key")
+        decision = decisions.get((str(code), key)) if code and key else None
         j["review_subject"] = subject
         j["candidates"] = (found or {}).get("candidates", [])
         j["revision"] = decision.revision if decision else 0
-        j["reviewed"] = any(
-            (e.get("details") or {}).get("review") for e in run["report"]["judgements"][j["index"]].get("evidence", [])
-        )
+        j["reviewed"] = is_reviewed(run["report"]["judgements"][j["index"]])
     link = permalink(request, saved.check_id)
     return {
         "page": "saved_check",
@@ -175,10 +171,6 @@ def _page_data(request: Request, saved: SavedCheck, message: str | None = None) 
         "read_only": getattr(request.app.state, "write_token", None) is None,
         "message": message,
     }
-
-
-def _key(subject: str | None) -> str:
-    return subject_key(subject or "")
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -206,7 +198,7 @@ async def check_rerun(request: Request, check_id: str) -> Response:
         return _not_found(request, error)
     run_no = await _rerun(request, saved, who, "re-run")
     if form:
-        return RedirectResponse(f"/check/{check_id}{_lang_suffix(request)}", status_code=303)
+        return RedirectResponse(check_url(check_id, lang_of(request)), status_code=303)
     return JSONResponse({"ok": True, "check_id": check_id, "run_no": run_no, "permalink": permalink(request, check_id)})
 
 
@@ -218,10 +210,6 @@ async def _rerun(request: Request, saved: SavedCheck, who: str, reason: str) -> 
 
     result: int = await run_in_threadpool(work)
     return result
-
-
-def _lang_suffix(request: Request) -> str:
-    return "?lang=en" if lang_of(request) == "en" else ""
 
 
 @router.post("/check/{check_id}/review", summary="Confirm, pick or reject a candidate for one claim", tags=["checks"])
@@ -248,7 +236,7 @@ async def check_review(request: Request, check_id: str) -> Response:
         return error_response(400, str(error))
     run_no = await _rerun(request, saved, who, f"review: {fields.get('action')}")  # the check with the decision
     if is_form:
-        return RedirectResponse(f"/check/{check_id}{_lang_suffix(request)}", status_code=303)
+        return RedirectResponse(check_url(check_id, lang_of(request)), status_code=303)
     return JSONResponse(plain({"ok": True, "check_id": check_id, "run_no": run_no,
                                "decision": decision.__dict__ | {"rejected": sorted(decision.rejected)}}))  # fmt: skip
 
