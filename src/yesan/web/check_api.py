@@ -26,8 +26,6 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from yesan.claims.verdict.check import CheckTimeout, TooManyFigures
-from yesan.publish.saving import save_check
-from yesan.store.checks import CheckStore
 from yesan.web.check_intake import (
     Refused,
     Submission,
@@ -40,9 +38,8 @@ from yesan.web.check_intake import (
     read_body,
     settings_of,
 )
-from yesan.web.checkers import CheckWorkers
 from yesan.web.responses import error_response, plain
-from yesan.web.views.saving import snapshot_rows
+from yesan.web.views.saving import permalink, run_check, save_run
 from yesan.web.writes import require_writer
 
 __all__ = ["router"]
@@ -89,7 +86,6 @@ async def check_article(request: Request) -> Response:
         submission = await _submission(request, await read_body(request))
     except Refused as error:
         return error_response(error.status, str(error))
-    checkers: CheckWorkers = request.app.state.checkers
     limit = settings_of(request).check_time_limit_s
     who: str | None = None
     if request.headers.get("authorization"):  # a write: the check is saved, with a permalink
@@ -97,20 +93,16 @@ async def check_article(request: Request) -> Response:
             who = require_writer(request)
         except Refused as error:
             return error_response(error.status, str(error))
-    checks: CheckStore = request.app.state.checks
 
     def run() -> dict[str, Any]:
-        report = checkers.check(
-            submission.text, government=submission.government, year=submission.year, source="request",
-            time_limit_s=limit, decisions=checks.decisions(),
-        )  # fmt: skip
+        report = run_check(request, submission.text, submission.government, submission.year, "request")
         data = report.as_dict()
         if who is None:
             return {**data, "saved": False}
-        check_id, run_no = save_check(checks, submission.text, data, government=submission.government,
-                                      year=submission.year, snapshots=snapshot_rows(request), saved_by=who)  # fmt: skip
-        base = request.app.state.base_url or ""
-        return {**data, "saved": True, "check_id": check_id, "run_no": run_no, "permalink": f"{base}/check/{check_id}"}
+        check_id, run_no = save_run(request, submission.text, data, government=submission.government,
+                                    year=submission.year, who=who, reason="checked")  # fmt: skip
+        return {**data, "saved": True, "check_id": check_id, "run_no": run_no,
+                "permalink": permalink(request, check_id)}  # fmt: skip
 
     try:
         result = await run_in_threadpool(run)  # the worker is killed at the time limit (yesan.web.checkers)
