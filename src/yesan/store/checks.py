@@ -235,26 +235,15 @@ class CheckStore:
                 f"the checks file {self.path} was written by a newer yesan (schema {version}, this one reads up "
                 f"to {CHECKS_SCHEMA_VERSION}): upgrade yesan"
             )
-        if version < CHECKS_SCHEMA_VERSION and version > 0:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                self._apply(con, version)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        if 0 < version < CHECKS_SCHEMA_VERSION:
+            self._migrate(con)  # reads the version again under the write lock: another process may have migrated
 
     def _migrate(self, con: sqlite3.Connection) -> None:
-        con.execute("BEGIN IMMEDIATE")
-        try:
+        with _immediate(con):
             version = int(con.execute("PRAGMA user_version").fetchone()[0])
             if version > CHECKS_SCHEMA_VERSION:
                 raise StoreError(f"the checks file {self.path} was written by a newer yesan: upgrade yesan")
             self._apply(con, version)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
 
     @staticmethod
     def _apply(con: sqlite3.Connection, version: int) -> None:
@@ -282,27 +271,21 @@ class CheckStore:
         check_id = check_id_of(text, government, year)
         about = about or {}
         now = _now()
-        with self._connect(write=True) as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                con.execute(
-                    "INSERT OR IGNORE INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (check_id, now, text, hashlib.sha256(text.encode()).hexdigest(), government, year,
-                     about.get("title"), about.get("url"), about.get("publisher"), about.get("published"),
-                     saved_by),
-                )  # fmt: skip
-                run_no = int(con.execute("SELECT coalesce(max(run_no), 0) + 1 FROM runs WHERE check_id = ?",
-                                         (check_id,)).fetchone()[0])  # fmt: skip
-                con.execute(
-                    "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (check_id, run_no, now, report.get("government"), report.get("government_code"),
-                     report.get("year"), version, json.dumps(snapshots, ensure_ascii=False),
-                     json.dumps(report, ensure_ascii=False, default=str), reason),
-                )  # fmt: skip
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with self._connect(write=True) as con, _immediate(con):
+            con.execute(
+                "INSERT OR IGNORE INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (check_id, now, text, hashlib.sha256(text.encode()).hexdigest(), government, year,
+                 about.get("title"), about.get("url"), about.get("publisher"), about.get("published"),
+                 saved_by),
+            )  # fmt: skip
+            run_no = int(con.execute("SELECT coalesce(max(run_no), 0) + 1 FROM runs WHERE check_id = ?",
+                                     (check_id,)).fetchone()[0])  # fmt: skip
+            con.execute(
+                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (check_id, run_no, now, report.get("government"), report.get("government_code"),
+                 report.get("year"), version, json.dumps(snapshots, ensure_ascii=False),
+                 json.dumps(report, ensure_ascii=False, default=str), reason),
+            )  # fmt: skip
         return check_id, run_no
 
     def get(self, check_id: str) -> SavedCheck:
@@ -392,48 +375,41 @@ class CheckStore:
         if not key:
             raise YesanError("the subject is empty")
         now = _now()
-        with self._connect(write=True) as con:
-            con.execute("BEGIN IMMEDIATE")  # one writer at a time: the revision read below cannot go stale
-            try:
-                row = con.execute("SELECT * FROM links WHERE gov_code = ? AND subject_key = ?",
-                                  (gov_code, key)).fetchone()  # fmt: skip
-                revision = int(row["revision"]) if row else 0
-                if revision != expected_revision:
-                    by = f" by {row['decided_by']} at {row['decided_at']}" if row else ""
-                    raise ReviewConflict(
-                        f"{subject!r} was decided again{by} after this page was shown (revision {revision}, the "
-                        f"page had {expected_revision}); nothing was written: reload it and decide again"
-                    )
-                before = _state(con, gov_code, key, row)
-                confirmed = (
-                    (row["candidate_key"], row["candidate_label"], row["candidate_amount"])
-                    if row
-                    else (None, None, None)
+        # One writer at a time (BEGIN IMMEDIATE): the revision read below cannot go stale.
+        with self._connect(write=True) as con, _immediate(con):
+            row = con.execute("SELECT * FROM links WHERE gov_code = ? AND subject_key = ?",
+                              (gov_code, key)).fetchone()  # fmt: skip
+            revision = int(row["revision"]) if row else 0
+            if revision != expected_revision:
+                by = f" by {row['decided_by']} at {row['decided_at']}" if row else ""
+                raise ReviewConflict(
+                    f"{subject!r} was decided again{by} after this page was shown (revision {revision}, the "
+                    f"page had {expected_revision}); nothing was written: reload it and decide again"
                 )
-                if action == "reject":
-                    con.execute("INSERT OR IGNORE INTO rejections VALUES (?, ?, ?, ?)",
-                                (gov_code, key, candidate_key, candidate_label))  # fmt: skip
-                    if confirmed[0] == candidate_key:
-                        confirmed = (None, None, None)
-                else:
-                    con.execute("DELETE FROM rejections WHERE gov_code = ? AND subject_key = ? AND candidate_key = ?",
-                                (gov_code, key, candidate_key))  # fmt: skip
-                    confirmed = (candidate_key, candidate_label, candidate_amount)
-                con.execute(
-                    "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (gov_code, key, subject, *confirmed, revision + 1, who, now),
-                )
-                after = _state(con, gov_code, key, None)
-                con.execute(
-                    "INSERT INTO audit (at, who, action, gov_code, subject, before, after, reason, check_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (now, who, action, gov_code, subject, json.dumps(before, ensure_ascii=False),
-                     json.dumps(after, ensure_ascii=False), reason, check_id),
-                )  # fmt: skip
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+            before = _state(con, gov_code, key, row)
+            confirmed = (
+                (row["candidate_key"], row["candidate_label"], row["candidate_amount"]) if row else (None, None, None)
+            )
+            if action == "reject":
+                con.execute("INSERT OR IGNORE INTO rejections VALUES (?, ?, ?, ?)",
+                            (gov_code, key, candidate_key, candidate_label))  # fmt: skip
+                if confirmed[0] == candidate_key:
+                    confirmed = (None, None, None)
+            else:
+                con.execute("DELETE FROM rejections WHERE gov_code = ? AND subject_key = ? AND candidate_key = ?",
+                            (gov_code, key, candidate_key))  # fmt: skip
+                confirmed = (candidate_key, candidate_label, candidate_amount)
+            con.execute(
+                "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (gov_code, key, subject, *confirmed, revision + 1, who, now),
+            )
+            after = _state(con, gov_code, key, None)
+            con.execute(
+                "INSERT INTO audit (at, who, action, gov_code, subject, before, after, reason, check_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (now, who, action, gov_code, subject, json.dumps(before, ensure_ascii=False),
+                 json.dumps(after, ensure_ascii=False), reason, check_id),
+            )  # fmt: skip
         return self.decisions()[(gov_code, key)]
 
     def audit(self) -> list[dict[str, Any]]:
@@ -443,6 +419,19 @@ class CheckStore:
             {**{k: r[k] for k in r.keys()}, "before": json.loads(r["before"]), "after": json.loads(r["after"])}  # noqa: SIM118
             for r in rows
         ]
+
+
+@contextlib.contextmanager
+def _immediate(con: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction that takes the file's write lock at once (BEGIN IMMEDIATE): COMMIT, or ROLLBACK on any
+    error."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _state(con: sqlite3.Connection, gov_code: str, key: str, row: sqlite3.Row | None) -> dict[str, Any]:
